@@ -1,0 +1,105 @@
+"""Entrepreneurs who host an intern, and the IMK coaches' guidance of them."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality, MunicipalityFromParent
+from municipalities.validators import validate_ref
+
+from .enums import PriorSupport, SessionMode
+from .validators import validate_kvk_number, validate_topics
+
+
+class Entrepreneur(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="entrepreneurs",
+        verbose_name=_("municipality"),
+    )
+    ref = models.CharField(_("reference"), max_length=64, unique=True, validators=[validate_ref])
+    trade_name = models.CharField(_("trade name"), max_length=200)
+    kvk_number = models.CharField(
+        _("KvK number"), max_length=8, validators=[validate_kvk_number]
+    )
+    prior_support = models.CharField(
+        _("prior public support"), max_length=16, choices=PriorSupport.choices
+    )
+    imk_coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coached_entrepreneurs",
+        verbose_name=_("IMK coach"),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["ref"]
+        verbose_name = _("entrepreneur")
+        verbose_name_plural = _("entrepreneurs")
+        indexes = [
+            models.Index(fields=["municipality", "trade_name"], name="entrepreneur_mun_name"),
+            models.Index(fields=["imk_coach", "trade_name"], name="entrepreneur_coach_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trade_name} ({self.ref})"
+
+
+class GuidanceSession(MunicipalityFromParent, models.Model):
+    """An IMK coach's session with an entrepreneur (begeleidingsgesprek)."""
+
+    municipality_parent = "entrepreneur"
+
+    # Copied from the entrepreneur: every tenant-owned table carries its municipality.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    entrepreneur = models.ForeignKey(
+        Entrepreneur,
+        on_delete=models.CASCADE,
+        related_name="guidance_sessions",
+        verbose_name=_("entrepreneur"),
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="guidance_sessions",
+        verbose_name=_("IMK coach"),
+    )
+    held_on = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    mode = models.CharField(_("mode"), max_length=16, choices=SessionMode.choices)
+    topics = models.JSONField(_("topics"), default=list, blank=True, validators=[validate_topics])
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("guidance session")
+        verbose_name_plural = _("guidance sessions")
+        indexes = [
+            models.Index(fields=["municipality", "held_on"], name="guidance_mun_date"),
+            models.Index(fields=["coach", "held_on"], name="guidance_coach_date"),
+            models.Index(fields=["entrepreneur", "held_on"], name="guidance_ent_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=600), name="guidance_minutes_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.entrepreneur_id}"

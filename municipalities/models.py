@@ -1,0 +1,179 @@
+"""The tenant (municipality), the people who sign in, and the roles that bind them."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import MUNICIPAL_ROLES, Role
+from .validators import validate_cbs_code
+
+
+class Municipality(models.Model):
+    code = models.CharField(
+        _("CBS code"), max_length=6, unique=True, validators=[validate_cbs_code]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    planned_places = models.PositiveIntegerField(_("planned places"), default=10)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^GM[0-9]{4}$"), name="municipality_code_cbs"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        user = self.create_user(email, password, **extra)
+        RoleAssignment.objects.create(user=user, role=Role.PROGRAMME_ADMIN)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with their e-mail address."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff"), default=False, help_text=_("Technical staff; roles decide what data is seen.")
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class RoleAssignment(models.Model):
+    """One role of one person; a jobcoach role is bound to exactly one municipality per row."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("municipality"),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in MUNICIPAL_ROLES], municipality__isnull=False)
+                    | (~Q(role__in=[r.value for r in MUNICIPAL_ROLES]) & Q(municipality__isnull=True))
+                ),
+                name="roleassignment_municipality_iff_municipal_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"],
+                name="roleassignment_unique_municipal",
+                condition=Q(municipality__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                name="roleassignment_unique_pilot_wide",
+                condition=Q(municipality__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_role_display()
+        return f"{label} – {self.municipality}" if self.municipality_id else str(label)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.role in MUNICIPAL_ROLES and not self.municipality_id:
+            raise ValidationError(
+                {"municipality": _("A jobcoach is bound to a municipality.")},
+                code="municipality_required",
+            )
+        if self.role not in MUNICIPAL_ROLES and self.municipality_id:
+            raise ValidationError(
+                {"municipality": _("This role is pilot-wide; leave the municipality empty.")},
+                code="municipality_not_allowed",
+            )
+
+
+class AuditEvent(models.Model):
+    """Who did what, when. ``detail`` holds keys and counts, never personal data."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("actor")
+    )
+    action = models.CharField(_("action"), max_length=64)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_ref = models.CharField(_("object reference"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_ref}"
+
+
+class MunicipalityFromParent:
+    """Mixin for tenant-owned rows whose municipality follows a parent row.
+
+    The municipality key is stored on the row itself (so every query and constraint can use it)
+    but never chosen separately: it is copied from the parent before validation, for every way
+    in (forms, admin, import, API) since they all call full_clean().
+    """
+
+    municipality_parent: str
+
+    def full_clean(self, *args, **kwargs):
+        if getattr(self, f"{self.municipality_parent}_id", None):
+            self.municipality_id = getattr(self, self.municipality_parent).municipality_id
+        super().full_clean(*args, **kwargs)

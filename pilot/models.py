@@ -1,0 +1,62 @@
+"""The pilot's own settings: one row that the programme admin edits, not constants in code."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PilotSettings(models.Model):
+    # A singleton: the check constraint keeps the table at one row with id 1.
+    name = models.CharField(
+        _("name"), max_length=200, default="Social Return door 'Kleine' Ondernemers"
+    )
+    target_ratio = models.DecimalField(
+        _("target ratio"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of planned places that should leave benefits (0.5 = 50 of 100)."),
+    )
+    follow_up_months = models.PositiveSmallIntegerField(
+        _("follow-up after the internship (months)"), default=12
+    )
+    internship_min_months = models.PositiveSmallIntegerField(
+        _("shortest internship (months)"), default=3
+    )
+    internship_max_months = models.PositiveSmallIntegerField(
+        _("longest internship (months)"), default=6
+    )
+    interns_per_entrepreneur = models.PositiveSmallIntegerField(
+        _("interns per entrepreneur at a time"), default=1, validators=[MinValueValidator(1)]
+    )
+    budget_eur = models.DecimalField(
+        _("funder budget (EUR)"), max_digits=12, decimal_places=2, default=Decimal("100000")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pilot settings")
+        verbose_name_plural = _("pilot settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="pilotsettings_singleton"),
+            models.CheckConstraint(
+                condition=models.Q(internship_min_months__lte=models.F("internship_max_months")),
+                name="pilotsettings_internship_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "PilotSettings":
+        """The settings row, created with the pilot's defaults on first use."""
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

@@ -1,0 +1,85 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ResearchConsent(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class PlacementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    AGREED = "agreed", _("agreed")
+    ACTIVE = "active", _("active")
+    COMPLETED = "completed", _("completed")
+    TERMINATED = "terminated", _("terminated")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# The lifecycle as single steps; the import and the admin may skip ahead along it (the steps in
+# between happened outside the system) but never go back.
+NEXT_STATUSES: dict[str, frozenset[str]] = {
+    PlacementStatus.PROPOSED: frozenset({PlacementStatus.AGREED, PlacementStatus.CANCELLED}),
+    PlacementStatus.AGREED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.CANCELLED}),
+    PlacementStatus.ACTIVE: frozenset({PlacementStatus.COMPLETED, PlacementStatus.TERMINATED}),
+    PlacementStatus.COMPLETED: frozenset(),
+    PlacementStatus.TERMINATED: frozenset(),
+    PlacementStatus.CANCELLED: frozenset(),
+}
+
+NOT_STARTED_STATUSES = frozenset(
+    {PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.CANCELLED}
+)
+ENDED_STATUSES = frozenset({PlacementStatus.COMPLETED, PlacementStatus.TERMINATED})
+NEEDS_END_REASON = frozenset({PlacementStatus.TERMINATED, PlacementStatus.CANCELLED})
+
+
+class PlacementEndReason(models.TextChoices):
+    FOUND_WORK = "found_work", _("found work")
+    ILLNESS = "illness", _("illness")
+    MISMATCH = "mismatch", _("mismatch")
+    ENTREPRENEUR_STOPPED = "entrepreneur_stopped", _("entrepreneur stopped")
+    JOBSEEKER_WITHDREW = "jobseeker_withdrew", _("jobseeker withdrew")
+    OTHER = "other", _("other")
+
+
+class BenefitType(models.TextChoices):
+    PARTICIPATIEWET = "participatiewet", _("Participatiewet (bijstand)")
+    IOAW = "ioaw", _("IOAW")
+    IOAZ = "ioaz", _("IOAZ")
+    WW = "ww", _("WW")
+    WAJONG = "wajong", _("Wajong")
+    WIA = "wia", _("WIA")
+    ANW = "anw", _("ANW")
+    OTHER = "other", _("other")
+
+
+class BenefitEndReason(models.TextChoices):
+    WORK = "work", _("work")
+    SELF_EMPLOYMENT = "self_employment", _("self-employment")
+    EDUCATION = "education", _("education")
+    OTHER_INCOME = "other_income", _("other income")
+    MOVED = "moved", _("moved")
+    DECEASED = "deceased", _("deceased")
+    OTHER = "other", _("other")
+
+
+# outflow-metrics.md: the end reasons that count as outflow, and those that count as work.
+COUNTED_END_REASONS = frozenset(
+    {
+        BenefitEndReason.WORK,
+        BenefitEndReason.SELF_EMPLOYMENT,
+        BenefitEndReason.EDUCATION,
+        BenefitEndReason.OTHER_INCOME,
+    }
+)
+WORK_END_REASONS = frozenset({BenefitEndReason.WORK, BenefitEndReason.SELF_EMPLOYMENT})
+
+
+class ChangeSource(models.TextChoices):
+    WEB = "web", _("web")
+    ADMIN = "admin", _("admin")
+    IMPORT = "import", _("import")
+    API = "api", _("API")
+    DEMO = "demo", _("demo data")

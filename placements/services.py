@@ -1,0 +1,185 @@
+"""Writes to jobseekers, benefit periods, placements and progress reviews.
+
+Every write goes through a service here: it validates the row (``full_clean()``, so the model's
+rules apply), checks the rules that need other rows inside the transaction, saves, and records
+the state change where the lifecycle moved. Forms, the admin, the import and the API call these;
+none of them repeats a rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coaching.models import Entrepreneur
+from pilot.models import PilotSettings
+
+from .enums import ChangeSource, PlacementStatus
+from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
+from .validators import validate_status_change
+
+STARTED_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.TERMINATED)
+
+
+def _overlapping(start_field: str, end_field: str, start: date, end: date | None) -> Q:
+    """Rows whose inclusive [start, end] range meets [start, end]; an empty end is open."""
+    q = Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{start_field}__lte": end})
+    return q
+
+
+def _merge(errors: dict[str, list], exc: ValidationError) -> None:
+    for field, field_errors in exc.update_error_dict({}).items():
+        errors.setdefault(field, []).extend(field_errors)
+
+
+def jobseeker_save(*, jobseeker: Jobseeker) -> Jobseeker:
+    """Validate and save a jobseeker."""
+    jobseeker.full_clean()
+    jobseeker.save()
+    return jobseeker
+
+
+def benefit_period_save(*, period: BenefitPeriod) -> BenefitPeriod:
+    """Validate and save a benefit period; periods of one type of one person never overlap."""
+    errors: dict[str, list] = {}
+    try:
+        period.full_clean()
+    except ValidationError as exc:
+        _merge(errors, exc)
+    if not errors:
+        clash = (
+            BenefitPeriod.objects.filter(
+                jobseeker_id=period.jobseeker_id, benefit_type=period.benefit_type
+            )
+            .exclude(pk=period.pk)
+            .filter(_overlapping("start_date", "end_date", period.start_date, period.end_date))
+            .order_by("start_date")
+            .first()
+        )
+        if clash is not None:
+            errors["start_date"] = [
+                ValidationError(
+                    _("Overlaps the %(type)s period that started on %(start)s.")
+                    % {"type": clash.get_benefit_type_display(), "start": clash.start_date},
+                    code="benefit_overlap",
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)
+    period.save()
+    return period
+
+
+def _placement_clashes(placement: Placement, rules: PilotSettings) -> dict[str, list]:
+    """The rules that need other rows: one internship at a time per jobseeker, and no more
+    interns at an entrepreneur at a time than the pilot allows."""
+    errors: dict[str, list] = {}
+    if placement.actual_start is None:
+        return errors
+    running_at_same_time = (
+        Placement.objects.filter(status__in=STARTED_STATUSES)
+        .exclude(pk=placement.pk)
+        .filter(
+            _overlapping("actual_start", "actual_end", placement.actual_start, placement.actual_end)
+        )
+    )
+    other = running_at_same_time.filter(jobseeker_id=placement.jobseeker_id).first()
+    if other is not None:
+        errors["actual_start"] = [
+            ValidationError(
+                _("The jobseeker already has placement %(ref)s running in this period.")
+                % {"ref": other.ref},
+                code="jobseeker_busy",
+            )
+        ]
+    hosted = list(
+        running_at_same_time.filter(entrepreneur_id=placement.entrepreneur_id).values_list(
+            "ref", flat=True
+        )[: rules.interns_per_entrepreneur]
+    )
+    if len(hosted) >= rules.interns_per_entrepreneur:
+        errors.setdefault("entrepreneur", []).append(
+            ValidationError(
+                _("The entrepreneur already hosts %(count)s intern(s) in this period (%(refs)s).")
+                % {"count": len(hosted), "refs": ", ".join(hosted)},
+                code="entrepreneur_full",
+            )
+        )
+    return errors
+
+
+def placement_save(
+    *,
+    placement: Placement,
+    actor=None,
+    source: str,
+    single_step: bool = True,
+    at=None,
+) -> Placement:
+    """Validate and save a placement, and record its state change when the status moved.
+
+    ``single_step`` allows one lifecycle step at a time (the web forms); the import and the
+    admin pass False, as the steps in between may have happened outside the system, but no way
+    in can move a placement backwards.
+    """
+    rules = PilotSettings.load()
+    with transaction.atomic():
+        # Lock the people involved so that two concurrent saves cannot both pass the
+        # "one at a time" checks.
+        list(Jobseeker.objects.select_for_update().filter(pk=placement.jobseeker_id))
+        list(Entrepreneur.objects.select_for_update().filter(pk=placement.entrepreneur_id))
+        previous = (
+            Placement.objects.filter(pk=placement.pk).values_list("status", flat=True).first()
+            if placement.pk
+            else None
+        )
+        errors: dict[str, list] = {}
+        try:
+            validate_status_change(previous, placement.status, single_step=single_step)
+        except ValidationError as exc:
+            _merge(errors, exc)
+        try:
+            placement.full_clean()
+        except ValidationError as exc:
+            _merge(errors, exc)
+        if not errors:
+            errors.update(_placement_clashes(placement, rules))
+        if errors:
+            raise ValidationError(errors)
+        placement.save()
+        if previous != placement.status:
+            PlacementStateChange.objects.create(
+                municipality_id=placement.municipality_id,
+                placement=placement,
+                from_status=previous or "",
+                to_status=placement.status,
+                changed_by=actor,
+                changed_at=at or timezone.now(),
+                source=source,
+            )
+    return placement
+
+
+def placement_transition(
+    *, placement: Placement, to_status: str, actor, source: str = ChangeSource.WEB, **fields
+) -> Placement:
+    """Move a placement one step in its lifecycle, setting the fields that step needs
+    (actual_start to start, actual_end to end, end_reason to terminate or cancel)."""
+    placement.status = to_status
+    for name, value in fields.items():
+        setattr(placement, name, value)
+    return placement_save(placement=placement, actor=actor, source=source, single_step=True)
+
+
+def progress_review_save(*, review: ProgressReview) -> ProgressReview:
+    """Validate and save a progress review."""
+    review.full_clean()
+    review.save()
+    return review
