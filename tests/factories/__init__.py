@@ -1,0 +1,26 @@
+"""factory-boy factories for every model. Rows go through the ORM directly; tests of the rules
+call the services instead."""
+
+from .coaching import EntrepreneurFactory, GuidanceSessionFactory
+from .municipalities import MunicipalityFactory, RoleAssignmentFactory, UserFactory, user_with_role
+from .placements import (
+    BenefitPeriodFactory,
+    JobseekerFactory,
+    PlacementFactory,
+    PlacementStateChangeFactory,
+    ProgressReviewFactory,
+)
+
+__all__ = [
+    "BenefitPeriodFactory",
+    "EntrepreneurFactory",
+    "GuidanceSessionFactory",
+    "JobseekerFactory",
+    "MunicipalityFactory",
+    "PlacementFactory",
+    "PlacementStateChangeFactory",
+    "ProgressReviewFactory",
+    "RoleAssignmentFactory",
+    "UserFactory",
+    "user_with_role",
+]

@@ -1,0 +1,80 @@
+import datetime
+
+import factory
+
+from placements.enums import BenefitType, ChangeSource, PlacementStatus, ResearchConsent
+from placements.models import (
+    BenefitPeriod,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
+
+from .coaching import EntrepreneurFactory
+from .municipalities import MunicipalityFactory
+
+
+class JobseekerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jobseeker
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    ref = factory.Sequence(lambda n: f"JS-{n:04d}")
+    given_name = factory.Sequence(lambda n: f"Voornaam{n}")
+    family_name = factory.Sequence(lambda n: f"Achternaam{n}")
+    birth_date = datetime.date(1985, 5, 17)
+    research_consent = ResearchConsent.YES
+
+
+class BenefitPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BenefitPeriod
+
+    jobseeker = factory.SubFactory(JobseekerFactory)
+    municipality = factory.SelfAttribute("jobseeker.municipality")
+    benefit_type = BenefitType.PARTICIPATIEWET
+    start_date = datetime.date(2020, 1, 1)
+    end_date = None
+    end_reason = ""
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    """A completed placement of 5 months by default."""
+
+    class Meta:
+        model = Placement
+
+    jobseeker = factory.SubFactory(JobseekerFactory)
+    municipality = factory.SelfAttribute("jobseeker.municipality")
+    entrepreneur = factory.SubFactory(
+        EntrepreneurFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    ref = factory.Sequence(lambda n: f"PL-{n:04d}")
+    status = PlacementStatus.COMPLETED
+    planned_start = datetime.date(2024, 1, 8)
+    planned_end = datetime.date(2024, 6, 7)
+    actual_start = datetime.date(2024, 1, 8)
+    actual_end = datetime.date(2024, 6, 7)
+    end_reason = ""
+
+
+class PlacementStateChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlacementStateChange
+
+    placement = factory.SubFactory(PlacementFactory)
+    municipality = factory.SelfAttribute("placement.municipality")
+    from_status = PlacementStatus.ACTIVE
+    to_status = PlacementStatus.COMPLETED
+    source = ChangeSource.WEB
+
+
+class ProgressReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReview
+
+    placement = factory.SubFactory(PlacementFactory)
+    municipality = factory.SelfAttribute("placement.municipality")
+    held_on = datetime.date(2024, 2, 8)
+    notes = "Gaat goed; werkt zelfstandiger."
