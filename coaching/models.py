@@ -22,9 +22,7 @@ class Entrepreneur(models.Model):
     )
     ref = models.CharField(_("reference"), max_length=64, unique=True, validators=[validate_ref])
     trade_name = models.CharField(_("trade name"), max_length=200)
-    kvk_number = models.CharField(
-        _("KvK number"), max_length=8, validators=[validate_kvk_number]
-    )
+    kvk_number = models.CharField(_("KvK number"), max_length=8, validators=[validate_kvk_number])
     prior_support = models.CharField(
         _("prior public support"), max_length=16, choices=PriorSupport.choices
     )

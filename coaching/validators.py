@@ -10,9 +10,7 @@ KVK_RE = re.compile(r"\d{8}")
 
 def validate_kvk_number(value: str) -> None:
     if not KVK_RE.fullmatch(value or ""):
-        raise ValidationError(
-            _("A KvK number is exactly 8 digits."), code="invalid_kvk_number"
-        )
+        raise ValidationError(_("A KvK number is exactly 8 digits."), code="invalid_kvk_number")
 
 
 def validate_topics(value) -> None:

@@ -82,6 +82,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    # Model permissions follow the roles: a programme admin may use every admin page (which
+    # still reads through access.py); nobody else has admin permissions.
+    def has_perm(self, perm, obj=None) -> bool:
+        from .access import has_role
+
+        if self.is_active and has_role(self, Role.PROGRAMME_ADMIN):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        from .access import has_role
+
+        if self.is_active and has_role(self, Role.PROGRAMME_ADMIN):
+            return True
+        return super().has_module_perms(app_label)
+
+
+_MUNICIPAL_ROLE_VALUES = sorted(r.value for r in MUNICIPAL_ROLES)
+
 
 class RoleAssignment(models.Model):
     """One role of one person; a jobcoach role is bound to exactly one municipality per row."""
@@ -103,8 +122,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in MUNICIPAL_ROLES], municipality__isnull=False)
-                    | (~Q(role__in=[r.value for r in MUNICIPAL_ROLES]) & Q(municipality__isnull=True))
+                    Q(role__in=_MUNICIPAL_ROLE_VALUES, municipality__isnull=False)
+                    | (~Q(role__in=_MUNICIPAL_ROLE_VALUES) & Q(municipality__isnull=True))
                 ),
                 name="roleassignment_municipality_iff_municipal_role",
             ),
@@ -147,9 +166,7 @@ class AuditEvent(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("actor")
     )
     action = models.CharField(_("action"), max_length=64)
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.SET_NULL, null=True, blank=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_ref = models.CharField(_("object reference"), max_length=64, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)

@@ -24,8 +24,8 @@ from .enums import (
 from .validators import (
     validate_benefit_period,
     validate_birth_date,
-    validate_planned_duration,
     validate_placement_state,
+    validate_planned_duration,
 )
 
 
@@ -76,7 +76,6 @@ class Jobseeker(models.Model):
 
 
 class BenefitPeriod(MunicipalityFromParent, models.Model):
-
     municipality_parent = "jobseeker"
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
@@ -165,9 +164,7 @@ class Placement(MunicipalityFromParent, models.Model):
     )
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
-    hours_per_week = models.PositiveSmallIntegerField(
-        _("hours per week"), null=True, blank=True
-    )
+    hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
     end_reason = models.CharField(
@@ -225,6 +222,16 @@ class Placement(MunicipalityFromParent, models.Model):
     def __str__(self) -> str:
         return self.ref
 
+    # Checked by the placement service with a message naming the clashing placement; the
+    # database constraint stays as the last line of defence.
+    CONSTRAINTS_CHECKED_BY_SERVICE = frozenset({"placement_one_active_per_jobseeker"})
+
+    def get_constraints(self):
+        return [
+            (model, [c for c in constraints if c.name not in self.CONSTRAINTS_CHECKED_BY_SERVICE])
+            for model, constraints in super().get_constraints()
+        ]
+
     def clean(self) -> None:
         rules = PilotSettings.load()
         months = {
@@ -234,12 +241,19 @@ class Placement(MunicipalityFromParent, models.Model):
         # Both checks run so that every problem is reported at once.
         errors: dict[str, list[ValidationError]] = {}
         for check, kwargs in (
-            (validate_planned_duration, {"planned_start": self.planned_start,
-                                         "planned_end": self.planned_end}),
-            (validate_placement_state, {"status": self.status,
-                                        "actual_start": self.actual_start,
-                                        "actual_end": self.actual_end,
-                                        "end_reason": self.end_reason}),
+            (
+                validate_planned_duration,
+                {"planned_start": self.planned_start, "planned_end": self.planned_end},
+            ),
+            (
+                validate_placement_state,
+                {
+                    "status": self.status,
+                    "actual_start": self.actual_start,
+                    "actual_end": self.actual_end,
+                    "end_reason": self.end_reason,
+                },
+            ),
         ):
             try:
                 check(**kwargs, **months)

@@ -149,8 +149,9 @@ def placement_save(
             placement.full_clean()
         except ValidationError as exc:
             _merge(errors, exc)
-        if not errors:
-            errors.update(_placement_clashes(placement, rules))
+        if not errors.keys() & {"jobseeker", "entrepreneur", "actual_start", "actual_end"}:
+            for field, clash in _placement_clashes(placement, rules).items():
+                errors.setdefault(field, []).extend(clash)
         if errors:
             raise ValidationError(errors)
         placement.save()

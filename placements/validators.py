@@ -172,6 +172,4 @@ def validate_benefit_period(
 
 def validate_birth_date(value: date | None, *, today: date) -> None:
     if value is not None and value >= today:
-        raise ValidationError(
-            _("The birth date must be in the past."), code="birth_date_not_past"
-        )
+        raise ValidationError(_("The birth date must be in the past."), code="birth_date_not_past")

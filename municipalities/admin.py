@@ -1,0 +1,69 @@
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import ScopedModelAdmin
+from .models import AuditEvent, Municipality, RoleAssignment, User
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(ScopedModelAdmin):
+    list_display = ["code", "name", "planned_places"]
+    search_fields = ["code", "name"]
+    ordering = ["code"]
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, ScopedModelAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "roles"]
+    list_filter = ["is_active", "role_assignments__role", "role_assignments__municipality"]
+    search_fields = ["email", "full_name"]
+    inlines = [RoleAssignmentInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Person"), {"fields": ("full_name",)}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("role_assignments__municipality")
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(str(r) for r in obj.role_assignments.all())
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ScopedModelAdmin):
+    list_display = ["at", "action", "actor", "object_type", "object_ref", "municipality"]
+    list_filter = ["action", "object_type", "municipality"]
+    search_fields = ["object_ref", "action"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "municipality"]
+
+    # The audit log is append-only, in the admin too.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Access comes from roles (RoleAssignment), not from Django's groups.
+admin.site.unregister(Group)
