@@ -17,3 +17,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default="CELERY_BROKER_URL" not in env and "REDIS_URL" not in env
 )
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# No Redis needed for the demo: an in-process cache.
+if "REDIS_URL" not in env:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -76,7 +76,7 @@ TENANT_MODELS = [
 # domain.md, "Roles and what each may see": which sides' rows each user reads.
 # "A" = municipality A's row (or, for IMK coaches, the rows of their own entrepreneurs).
 READS = {
-    "admin": {m: "AB" for m in TENANT_MODELS},
+    "admin": dict.fromkeys(TENANT_MODELS, "AB"),
     "jobcoach_A": {
         Municipality: "A",
         Entrepreneur: "A",
@@ -101,7 +101,7 @@ READS = {
     },
     "funder": {m: ("AB" if m is Municipality else "") for m in TENANT_MODELS},
     "researcher": {m: ("AB" if m is Municipality else "") for m in TENANT_MODELS},
-    "nobody": {m: "" for m in TENANT_MODELS},
+    "nobody": dict.fromkeys(TENANT_MODELS, ""),
 }
 READS["jobcoach_B"] = {m: s.replace("A", "B") for m, s in READS["jobcoach_A"].items()}
 READS["imk_B"] = {
@@ -122,9 +122,9 @@ WRITES = {
         AuditEvent: "",
     },
     "imk_A": {m: ("A" if m in (Entrepreneur, GuidanceSession) else "") for m in TENANT_MODELS},
-    "funder": {m: "" for m in TENANT_MODELS},
-    "researcher": {m: "" for m in TENANT_MODELS},
-    "nobody": {m: "" for m in TENANT_MODELS},
+    "funder": dict.fromkeys(TENANT_MODELS, ""),
+    "researcher": dict.fromkeys(TENANT_MODELS, ""),
+    "nobody": dict.fromkeys(TENANT_MODELS, ""),
 }
 WRITES["admin"][PlacementStateChange] = ""  # history is written by the service only
 
@@ -157,8 +157,9 @@ def test_jobcoach_bound_to_two_municipalities_sees_both(pilot):
 
 def test_person_with_two_roles_sees_the_union(pilot):
     rows, users = pilot
-    RoleAssignment.objects.create(user=users["imk_B"], role=Role.JOBCOACH,
-                                  municipality=rows["A"][Municipality])
+    RoleAssignment.objects.create(
+        user=users["imk_B"], role=Role.JOBCOACH, municipality=rows["A"][Municipality]
+    )
     coach = User.objects.get(pk=users["imk_B"].pk)
     assert set(visible(coach, Jobseeker)) == {rows["A"][Jobseeker], rows["B"][Jobseeker]}
     assert set(visible(coach, GuidanceSession)) == {rows["B"][GuidanceSession]}
@@ -197,8 +198,8 @@ def test_jobcoach_cannot_reach_other_municipality_row_by_id(pilot):
     rows, users = pilot
     other = rows["B"][Jobseeker]
     assert not visible(users["jobcoach_A"], Jobseeker).filter(pk=other.pk).exists()
-    updated = editable(users["jobcoach_A"], Jobseeker).filter(pk=other.pk).update(
-        given_name="Gewijzigd"
+    updated = (
+        editable(users["jobcoach_A"], Jobseeker).filter(pk=other.pk).update(given_name="Gewijzigd")
     )
     assert updated == 0
     other.refresh_from_db()

@@ -93,8 +93,13 @@ def test_admin_refuses_second_running_placement_of_a_jobseeker(admin_client):
     other = EntrepreneurFactory(municipality=running.municipality)
     response = admin_client.post(
         reverse("admin:placements_placement_add"),
-        _placement_form(running.jobseeker, other, actual_start="2024-03-01",
-                        planned_start="2024-03-01", planned_end="2024-07-01"),
+        _placement_form(
+            running.jobseeker,
+            other,
+            actual_start="2024-03-01",
+            planned_start="2024-03-01",
+            planned_end="2024-07-01",
+        ),
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["actual_start"] == [
