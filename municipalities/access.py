@@ -167,6 +167,9 @@ READ_RULES: dict[str, Rule] = {
     "placements.ProgressReview": _admin_or_jobcoach,
     "coaching.Entrepreneur": _read_entrepreneur,
     "coaching.GuidanceSession": _own_guidance,
+    # Snapshots hold participant refs: only the admin reads rows; the dashboards read the
+    # aggregates through reporting's selectors.
+    "reporting.MetricsSnapshot": _admin,
 }
 
 WRITE_RULES: dict[str, Rule] = {
@@ -182,6 +185,7 @@ WRITE_RULES: dict[str, Rule] = {
     "placements.ProgressReview": _admin_or_jobcoach,
     "coaching.Entrepreneur": lambda a: _union(_admin(a), _imk(a, Q(imk_coach_id=a.user_id))),
     "coaching.GuidanceSession": _own_guidance,
+    "reporting.MetricsSnapshot": lambda a: None,  # written by the snapshot task only
 }
 
 

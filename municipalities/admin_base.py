@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from pilot.figures import figures_changed
+
 from .access import editable, visible
 
 
@@ -26,3 +28,17 @@ class ScopedModelAdmin(admin.ModelAdmin):
         if obj is not None and not editable(request.user, self.model).filter(pk=obj.pk).exists():
             return False
         return super().has_delete_permission(request, obj)
+
+    # Any change made in the admin may move the outflow figures: have them recomputed (a no-op
+    # when the data they read did not change).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        figures_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        figures_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        figures_changed()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pilot.figures import figures_changed
+
 from .models import AuditEvent, Municipality
 
 
@@ -9,6 +11,7 @@ def municipality_save(*, municipality: Municipality) -> Municipality:
     """Validate and save a municipality."""
     municipality.full_clean()
     municipality.save()
+    figures_changed()
     return municipality
 
 

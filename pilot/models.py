@@ -58,5 +58,7 @@ class PilotSettings(models.Model):
     @classmethod
     def load(cls) -> "PilotSettings":
         """The settings row, created with the pilot's defaults on first use."""
-        obj, _created = cls.objects.get_or_create(pk=1)
+        obj, created = cls.objects.get_or_create(pk=1)
+        if created:
+            obj.refresh_from_db()  # decimals as the database holds them (0.500, not 0.5)
         return obj

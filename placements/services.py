@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
+from pilot.figures import figures_changed
 from pilot.models import PilotSettings
 
 from .enums import ChangeSource, PlacementStatus
@@ -43,6 +44,7 @@ def jobseeker_save(*, jobseeker: Jobseeker) -> Jobseeker:
     """Validate and save a jobseeker."""
     jobseeker.full_clean()
     jobseeker.save()
+    figures_changed()
     return jobseeker
 
 
@@ -74,6 +76,7 @@ def benefit_period_save(*, period: BenefitPeriod) -> BenefitPeriod:
     if errors:
         raise ValidationError(errors)
     period.save()
+    figures_changed()
     return period
 
 
@@ -165,6 +168,7 @@ def placement_save(
                 changed_at=at or timezone.now(),
                 source=source,
             )
+        figures_changed()
     return placement
 
 

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self) -> None:
+        # Register the tasks in every process, so that they can be sent and run by name.
+        from . import tasks  # noqa: F401

@@ -14,3 +14,74 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker in its own process, on the test database and the test Redis.
+
+    Module-scoped: it is stopped before the test database is dropped. Tests that use it need
+    ``django_db(transaction=True)`` so that the worker sees their committed rows.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import redis
+    from django.conf import settings
+    from django.db import connection
+
+    from pilot.celery import app
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # no tasks left from before
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pilot.settings.test",
+        "DATABASE_URL": database_url,
+        "TEST_DATABASE_NAME": db["NAME"],
+    }
+    root = Path(__file__).resolve().parent.parent
+    log = subprocess.DEVNULL
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pilot",
+            "worker",
+            "--pool=solo",
+            "--loglevel=info",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=root,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5):
+            break
+        if worker.poll() is not None:
+            raise RuntimeError("the Celery worker exited while starting")
+    else:
+        worker.kill()
+        raise RuntimeError("the Celery worker did not answer within 60 s")
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()

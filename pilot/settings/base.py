@@ -7,6 +7,7 @@ Everything that differs between machines is read from the environment through on
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "allauth",
     "allauth.account",
     "rest_framework",
@@ -52,6 +54,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "pilot.urls"
+FORM_RENDERER = "pilot.forms.PilotFormRenderer"
 WSGI_APPLICATION = "pilot.wsgi.application"
 
 TEMPLATES = [
@@ -65,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "pilot.navigation.navigation",
             ],
         },
     },
@@ -139,6 +143,16 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "nightly-metrics-snapshot": {
+        "task": "reporting.compute_metrics_snapshot",
+        "schedule": crontab(hour=2, minute=0),
+        "kwargs": {"trigger": "nightly"},
+    },
+}
+# After a data change, wait this long before recomputing the figures: a burst of edits in
+# that time gives one recomputation.
+METRICS_REFRESH_DELAY_SECONDS = env.int("METRICS_REFRESH_DELAY_SECONDS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -3,6 +3,8 @@
 DATABASE_URL overrides the local default server.
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -10,6 +12,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pilot"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A test database per run, so that two suites on one machine never drop each other's database.
+DATABASES["default"]["TEST"] = {
+    "NAME": env("TEST_DATABASE_NAME", default=f"test_pilot_{os.getpid()}")
+}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # A Redis database of its own, so that tests never meet a developer's queued tasks.
@@ -24,6 +30,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The cache gets a Redis database of its own: tests clear it, which must not touch the queues.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"),
+    }
 }

@@ -1,0 +1,50 @@
+"""Form rendering in the NL Design System (Utrecht) markup, for every form in the project."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES = {
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
+    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.Input: "utrecht-textbox utrecht-textbox--html-input",
+}
+
+
+class PilotFormRenderer(TemplatesSetting):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class StyledFormMixin:
+    """Gives every widget its design-system class and ties error messages to their field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            for widget_class, css in WIDGET_CLASSES.items():
+                if isinstance(field.widget, widget_class):
+                    field.widget.attrs.setdefault("class", css)
+                    break
+
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers read the error with the field: point aria-describedby at it.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                error_id = f"{self[name].auto_id}_error"
+                described = widget.attrs.get("aria-describedby", "")
+                if error_id not in described:
+                    widget.attrs["aria-describedby"] = f"{error_id} {described}".strip()
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"

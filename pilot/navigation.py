@@ -1,0 +1,39 @@
+"""The main navigation: each role sees the pages it may open, and only those."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.access import Access, access_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def items_for(access: Access) -> list[NavItem]:
+    items = [NavItem(_("Home"), "home")]
+    if access.is_jobcoach or access.is_programme_admin:
+        items.append(NavItem(_("Jobseekers"), "placements:jobseeker_list"))
+        items.append(NavItem(_("Placements"), "placements:placement_list"))
+    if access.is_imk_coach or access.is_jobcoach or access.is_programme_admin:
+        items.append(NavItem(_("Entrepreneurs"), "coaching:entrepreneur_list"))
+    if access.is_programme_admin:
+        items.append(NavItem(_("Invite a person"), "municipalities:invitation_create"))
+        items.append(NavItem(_("Administration"), "admin:index"))
+    return items
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    return {"nav_items": [(item, item.url_name == current) for item in items_for(access_for(user))]}
