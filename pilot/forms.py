@@ -2,6 +2,7 @@
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.forms.widgets import Input
 
 WIDGET_CLASSES = {
     forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
@@ -10,7 +11,7 @@ WIDGET_CLASSES = {
     forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
     forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
     forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
-    forms.Input: "utrecht-textbox utrecht-textbox--html-input",
+    Input: "utrecht-textbox utrecht-textbox--html-input",
 }
 
 
