@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ScopedModelAdmin
+from .invitations import invitation_send_again
 from .models import AuditEvent, Municipality, RoleAssignment, User
 
 
@@ -37,9 +38,35 @@ class UserAdmin(DjangoUserAdmin, ScopedModelAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["send_invitation_again"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("role_assignments__municipality")
+
+    @admin.action(description=_("Send invitation again"))
+    def send_invitation_again(self, request, queryset):
+        sent = skipped = 0
+        for user in queryset:
+            if invitation_send_again(user=user, invited_by=request.user, request=request):
+                sent += 1
+            else:
+                skipped += 1
+        if sent:
+            self.message_user(
+                request,
+                _("Invitation sent again to %(count)d person(s).") % {"count": sent},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                _(
+                    "%(count)d person(s) skipped: they already set a password or their account "
+                    "is inactive."
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     @admin.display(description=_("roles"))
     def roles(self, obj):

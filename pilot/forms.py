@@ -4,15 +4,17 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 
-WIDGET_CLASSES = {
-    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
-    forms.Select: "utrecht-select utrecht-select--html-select",
-    forms.SelectMultiple: "utrecht-select utrecht-select--html-select",
-    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
-    forms.RadioSelect: "utrecht-radio-button utrecht-radio-button--html-input",
-    forms.CheckboxSelectMultiple: "utrecht-checkbox utrecht-checkbox--html-input",
-    Input: "utrecht-textbox utrecht-textbox--html-input",
-}
+# Radio and checkbox groups get no class here: Django puts a widget's class on the group's
+# wrapper too, which would style the wrapper as one big radio button. Their inputs are styled by
+# .choice-group in pilot.css. (CheckboxSelectMultiple is a RadioSelect, and both are Selects:
+# the order of this list matters.)
+WIDGET_CLASSES = [
+    (forms.RadioSelect, None),
+    (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
+    (forms.Select, "utrecht-select utrecht-select--html-select"),
+    (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
+    (Input, "utrecht-textbox utrecht-textbox--html-input"),
+]
 
 
 class PilotFormRenderer(TemplatesSetting):
@@ -33,9 +35,10 @@ class StyledFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            for widget_class, css in WIDGET_CLASSES.items():
+            for widget_class, css in WIDGET_CLASSES:
                 if isinstance(field.widget, widget_class):
-                    field.widget.attrs.setdefault("class", css)
+                    if css:
+                        field.widget.attrs.setdefault("class", css)
                     break
 
     def full_clean(self):

@@ -8,5 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("municipalities.urls")),
+    path("", include("placements.urls")),
+    path("", include("coaching.urls")),
     path("", views.home, name="home"),
 ]

@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from municipalities.access import access_for
+from placements.selectors import jobcoach_todo
 
 
 @require_GET
@@ -19,6 +21,9 @@ def health(request):
 
 @login_required
 def home(request):
-    """The start page: what each of the user's roles can open."""
+    """The start page: a jobcoach's to-do list for their municipalities, and for every other
+    role a short start with the pages it may open."""
     access = access_for(request.user)
-    return render(request, "home.html", {"access": access})
+    today = timezone.localdate()
+    todo = jobcoach_todo(user=request.user, today=today) if access.is_jobcoach else None
+    return render(request, "home.html", {"access": access, "todo": todo, "today": today})

@@ -29,6 +29,31 @@ from .validators import (
 )
 
 
+class RulesBeforeConstraints:
+    """For models whose check constraints each repeat a rule of ``validators.py``.
+
+    ``full_clean()`` skips those constraints: the validators already report the same rules with
+    a clear message at the right field, and Django would otherwise spend one query per check
+    constraint per row. The database still enforces every constraint on save.
+    """
+
+    constraints_checked_by_service: frozenset[str] = frozenset()
+
+    def get_constraints(self):
+        return [
+            (
+                model,
+                [
+                    c
+                    for c in constraints
+                    if not isinstance(c, models.CheckConstraint)
+                    and c.name not in self.constraints_checked_by_service
+                ],
+            )
+            for model, constraints in super().get_constraints()
+        ]
+
+
 class Jobseeker(models.Model):
     """A person on benefits selected for the pilot. There is deliberately no BSN field."""
 
@@ -72,10 +97,14 @@ class Jobseeker(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def clean(self) -> None:
-        validate_birth_date(self.birth_date, today=timezone.localdate())
+        # Keyed by field, as every rule's error is: forms and the import show it at the field.
+        try:
+            validate_birth_date(self.birth_date, today=timezone.localdate())
+        except ValidationError as exc:
+            raise ValidationError({"birth_date": exc.error_list}) from None
 
 
-class BenefitPeriod(MunicipalityFromParent, models.Model):
+class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
     municipality_parent = "jobseeker"
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
@@ -138,7 +167,7 @@ class BenefitPeriod(MunicipalityFromParent, models.Model):
         )
 
 
-class Placement(MunicipalityFromParent, models.Model):
+class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
     """A jobseeker's internship at an entrepreneur (stage)."""
 
     municipality_parent = "jobseeker"
@@ -222,15 +251,8 @@ class Placement(MunicipalityFromParent, models.Model):
     def __str__(self) -> str:
         return self.ref
 
-    # Checked by the placement service with a message naming the clashing placement; the
-    # database constraint stays as the last line of defence.
-    CONSTRAINTS_CHECKED_BY_SERVICE = frozenset({"placement_one_active_per_jobseeker"})
-
-    def get_constraints(self):
-        return [
-            (model, [c for c in constraints if c.name not in self.CONSTRAINTS_CHECKED_BY_SERVICE])
-            for model, constraints in super().get_constraints()
-        ]
+    # Checked by the placement service with a message naming the clashing placement.
+    constraints_checked_by_service = frozenset({"placement_one_active_per_jobseeker"})
 
     def clean(self) -> None:
         rules = PilotSettings.load()

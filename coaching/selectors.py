@@ -1,0 +1,117 @@
+"""Reads for the coaching pages: entrepreneurs with their current intern, and guidance history.
+
+Every function starts from rows the caller already scoped through ``municipalities.access``.
+What an IMK coach may know of an intern is the given name and the placement's dates and status
+(domain.md); these selectors load nothing more of the jobseeker for anyone, so that a template
+cannot show what was never read.
+"""
+
+from __future__ import annotations
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from municipalities.access import access_for, visible
+from pilot.models import PilotSettings
+from placements.enums import PlacementStatus
+from placements.models import Placement
+
+from .enums import SessionMode
+from .models import Entrepreneur, GuidanceSession
+
+# A proposed or agreed match already holds the place: offering it again would double-book it.
+OCCUPYING_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.ACTIVE)
+
+# The fields of an entrepreneur that a jobcoach may see (domain.md: no KvK or contact details).
+JOBCOACH_ENTREPRENEUR_FIELDS = ("id", "ref", "trade_name", "municipality__name")
+
+
+def _current_placements(user) -> QuerySet:
+    """The user's visible placements of the outer entrepreneur, the current one first: a running
+    or upcoming internship, else the most recent one that ended. Cancelled ones never ran."""
+    return (
+        visible(user, Placement)
+        .filter(entrepreneur_id=OuterRef("pk"))
+        .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(
+            _not_current=Case(
+                When(status__in=OCCUPYING_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("_not_current", "-planned_start", "-id")
+    )
+
+
+def _occupied_places() -> Subquery:
+    # Counted over every placement, not only the visible ones: a place taken by an intern from
+    # another municipality is just as taken. Only the number leaves the database.
+    return Subquery(
+        Placement.objects.filter(entrepreneur_id=OuterRef("pk"), status__in=OCCUPYING_STATUSES)
+        .order_by()
+        .values("entrepreneur_id")
+        .annotate(n=Count("id"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def entrepreneurs_with_intern(*, user, entrepreneurs: QuerySet) -> QuerySet:
+    """``entrepreneurs`` (already scoped) with their current intern in one query.
+
+    Adds ``intern_given_name``, ``intern_status`` and ``intern_placement_ref`` (None without an
+    intern), ``occupied_places`` and ``has_free_place``.
+    """
+    current = _current_placements(user)
+    limit = PilotSettings.load().interns_per_entrepreneur
+    rows = entrepreneurs.annotate(
+        intern_given_name=Subquery(current.values("jobseeker__given_name")[:1]),
+        intern_status=Subquery(current.values("status")[:1]),
+        intern_placement_ref=Subquery(current.values("ref")[:1]),
+        occupied_places=Coalesce(_occupied_places(), 0),
+    ).annotate(
+        has_free_place=Case(
+            When(occupied_places__lt=limit, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    access = access_for(user)
+    if access.is_programme_admin or access.is_imk_coach:
+        return rows.select_related("municipality", "imk_coach")
+    return rows.select_related("municipality").only(*JOBCOACH_ENTREPRENEUR_FIELDS)
+
+
+def guidance_history(*, user, entrepreneur: Entrepreneur) -> QuerySet:
+    """The guidance sessions of ``entrepreneur`` that ``user`` may read, newest first: an IMK
+    coach their own, a programme admin all, anyone else none."""
+    return (
+        visible(user, GuidanceSession)
+        .filter(entrepreneur=entrepreneur)
+        .select_related("coach")
+        .order_by("-held_on", "-id")
+    )
+
+
+def session_defaults(*, coach) -> dict:
+    """Minutes and mode of the coach's latest session: most sessions look like the previous
+    one, so the form starts there and a coach usually only ticks topics and types notes."""
+    latest = (
+        visible(coach, GuidanceSession)
+        .filter(coach=coach)
+        .order_by("-held_on", "-id")
+        .values("minutes", "mode")
+        .first()
+    )
+    return latest or {"minutes": 60, "mode": SessionMode.IN_PERSON}

@@ -1,0 +1,165 @@
+"""Pages of the IMK coach (their entrepreneurs and guidance sessions), and the entrepreneur list
+that jobcoaches use to find a free place."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView, UpdateView
+
+from municipalities.access import access_for, editable
+from municipalities.enums import Role
+from municipalities.views_base import ScopedQuerysetMixin
+from placements.enums import PlacementStatus
+
+from .enums import GuidanceTopic
+from .filters import EntrepreneurFilter
+from .forms import GuidanceSessionForm
+from .models import Entrepreneur, GuidanceSession
+from .selectors import entrepreneurs_with_intern, guidance_history, session_defaults
+from .services import guidance_session_save
+
+ENTREPRENEUR_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.IMK_COACH, Role.JOBCOACH})
+
+
+def _label_statuses(entrepreneurs) -> None:
+    # The status comes from a subquery as its raw value; give the template its translated label.
+    for entrepreneur in entrepreneurs:
+        status = entrepreneur.intern_status
+        entrepreneur.intern_status_label = PlacementStatus(status).label if status else ""
+
+
+class EntrepreneurListView(ScopedQuerysetMixin, ListView):
+    model = Entrepreneur
+    roles = ENTREPRENEUR_ROLES
+    paginate_by = 25
+    template_name = "coaching/entrepreneur_list.html"
+    context_object_name = "entrepreneurs"
+
+    def scope_queryset(self, queryset):
+        self.filterset = EntrepreneurFilter(self.request.GET or None, queryset=queryset)
+        rows = self.filterset.qs.order_by("trade_name", "ref")
+        return entrepreneurs_with_intern(user=self.request.user, entrepreneurs=rows)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        access = access_for(self.request.user)
+        _label_statuses(context["entrepreneurs"])
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            query=query.urlencode(),
+            own_only=access.is_imk_coach and not (access.is_programme_admin or access.is_jobcoach),
+            show_intern=access.is_programme_admin or access.is_imk_coach,
+            show_free_place=access.is_programme_admin or access.is_jobcoach,
+            show_coach=access.is_programme_admin,
+            # Straight from the list to the form: logging a session is the coach's daily task.
+            show_log=access.is_imk_coach,
+        )
+        return context
+
+
+class EntrepreneurDetailView(ScopedQuerysetMixin, DetailView):
+    model = Entrepreneur
+    roles = ENTREPRENEUR_ROLES
+    template_name = "coaching/entrepreneur_detail.html"
+    context_object_name = "entrepreneur"
+
+    def scope_queryset(self, queryset):
+        return entrepreneurs_with_intern(user=self.request.user, entrepreneurs=queryset)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        access = access_for(user)
+        entrepreneur = self.object
+        _label_statuses([entrepreneur])
+        # KvK number and contact details: the programme admin and the entrepreneur's own coach;
+        # a jobcoach sees the trade name, municipality and intern only (domain.md).
+        own_coach = access.is_imk_coach and entrepreneur.imk_coach_id == user.pk
+        sessions = list(guidance_history(user=user, entrepreneur=entrepreneur))
+        editable_ids = set(
+            editable(user, GuidanceSession)
+            .filter(entrepreneur=entrepreneur)
+            .values_list("id", flat=True)
+        )
+        for session in sessions:
+            session.can_edit = session.id in editable_ids
+            session.topic_labels = [GuidanceTopic(topic).label for topic in session.topics]
+        context.update(
+            show_details=access.is_programme_admin or own_coach,
+            show_history=access.is_programme_admin or access.is_imk_coach,
+            show_coach=access.is_programme_admin,
+            sessions=sessions,
+            can_log=access.is_imk_coach
+            and editable(user, Entrepreneur).filter(pk=entrepreneur.pk).exists(),
+        )
+        return context
+
+
+class GuidanceSessionCreateView(ScopedQuerysetMixin, FormView):
+    """Log a session with one of the coach's own entrepreneurs (404 for any other)."""
+
+    model = Entrepreneur
+    for_writing = True
+    roles = frozenset({Role.IMK_COACH})
+    form_class = GuidanceSessionForm
+    template_name = "coaching/guidance_session_form.html"
+
+    @cached_property
+    def entrepreneur(self) -> Entrepreneur:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = GuidanceSession(
+            entrepreneur=self.entrepreneur, coach=self.request.user
+        )
+        kwargs["defaults"] = session_defaults(coach=self.request.user)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entrepreneur=self.entrepreneur, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            guidance_session_save(session=form.save(commit=False))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Guidance session saved."))
+        return redirect("coaching:entrepreneur_detail", pk=self.entrepreneur.pk)
+
+
+class GuidanceSessionUpdateView(ScopedQuerysetMixin, UpdateView):
+    """Change a session afterwards: its author, or a programme admin (404 for anyone else)."""
+
+    model = GuidanceSession
+    for_writing = True
+    roles = frozenset({Role.IMK_COACH, Role.PROGRAMME_ADMIN})
+    form_class = GuidanceSessionForm
+    template_name = "coaching/guidance_session_form.html"
+    context_object_name = "session"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("entrepreneur")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entrepreneur=self.object.entrepreneur, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.object = guidance_session_save(session=form.save(commit=False))
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Guidance session saved."))
+        return redirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        return reverse("coaching:entrepreneur_detail", kwargs={"pk": self.object.entrepreneur_id})

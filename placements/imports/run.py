@@ -1,0 +1,319 @@
+"""Import a folder of CSV files as one unit: every row is written, or none is.
+
+Each row is an upsert by its key, saved through the same service the forms use, inside a
+savepoint of its own so that one failing row does not stop the others from being checked. The
+whole run is rolled back when any row anywhere has a problem, and for a dry run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from municipalities.services import audit_record
+
+from .kinds import KINDS, KINDS_BY_FILE, FileKind
+from .reader import NO_COLUMN, CellError, Problem, Row, read_csv
+
+# Django's own codes for an empty required value; one message for both reads better in a CSV.
+_EMPTY_CODES = frozenset({"null", "blank"})
+
+
+@dataclass
+class FileCounts:
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class ImportResult:
+    files: list[FileCounts]
+    problems: list[Problem]
+    dry_run: bool
+
+
+@dataclass
+class _ParsedRow:
+    row: Row
+    # Model field -> value; a referenced row is its model instance.
+    values: dict[str, object] = field(default_factory=dict)
+    # Columns that already have a problem of their own.
+    bad_columns: set[str] = field(default_factory=set)
+    # Some cell could not be read as its type, so the row's values are incomplete.
+    unreadable: bool = False
+    db_key: tuple | None = None
+
+
+def import_folder(folder: Path, *, dry_run: bool = False) -> ImportResult:
+    """Import the files of data-exchange.md found in ``folder``, all or nothing.
+
+    Writes nothing when any problem is found or when ``dry_run`` is set; otherwise records the
+    counts (no personal data) in the audit log.
+    """
+    importer = _Importer()
+    with transaction.atomic():
+        for kind in KINDS:
+            path = folder / kind.file
+            if path.is_file():
+                importer.import_file(kind, path)
+        problems = importer.sorted_problems()
+        if not problems and not dry_run:
+            audit_record(
+                actor=None,
+                action="import",
+                object_type="pilot_data",
+                files={counts.file: counts.as_dict() for counts in importer.counts},
+            )
+        if problems or dry_run:
+            # Nothing of this run may remain: not its valid rows, not their state changes.
+            transaction.set_rollback(True)
+    return ImportResult(files=importer.counts, problems=problems, dry_run=dry_run)
+
+
+class _Importer:
+    def __init__(self) -> None:
+        self.counts: list[FileCounts] = []
+        self._problems: dict[tuple[str, int, str, str], Problem] = {}
+        self._header_positions: dict[str, dict[str, int]] = {}
+        # Rows per file by their key ((code,), (ref,), or (jobseeker id, type, start date)):
+        # read from the database once, or saved by this run. Saves a query per reference.
+        self._known: dict[str, dict[tuple, models.Model]] = defaultdict(dict)
+        # Codes and refs of rows with problems, so that rows referring to them say so.
+        self._failed: dict[str, set[str]] = defaultdict(set)
+
+    def sorted_problems(self) -> list[Problem]:
+        file_rank = {kind.file: rank for rank, kind in enumerate(KINDS)}
+
+        def order(problem: Problem) -> tuple[int, int, int]:
+            positions = self._header_positions.get(problem.file, {})
+            column = -1 if problem.column == NO_COLUMN else positions.get(problem.column, 10**6)
+            return file_rank[problem.file], problem.line, column
+
+        # sorted() is stable: problems of one cell keep the order they were found in.
+        return sorted(self._problems.values(), key=order)
+
+    def import_file(self, kind: FileKind, path: Path) -> None:
+        csv_file = read_csv(path, columns=kind.column_names)
+        positions: dict[str, int] = {}
+        for position, column in enumerate(csv_file.header):
+            positions.setdefault(column, position)
+        self._header_positions[kind.file] = positions
+        for problem in csv_file.problems:
+            self._add(problem)
+        if not csv_file.rows_usable:
+            for row in csv_file.rows:
+                self._mark_failed(kind, row)
+            return
+
+        self._load_references(kind, csv_file.rows)
+        first_line: dict[tuple[str, ...], int] = {}
+        parsed_rows: list[_ParsedRow] = []
+        for row in csv_file.rows:
+            raw_key = tuple(row.cells.get(name, "") for name in kind.key)
+            if all(raw_key) and not row.broken:
+                if raw_key in first_line:
+                    self._problem(
+                        kind.file,
+                        row.line,
+                        kind.row_column,
+                        _("Line %(line)s has the same %(key)s.")
+                        % {"line": first_line[raw_key], "key": ", ".join(kind.key)},
+                    )
+                    continue
+                first_line[raw_key] = row.line
+            parsed_rows.append(self._parse(kind, row))
+        self._load_existing(kind, parsed_rows)
+
+        counts = FileCounts(kind.file)
+        # Rows of one file never refer to each other, but the rules that compare a row with
+        # others (overlapping benefit periods, one internship at a time) see the database as
+        # it is at that moment. Taking the rows in date order means an earlier period or
+        # placement gets its end date before a later one is checked against it.
+        if kind.process_order:
+            parsed_rows.sort(key=lambda parsed: _date_order(parsed, kind.process_order))
+        for parsed in parsed_rows:
+            self._upsert(kind, parsed, counts)
+        self.counts.append(counts)
+
+    # Reading rows
+
+    def _parse(self, kind: FileKind, row: Row) -> _ParsedRow:
+        parsed = _ParsedRow(row=row, bad_columns=set(row.unreadable))
+        if row.broken:
+            return parsed
+        parsed.unreadable = bool(row.unreadable)
+        for column in kind.columns:
+            if column.name in row.unreadable:
+                continue
+            try:
+                value = column.parse(row.cells[column.name])
+            except CellError as exc:
+                self._problem(kind.file, row.line, column.name, str(exc))
+                parsed.bad_columns.add(column.name)
+                parsed.unreadable = True
+                continue
+            if column.refers_to is not None:
+                value, message = self._resolve(column.refers_to, value)
+                if message:
+                    self._problem(kind.file, row.line, column.name, message)
+                    parsed.bad_columns.add(column.name)
+                    continue
+            parsed.values[column.field] = value
+        key_values = [parsed.values.get(name) for name in kind.key_fields]
+        if all(value not in (None, "") for value in key_values):
+            parsed.db_key = tuple(_db_value(value) for value in key_values)
+        return parsed
+
+    def _load_references(self, kind: FileKind, rows: list[Row]) -> None:
+        """Read every row this file refers to in one query per referenced file."""
+        for column in kind.columns:
+            if column.refers_to is None:
+                continue
+            target = KINDS_BY_FILE[column.refers_to]
+            known = self._known[target.file]
+            wanted = {
+                row.cells.get(column.name)
+                for row in rows
+                if column.name not in row.unreadable and not row.broken
+            } - {None, ""}
+            missing = {key for key in wanted if (key,) not in known}
+            if missing:
+                found = target.model._default_manager.in_bulk(missing, field_name=target.key[0])
+                for key, obj in found.items():
+                    known[(key,)] = obj
+
+    def _load_existing(self, kind: FileKind, parsed_rows: list[_ParsedRow]) -> None:
+        known = self._known[kind.file]
+        keys = [p.db_key for p in parsed_rows if p.db_key is not None and p.db_key not in known]
+        if not keys:
+            return
+        attnames = [kind.model._meta.get_field(name).attname for name in kind.key_fields]
+        for obj in kind.model._default_manager.filter(
+            **{f"{attnames[0]}__in": {key[0] for key in keys}}
+        ):
+            known[tuple(getattr(obj, attname) for attname in attnames)] = obj
+
+    def _resolve(self, file: str, key: str | None) -> tuple[models.Model | None, str]:
+        if not key:
+            return None, ""
+        target = KINDS_BY_FILE[file]
+        noun = target.model._meta.verbose_name
+        if key in self._failed[file]:
+            return None, capfirst(
+                _("%(noun)s %(key)s has errors in %(file)s.")
+                % {"noun": noun, "key": key, "file": file}
+            )
+        obj = self._known[file].get((key,))
+        if obj is None:
+            return None, _("No %(noun)s with %(column)s %(key)s.") % {
+                "noun": noun,
+                "column": target.key[0],
+                "key": key,
+            }
+        return obj, ""
+
+    # Writing rows
+
+    def _upsert(self, kind: FileKind, parsed: _ParsedRow, counts: FileCounts) -> None:
+        if parsed.row.broken:
+            self._mark_failed(kind, parsed.row)
+            return
+        existing = self._known[kind.file].get(parsed.db_key) if parsed.db_key else None
+        if parsed.bad_columns:
+            self._check_rest(kind, parsed, existing)
+            self._mark_failed(kind, parsed.row)
+            return
+        if existing is not None and not _differs(existing, parsed.values):
+            counts.unchanged += 1
+            return
+        obj = existing if existing is not None else kind.model()
+        for name, value in parsed.values.items():
+            setattr(obj, name, value)
+        try:
+            # A savepoint per row: a failed row leaves nothing behind, and the rows after it
+            # are still checked.
+            with transaction.atomic():
+                kind.save(obj)
+        except ValidationError as exc:
+            self._report(kind, parsed.row.line, exc, skip=set())
+            self._mark_failed(kind, parsed.row)
+            return
+        if existing is None:
+            counts.created += 1
+            self._known[kind.file][parsed.db_key] = obj
+        else:
+            counts.updated += 1
+
+    def _check_rest(
+        self, kind: FileKind, parsed: _ParsedRow, existing: models.Model | None
+    ) -> None:
+        """Report the problems of the cells that could be read, in a row that cannot be saved.
+
+        When a cell could not be read its value is unknown, so only the per-field rules run
+        (a rule across fields would complain about the missing value); when only a reference
+        failed, the row's own rules still apply.
+        """
+        obj = existing if existing is not None else kind.model()
+        for name, value in parsed.values.items():
+            setattr(obj, name, value)
+        exclude = [f.name for f in kind.model._meta.fields if f.name not in parsed.values]
+        try:
+            if parsed.unreadable:
+                obj.clean_fields(exclude=exclude)
+            else:
+                obj.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as exc:
+            self._report(kind, parsed.row.line, exc, skip=parsed.bad_columns)
+
+    def _report(self, kind: FileKind, line: int, exc: ValidationError, *, skip: set[str]) -> None:
+        for name, errors in exc.update_error_dict({}).items():
+            column = kind.column_for(name)
+            if column in skip:
+                continue
+            for error in errors:
+                if error.code in _EMPTY_CODES:
+                    self._problem(kind.file, line, column, _("This field is required."))
+                    continue
+                for message in error.messages:
+                    self._problem(kind.file, line, column, message)
+
+    def _mark_failed(self, kind: FileKind, row: Row) -> None:
+        if len(kind.key) == 1 and row.cells.get(kind.key[0]):
+            self._failed[kind.file].add(row.cells[kind.key[0]])
+
+    def _problem(self, file: str, line: int, column: str, message: str) -> None:
+        self._add(Problem(file, line, column, str(message)))
+
+    def _add(self, problem: Problem) -> None:
+        # Two rules may say the same thing about one cell; say it once.
+        key = (problem.file, problem.line, problem.column, problem.message)
+        self._problems.setdefault(key, problem)
+
+
+def _db_value(value: object) -> object:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _differs(obj: models.Model, values: dict[str, object]) -> bool:
+    meta = obj._meta
+    return any(
+        getattr(obj, meta.get_field(name).attname) != _db_value(value)
+        for name, value in values.items()
+    )
+
+
+def _date_order(parsed: _ParsedRow, name: str) -> tuple[bool, date, int]:
+    value = parsed.values.get(name)
+    return value is None, value or date.min, parsed.row.line

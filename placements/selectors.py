@@ -1,0 +1,407 @@
+"""Reads for the jobcoach pages: the lists, the jobseeker timeline and the home page's to-do list.
+
+Every function starts from ``municipalities.access`` (``visible`` to show rows, ``editable`` for
+the to-do list: it is work for the people who may act on the rows), so a jobcoach only ever meets
+the rows of their own municipalities. Each function issues a fixed number of queries, whatever the
+number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coaching.models import Entrepreneur
+from municipalities.access import access_for, editable, visible, writable_municipality_ids
+from municipalities.models import Municipality
+from pilot.dates import add_months
+from pilot.models import PilotSettings
+
+from .enums import ENDED_STATUSES, PlacementStatus
+from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
+
+TODO_WINDOW_DAYS = 14
+REVIEW_INTERVAL_DAYS = 28
+BENEFIT_CHECK_MONTHS = (3, 6, 12)
+# "N months after D" is clamped to the month's last day, so D + N months can land up to three
+# days earlier than a plain day count suggests: widen the database pre-filter by that much.
+_CLAMP_SLACK = timedelta(days=3)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def _latest_placement(field_name: str) -> Subquery:
+    """A column of the jobseeker's latest placement: the one planned to start last."""
+    return Subquery(
+        Placement.objects.filter(jobseeker_id=OuterRef("pk"))
+        .order_by("-planned_start", "-id")
+        .values(field_name)[:1]
+    )
+
+
+def jobseeker_list_rows(queryset: QuerySet[Jobseeker]) -> QuerySet[Jobseeker]:
+    """The jobseeker list's rows, with ``latest_status`` (the latest placement's status, or
+    None when the person has no placement yet) computed in the same query."""
+    return queryset.select_related("municipality").annotate(
+        latest_status=_latest_placement("status")
+    )
+
+
+def placement_list_rows(queryset: QuerySet[Placement]) -> QuerySet[Placement]:
+    return queryset.select_related("jobseeker", "entrepreneur", "municipality").order_by(
+        "-planned_start", "ref"
+    )
+
+
+def sees_several_municipalities(user) -> bool:
+    """Lists name the municipality (and offer it as a filter) only to users who see several."""
+    access = access_for(user)
+    return access.is_programme_admin or len(access.jobcoach_municipality_ids) > 1
+
+
+def municipalities_for_filter(*, user):
+    """The municipalities a user may pick in a list filter (their visible ones)."""
+    return visible(user, Municipality).order_by("name")
+
+
+def entrepreneurs_with_free_place(*, user, municipality_id: int | None = None):
+    """Entrepreneurs a jobcoach may propose a placement with: in a municipality the user may
+    write to, and hosting fewer active interns than the pilot allows at a time."""
+    limit = PilotSettings.load().interns_per_entrepreneur
+    rows = visible(user, Entrepreneur).select_related("municipality")
+    writable = writable_municipality_ids(user)
+    if writable is not None:
+        rows = rows.filter(municipality_id__in=writable)
+    if municipality_id is not None:
+        rows = rows.filter(municipality_id=municipality_id)
+    return (
+        rows.annotate(
+            running=Count("placements", filter=Q(placements__status=PlacementStatus.ACTIVE))
+        )
+        .filter(running__lt=limit)
+        .order_by("trade_name", "ref")
+    )
+
+
+def next_placement_ref(jobseeker: Jobseeker) -> str:
+    """A new placement's reference: "<jobseeker ref>-P<n>", the first n not yet taken.
+
+    References are unique across the whole pilot, so this looks at every placement, not only
+    the visible ones; it reads references only, never the rows behind them.
+    """
+    n = Placement.objects.filter(jobseeker_id=jobseeker.pk).count() + 1
+    while True:
+        suffix = f"-P{n}"
+        ref = f"{jobseeker.ref[: 64 - len(suffix)]}{suffix}"
+        if not Placement.objects.filter(ref=ref).exists():
+            return ref
+        n += 1
+
+
+# --- the jobseeker page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    on: date
+    # Orders events of one day: later steps of a day come first in a newest-first list.
+    at: datetime
+    kind: str  # placement, state_change, review, benefit
+    title: str
+    detail: str = ""
+    url_name: str = ""
+    url_pk: int | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def jobseeker_placements(*, user, jobseeker: Jobseeker) -> list[Placement]:
+    return list(
+        visible(user, Placement)
+        .filter(jobseeker_id=jobseeker.pk)
+        .select_related("entrepreneur")
+        .order_by("-planned_start", "-id")
+    )
+
+
+def jobseeker_benefit_periods(*, user, jobseeker: Jobseeker) -> list[BenefitPeriod]:
+    return list(
+        visible(user, BenefitPeriod).filter(jobseeker_id=jobseeker.pk).order_by("-start_date")
+    )
+
+
+def jobseeker_timeline(
+    *, user, jobseeker: Jobseeker, placements: list[Placement], periods: list[BenefitPeriod]
+) -> list[TimelineEvent]:
+    """Everything that happened to one jobseeker, newest first: the internships' actual start
+    and end, every recorded state change (with who recorded it), the progress reviews, and the
+    start and end of every benefit period.
+
+    ``placements`` and ``periods`` are the page's own lists (passed in so that they are read
+    once); state changes and reviews cost one query each.
+    """
+    events: list[TimelineEvent] = []
+    for p in placements:
+        where = p.entrepreneur.trade_name
+        if p.actual_start:
+            events.append(
+                TimelineEvent(
+                    on=p.actual_start,
+                    at=_day_start(p.actual_start),
+                    kind="placement",
+                    title=_("Internship at %(where)s started") % {"where": where},
+                    detail=p.ref,
+                    url_name="placements:placement_detail",
+                    url_pk=p.pk,
+                )
+            )
+        if p.actual_end:
+            title = (
+                _("Internship at %(where)s completed")
+                if p.status == PlacementStatus.COMPLETED
+                else _("Internship at %(where)s terminated")
+            ) % {"where": where}
+            events.append(
+                TimelineEvent(
+                    on=p.actual_end,
+                    at=_day_start(p.actual_end),
+                    kind="placement",
+                    title=title,
+                    detail=p.get_end_reason_display() if p.end_reason else p.ref,
+                    url_name="placements:placement_detail",
+                    url_pk=p.pk,
+                )
+            )
+    changes = (
+        visible(user, PlacementStateChange)
+        .filter(placement__jobseeker_id=jobseeker.pk)
+        .select_related("placement", "changed_by")
+    )
+    for change in changes:
+        local = timezone.localtime(change.changed_at)
+        who = change.changed_by.get_full_name() if change.changed_by else _("the system")
+        events.append(
+            TimelineEvent(
+                on=local.date(),
+                at=change.changed_at,
+                kind="state_change",
+                title=_("Placement %(ref)s: %(status)s")
+                % {"ref": change.placement.ref, "status": change.get_to_status_display()},
+                detail=_("recorded by %(who)s (%(source)s)")
+                % {"who": who, "source": change.get_source_display()},
+                url_name="placements:placement_detail",
+                url_pk=change.placement_id,
+            )
+        )
+    reviews = (
+        visible(user, ProgressReview)
+        .filter(placement__jobseeker_id=jobseeker.pk)
+        .select_related("placement")
+    )
+    for review in reviews:
+        events.append(
+            TimelineEvent(
+                on=review.held_on,
+                at=_day_start(review.held_on),
+                kind="review",
+                title=_("Progress review (%(ref)s)") % {"ref": review.placement.ref},
+                detail=review.notes,
+                url_name="placements:placement_detail",
+                url_pk=review.placement_id,
+            )
+        )
+    for period in periods:
+        label = period.get_benefit_type_display()
+        events.append(
+            TimelineEvent(
+                on=period.start_date,
+                at=_day_start(period.start_date),
+                kind="benefit",
+                title=_("Benefit started: %(type)s") % {"type": label},
+            )
+        )
+        if period.end_date:
+            events.append(
+                TimelineEvent(
+                    on=period.end_date,
+                    at=_day_start(period.end_date),
+                    kind="benefit",
+                    title=_("Benefit ended: %(type)s") % {"type": label},
+                    detail=period.get_end_reason_display(),
+                )
+            )
+    events.sort(key=lambda e: (e.on, e.at), reverse=True)
+    return events
+
+
+# --- the placement page -----------------------------------------------------------------------
+
+
+def placement_state_changes(*, user, placement: Placement) -> list[PlacementStateChange]:
+    return list(
+        visible(user, PlacementStateChange)
+        .filter(placement_id=placement.pk)
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+
+
+def placement_reviews(*, user, placement: Placement) -> list[ProgressReview]:
+    return list(
+        visible(user, ProgressReview)
+        .filter(placement_id=placement.pk)
+        .select_related("author")
+        .order_by("-held_on", "-id")
+    )
+
+
+# --- the home page's to-do list ---------------------------------------------------------------
+
+
+def placements_ending_soon(*, user, today: date) -> list[Placement]:
+    """Active placements whose planned end is at most 14 days after ``today``.
+
+    Those whose planned end has already passed are included (oldest first): they are still
+    running in the system and need to be completed or terminated.
+    """
+    return list(
+        editable(user, Placement)
+        .filter(
+            status=PlacementStatus.ACTIVE,
+            planned_end__lte=today + timedelta(days=TODO_WINDOW_DAYS),
+        )
+        .select_related("jobseeker", "entrepreneur")
+        .order_by("planned_end", "ref")
+    )
+
+
+def reviews_due(*, user, today: date) -> list[Placement]:
+    """Active placements whose next progress review is due on or before ``today``.
+
+    The due date (set on each row as ``review_due_on``) is the latest review's "next review"
+    date when the jobcoach gave one; otherwise 28 days (4 weeks) after the latest review, or
+    after the actual start when there has been no review yet. "Latest" is the review with the
+    latest date.
+    """
+    latest = ProgressReview.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-id")
+    four_weeks_ago = today - timedelta(days=REVIEW_INTERVAL_DAYS)
+    rows = (
+        editable(user, Placement)
+        .filter(status=PlacementStatus.ACTIVE)
+        .annotate(
+            last_review_on=Subquery(latest.values("held_on")[:1]),
+            planned_review_on=Subquery(latest.values("next_review_on")[:1]),
+        )
+        .filter(
+            Q(planned_review_on__lte=today)
+            | Q(planned_review_on__isnull=True, last_review_on__lte=four_weeks_ago)
+            | Q(
+                planned_review_on__isnull=True,
+                last_review_on__isnull=True,
+                actual_start__lte=four_weeks_ago,
+            )
+        )
+        .select_related("jobseeker", "entrepreneur")
+    )
+    result = []
+    for placement in rows:
+        placement.review_due_on = placement.planned_review_on or (
+            (placement.last_review_on or placement.actual_start)
+            + timedelta(days=REVIEW_INTERVAL_DAYS)
+        )
+        result.append(placement)
+    result.sort(key=lambda p: (p.review_due_on, p.ref))
+    return result
+
+
+@dataclass(frozen=True)
+class BenefitCheck:
+    jobseeker: Jobseeker
+    internship_end: date
+    months: int
+    check_on: date
+
+
+def benefit_checks_due(*, user, today: date) -> list[BenefitCheck]:
+    """Participants whose benefit status should be checked now.
+
+    The internship end E is the latest actual end of the jobseeker's completed or terminated
+    placements; a jobseeker with a placement still active has no E yet (as in the outflow
+    rules). The check dates are E + 3, E + 6 and E + 12 months (same day of the month, clamped
+    to the month's end). A check is due when its date lies from 14 days before ``today`` up to
+    and including 14 days after it. The list does not know whether someone already looked:
+    there is no "checked" record, so each check stays listed for those four weeks.
+    """
+    window_start = today - timedelta(days=TODO_WINDOW_DAYS)
+    window_end = today + timedelta(days=TODO_WINDOW_DAYS)
+    earliest_end = add_months(window_start, -max(BENEFIT_CHECK_MONTHS)) - _CLAMP_SLACK
+    latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
+    rows = (
+        editable(user, Jobseeker)
+        .exclude(placements__status=PlacementStatus.ACTIVE)
+        .annotate(
+            internship_end=Max(
+                "placements__actual_end", filter=Q(placements__status__in=ENDED_STATUSES)
+            )
+        )
+        .filter(internship_end__gte=earliest_end, internship_end__lte=latest_end)
+        .order_by()
+    )
+    checks = []
+    for jobseeker in rows:
+        for months in BENEFIT_CHECK_MONTHS:
+            check_on = add_months(jobseeker.internship_end, months)
+            if window_start <= check_on <= window_end:
+                checks.append(
+                    BenefitCheck(
+                        jobseeker=jobseeker,
+                        internship_end=jobseeker.internship_end,
+                        months=months,
+                        check_on=check_on,
+                    )
+                )
+    checks.sort(key=lambda c: (c.check_on, c.jobseeker.ref))
+    return checks
+
+
+def proposals_waiting(*, user, today: date) -> list[Placement]:
+    """Proposed placements that still wait for an agreement, the earliest planned start first;
+    ``start_passed`` marks those whose planned start is already before ``today``."""
+    rows = list(
+        editable(user, Placement)
+        .filter(status=PlacementStatus.PROPOSED)
+        .select_related("jobseeker", "entrepreneur")
+        .order_by("planned_start", "ref")
+    )
+    for placement in rows:
+        placement.start_passed = placement.planned_start < today
+    return rows
+
+
+@dataclass
+class JobcoachTodo:
+    ending_soon: list[Placement] = field(default_factory=list)
+    reviews_due: list[Placement] = field(default_factory=list)
+    benefit_checks: list[BenefitCheck] = field(default_factory=list)
+    proposals: list[Placement] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.ending_soon or self.reviews_due or self.benefit_checks or self.proposals)
+
+
+def jobcoach_todo(*, user, today: date) -> JobcoachTodo:
+    """The home page's four lists for a jobcoach, for their municipalities only."""
+    return JobcoachTodo(
+        ending_soon=placements_ending_soon(user=user, today=today),
+        reviews_due=reviews_due(user=user, today=today),
+        benefit_checks=benefit_checks_due(user=user, today=today),
+        proposals=proposals_waiting(user=user, today=today),
+    )

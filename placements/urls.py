@@ -1,0 +1,39 @@
+from django.urls import path
+
+from .views.benefits import BenefitEndView, BenefitStartView
+from .views.jobseekers import (
+    JobseekerCreateView,
+    JobseekerDetailView,
+    JobseekerListView,
+    JobseekerUpdateView,
+)
+from .views.placements import (
+    STEPS,
+    PlacementDetailView,
+    PlacementListView,
+    PlacementProposeView,
+    PlacementStepView,
+)
+
+app_name = "placements"
+
+urlpatterns = [
+    path("jobseekers/", JobseekerListView.as_view(), name="jobseeker_list"),
+    path("jobseekers/new/", JobseekerCreateView.as_view(), name="jobseeker_create"),
+    path("jobseekers/<int:pk>/", JobseekerDetailView.as_view(), name="jobseeker_detail"),
+    path("jobseekers/<int:pk>/edit/", JobseekerUpdateView.as_view(), name="jobseeker_update"),
+    path("jobseekers/<int:pk>/benefits/ended/", BenefitEndView.as_view(), name="benefit_end"),
+    path("jobseekers/<int:pk>/benefits/new/", BenefitStartView.as_view(), name="benefit_start"),
+    path("placements/", PlacementListView.as_view(), name="placement_list"),
+    path("placements/new/", PlacementProposeView.as_view(), name="placement_propose"),
+    path("placements/<int:pk>/", PlacementDetailView.as_view(), name="placement_detail"),
+    # One URL per lifecycle step: placements/<pk>/agree/, .../start/, .../review/, ...
+    *(
+        path(
+            f"placements/<int:pk>/{name}/",
+            PlacementStepView.as_view(step_name=name),
+            name=f"placement_{name}",
+        )
+        for name in STEPS
+    ),
+]

@@ -1,0 +1,1 @@
+"""The jobcoach's pages: jobseekers, placements and their lifecycle, benefit changes."""

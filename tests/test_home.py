@@ -1,0 +1,242 @@
+"""The home page and the jobcoach's to-do selectors behind it."""
+
+import datetime
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from municipalities.enums import Role
+from pilot.dates import add_months
+from placements.enums import PlacementStatus
+from placements.selectors import (
+    benefit_checks_due,
+    jobcoach_todo,
+    placements_ending_soon,
+    proposals_waiting,
+    reviews_due,
+)
+from tests.factories import (
+    JobseekerFactory,
+    MunicipalityFactory,
+    PlacementFactory,
+    ProgressReviewFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 6, 16)
+D = datetime.date
+START = D(2025, 3, 3)
+PLANNED_END = D(2025, 8, 1)
+
+
+@pytest.fixture
+def heerlen():
+    return MunicipalityFactory(code="GM0917", name="Heerlen")
+
+
+@pytest.fixture
+def zwolle():
+    return MunicipalityFactory(code="GM0193", name="Zwolle")
+
+
+@pytest.fixture
+def jobcoach(heerlen):
+    return user_with_role(Role.JOBCOACH, heerlen)
+
+
+def _active(municipality, ref, *, start=START, planned_end=PLANNED_END):
+    return PlacementFactory(
+        jobseeker=JobseekerFactory(municipality=municipality, ref=f"J-{ref}"),
+        ref=ref,
+        status=PlacementStatus.ACTIVE,
+        planned_start=start,
+        planned_end=planned_end,
+        actual_start=start,
+        actual_end=None,
+    )
+
+
+def _ended(jobseeker, ref, actual_end, status=PlacementStatus.COMPLETED):
+    start = actual_end - timedelta(days=120)
+    return PlacementFactory(
+        jobseeker=jobseeker,
+        ref=ref,
+        status=status,
+        planned_start=start,
+        planned_end=actual_end,
+        actual_start=start,
+        actual_end=actual_end,
+        end_reason="illness" if status == PlacementStatus.TERMINATED else "",
+    )
+
+
+def _proposal(municipality, ref, planned_start, status=PlacementStatus.PROPOSED):
+    return PlacementFactory(
+        jobseeker=JobseekerFactory(municipality=municipality, ref=f"J-{ref}"),
+        ref=ref,
+        status=status,
+        planned_start=planned_start,
+        planned_end=planned_start + timedelta(days=120),
+        actual_start=None,
+        actual_end=None,
+    )
+
+
+# --- selectors with exact dates ---------------------------------------------------------------
+
+
+def test_placements_ending_soon_within_14_days_and_overdue(heerlen, zwolle, jobcoach):
+    _active(heerlen, "ON-EDGE", planned_end=D(2025, 6, 30))
+    _active(heerlen, "ONE-DAY-LATER", planned_end=D(2025, 7, 1))
+    _active(heerlen, "OVERDUE", planned_end=D(2025, 6, 1))
+    _active(heerlen, "TODAY", planned_end=TODAY)
+    _ended(JobseekerFactory(municipality=heerlen), "DONE", D(2025, 6, 20))
+    _active(zwolle, "OTHER-TOWN", planned_end=D(2025, 6, 20))
+    rows = placements_ending_soon(user=jobcoach, today=TODAY)
+    assert [p.ref for p in rows] == ["OVERDUE", "TODAY", "ON-EDGE"]
+
+
+def test_reviews_due_from_start_last_review_or_planned_date(heerlen, zwolle, jobcoach):
+    _active(heerlen, "START-4W", start=D(2025, 5, 19))
+    _active(heerlen, "START-3W6D", start=D(2025, 5, 20))
+    p3 = _active(heerlen, "REVIEW-4W", start=D(2025, 1, 6))
+    ProgressReviewFactory(placement=p3, held_on=D(2025, 5, 19))
+    p4 = _active(heerlen, "REVIEW-3W6D", start=D(2025, 1, 6))
+    ProgressReviewFactory(placement=p4, held_on=D(2025, 5, 20))
+    p5 = _active(heerlen, "PLANNED-PASSED", start=D(2025, 1, 6))
+    ProgressReviewFactory(placement=p5, held_on=D(2025, 6, 1), next_review_on=D(2025, 6, 10))
+    p6 = _active(heerlen, "PLANNED-LATER", start=D(2025, 1, 6))
+    ProgressReviewFactory(placement=p6, held_on=D(2025, 4, 1), next_review_on=D(2025, 7, 1))
+    p7 = _active(heerlen, "OLD-PLAN-REPLACED", start=D(2025, 1, 6))
+    ProgressReviewFactory(placement=p7, held_on=D(2025, 4, 1), next_review_on=D(2025, 5, 1))
+    ProgressReviewFactory(placement=p7, held_on=D(2025, 6, 10))
+    done = _ended(JobseekerFactory(municipality=heerlen), "DONE", D(2025, 6, 1))
+    ProgressReviewFactory(placement=done, held_on=D(2025, 2, 1))
+    _active(zwolle, "OTHER-TOWN", start=D(2025, 1, 6))
+    rows = reviews_due(user=jobcoach, today=TODAY)
+    assert [(p.ref, p.review_due_on) for p in rows] == [
+        ("PLANNED-PASSED", D(2025, 6, 10)),
+        ("REVIEW-4W", D(2025, 6, 16)),
+        ("START-4W", D(2025, 6, 16)),
+    ]
+
+
+def test_benefit_checks_due_3_6_12_months_after_the_internship(heerlen, zwolle, jobcoach):
+    def person(ref, municipality=heerlen):
+        return JobseekerFactory(municipality=municipality, ref=ref)
+
+    _ended(person("J1"), "J1-P1", D(2025, 3, 16))  # + 3 months = 16 June
+    _ended(person("J2"), "J2-P1", D(2024, 12, 30))  # + 6 months = 30 June, the window's end
+    _ended(person("J3"), "J3-P1", D(2024, 6, 2))  # + 12 months = 2 June, the window's start
+    _ended(person("J4"), "J4-P1", D(2024, 6, 1))  # + 12 months = 1 June: too early
+    # 31 March + 3 months is 30 June (the month has no 31st).
+    _ended(person("J5"), "J5-P1", D(2025, 3, 31), PlacementStatus.TERMINATED)
+    j6 = person("J6")  # ended once, but running again: no internship end yet
+    _ended(j6, "J6-P1", D(2025, 3, 16), PlacementStatus.TERMINATED)
+    PlacementFactory(
+        jobseeker=j6,
+        ref="J6-P2",
+        status=PlacementStatus.ACTIVE,
+        planned_start=D(2025, 5, 1),
+        planned_end=D(2025, 9, 1),
+        actual_start=D(2025, 5, 1),
+        actual_end=None,
+    )
+    j7 = person("J7")  # the latest end counts: 10 March + 3, not 10 June 2024 + 12
+    _ended(j7, "J7-P1", D(2024, 6, 10), PlacementStatus.TERMINATED)
+    _ended(j7, "J7-P2", D(2025, 3, 10))
+    _ended(person("J8", zwolle), "J8-P1", D(2025, 3, 16))
+    checks = benefit_checks_due(user=jobcoach, today=TODAY)
+    assert [(c.jobseeker.ref, c.internship_end, c.months, c.check_on) for c in checks] == [
+        ("J3", D(2024, 6, 2), 12, D(2025, 6, 2)),
+        ("J7", D(2025, 3, 10), 3, D(2025, 6, 10)),
+        ("J1", D(2025, 3, 16), 3, D(2025, 6, 16)),
+        ("J2", D(2024, 12, 30), 6, D(2025, 6, 30)),
+        ("J5", D(2025, 3, 31), 3, D(2025, 6, 30)),
+    ]
+
+
+def test_proposals_waiting_for_agreement(heerlen, zwolle, jobcoach):
+    _proposal(heerlen, "LATER", D(2025, 7, 1))
+    _proposal(heerlen, "PASSED", D(2025, 6, 1))
+    _proposal(heerlen, "AGREED", D(2025, 7, 1), PlacementStatus.AGREED)
+    _proposal(zwolle, "OTHER-TOWN", D(2025, 7, 1))
+    rows = proposals_waiting(user=jobcoach, today=TODAY)
+    assert [(p.ref, p.start_passed) for p in rows] == [("PASSED", True), ("LATER", False)]
+
+
+def test_jobcoach_todo_is_empty_for_an_imk_coach_with_placements(heerlen):
+    # The IMK coach can read their entrepreneurs' placements, but the to-do is jobcoach work.
+    coach = user_with_role(Role.IMK_COACH)
+    placement = _active(heerlen, "P1", planned_end=TODAY)
+    placement.entrepreneur.imk_coach = coach
+    placement.entrepreneur.save()
+    assert jobcoach_todo(user=coach, today=TODAY).is_empty
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def test_home_shows_the_jobcoachs_todo_with_links(client, heerlen, zwolle, jobcoach):
+    today = timezone.localdate()
+    ending = _active(heerlen, "ENDING", start=today - timedelta(days=100), planned_end=today)
+    proposal = _proposal(heerlen, "PROPOSED", today + timedelta(days=30))
+    person = JobseekerFactory(municipality=heerlen, ref="CHECK")
+    _ended(person, "CHECK-P1", add_months(today, -3))
+    _active(zwolle, "OTHER-TOWN", planned_end=today)
+    client.force_login(jobcoach)
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    todo = response.context["todo"]
+    assert [p.ref for p in todo.ending_soon] == ["ENDING"]
+    assert [p.ref for p in todo.reviews_due] == ["ENDING"]
+    assert [c.jobseeker.ref for c in todo.benefit_checks] == ["CHECK"]
+    assert [p.ref for p in todo.proposals] == ["PROPOSED"]
+    assert f'href="{reverse("placements:placement_detail", args=[ending.pk])}"' in page
+    assert f'href="{reverse("placements:placement_review", args=[ending.pk])}"' in page
+    assert f'href="{reverse("placements:jobseeker_detail", args=[person.pk])}#benefits"' in page
+    assert f'href="{reverse("placements:placement_agree", args=[proposal.pk])}"' in page
+    assert "OTHER-TOWN" not in page
+
+
+def test_home_for_a_jobcoach_with_nothing_to_do(client, jobcoach):
+    client.force_login(jobcoach)
+    page = client.get(reverse("home")).content.decode()
+    assert "Nothing needs doing right now." in page
+
+
+@pytest.mark.parametrize(
+    ("role", "present", "absent"),
+    [
+        (
+            Role.PROGRAMME_ADMIN,
+            ["/jobseekers/", "/placements/", "/admin/"],
+            ["What needs doing"],
+        ),
+        (Role.IMK_COACH, ["Your entrepreneurs and their guidance sessions"], ["/jobseekers/"]),
+        (
+            Role.FUNDER,
+            ["aggregate figures and reports", "/dashboard/", "/reports/"],
+            ["/jobseekers/", "What needs doing", "/exports/"],
+        ),
+        (
+            Role.RESEARCHER,
+            ["aggregate figures and reports", "/dashboard/", "/exports/"],
+            ["/jobseekers/", "What needs doing"],
+        ),
+    ],
+)
+def test_home_gives_other_roles_a_short_start(client, role, present, absent):
+    client.force_login(user_with_role(role))
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert response.context["todo"] is None
+    for text in present:
+        assert text in page, text
+    for text in absent:
+        assert text not in page, text
