@@ -1,0 +1,68 @@
+"""``manage.py seed_demo``: fill an empty database with the demo pilot and print the sign-ins."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pilot.demo.builder import (
+    demo_accounts_present,
+    demo_present,
+    reset_pilot_data,
+    summary,
+    write_plan,
+)
+from pilot.demo.credentials import credentials_table
+from pilot.demo.plan import DEFAULT_SEED, build_plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a believable demo pilot (the same seed gives the same data). "
+        "Changes nothing when pilot data is present, unless --reset is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="random seed (default %(default)s)",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete all pilot data and the demo accounts first, then build anew",
+        )
+
+    def handle(self, *args, seed: int, reset: bool, **options):
+        started = time.monotonic()
+        with transaction.atomic():
+            if demo_present() and not reset:
+                self.stdout.write(
+                    _(
+                        "The database already holds pilot data; nothing was changed. "
+                        "Use --reset to delete it and build the demo anew."
+                    )
+                )
+                if demo_accounts_present():
+                    self.stdout.write("")
+                    self.stdout.write(credentials_table())
+                return
+            if reset:
+                reset_pilot_data()
+            write_plan(build_plan(seed))
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo pilot built from seed %(seed)s in %(seconds).1f s.")
+                % {"seed": seed, "seconds": elapsed}
+            )
+        )
+        rows = summary()
+        width = max(len(label) for label, _count in rows)
+        for label, count in rows:
+            self.stdout.write(f"  {label.ljust(width)}  {count:>5}")
+        self.stdout.write("")
+        self.stdout.write(credentials_table())

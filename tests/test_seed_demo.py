@@ -1,0 +1,332 @@
+"""``manage.py seed_demo``: a believable, valid and reproducible demo pilot.
+
+Seeding takes seconds, so the module seeds once inside a transaction of its own that is rolled
+back at the end; every test runs in a savepoint inside it (the ``db`` fixture) and so sees the
+demo and leaves it as it found it.
+"""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+
+from coaching.models import Entrepreneur, GuidanceSession
+from municipalities.enums import Role
+from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
+from pilot.dates import add_months
+from pilot.demo.credentials import DEMO_PASSWORD, demo_accounts
+from pilot.demo.plan import build_plan
+from pilot.demo.timeline import DATA_UNTIL
+from pilot.models import PilotSettings
+from placements.enums import (
+    NEXT_STATUSES,
+    BenefitEndReason,
+    ChangeSource,
+    PlacementEndReason,
+    PlacementStatus,
+)
+from placements.models import (
+    BenefitPeriod,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
+
+CBS_CODES = {
+    "GM0917": "Heerlen",
+    "GM0193": "Zwolle",
+    "GM0363": "Amsterdam",
+    "GM0599": "Rotterdam",
+    "GM0344": "Utrecht",
+    "GM0014": "Groningen",
+    "GM0772": "Eindhoven",
+    "GM0855": "Tilburg",
+    "GM0153": "Enschede",
+    "GM0080": "Leeuwarden",
+}
+
+ALL_MODELS = [
+    Municipality,
+    User,
+    RoleAssignment,
+    Entrepreneur,
+    GuidanceSession,
+    Jobseeker,
+    BenefitPeriod,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+]
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """Seed once for the module; roll it all back afterwards."""
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            out = StringIO()
+            call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+
+
+def _rows(queryset, *fields):
+    # repr as the sort key: rows mix None with dates and strings.
+    return sorted(queryset.values_list(*fields), key=repr)
+
+
+def canonical_dump() -> dict[str, list[tuple]]:
+    """Every table's rows by natural keys, without ids, hashes or write timestamps."""
+    return {
+        "settings": _rows(
+            PilotSettings.objects,
+            "name",
+            "target_ratio",
+            "follow_up_months",
+            "internship_min_months",
+            "internship_max_months",
+            "interns_per_entrepreneur",
+            "budget_eur",
+        ),
+        "municipalities": _rows(Municipality.objects, "code", "name", "planned_places"),
+        "users": _rows(
+            User.objects,
+            "email",
+            "full_name",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "date_joined",
+        ),
+        "roles": _rows(RoleAssignment.objects, "user__email", "role", "municipality__code"),
+        "entrepreneurs": _rows(
+            Entrepreneur.objects,
+            "ref",
+            "municipality__code",
+            "trade_name",
+            "kvk_number",
+            "prior_support",
+            "imk_coach__email",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ),
+        "sessions": _rows(
+            GuidanceSession.objects,
+            "entrepreneur__ref",
+            "municipality__code",
+            "coach__email",
+            "held_on",
+            "minutes",
+            "mode",
+            "topics",
+            "notes",
+        ),
+        "jobseekers": _rows(
+            Jobseeker.objects,
+            "ref",
+            "municipality__code",
+            "given_name",
+            "family_name",
+            "birth_date",
+            "client_number",
+            "email",
+            "phone",
+            "research_consent",
+        ),
+        "benefits": _rows(
+            BenefitPeriod.objects,
+            "jobseeker__ref",
+            "municipality__code",
+            "benefit_type",
+            "start_date",
+            "end_date",
+            "end_reason",
+            "monthly_amount",
+        ),
+        "placements": _rows(
+            Placement.objects,
+            "ref",
+            "municipality__code",
+            "jobseeker__ref",
+            "entrepreneur__ref",
+            "status",
+            "planned_start",
+            "planned_end",
+            "hours_per_week",
+            "actual_start",
+            "actual_end",
+            "end_reason",
+        ),
+        "state_changes": _rows(
+            PlacementStateChange.objects,
+            "placement__ref",
+            "municipality__code",
+            "from_status",
+            "to_status",
+            "changed_by__email",
+            "changed_at",
+            "source",
+        ),
+        "reviews": _rows(
+            ProgressReview.objects,
+            "placement__ref",
+            "municipality__code",
+            "author__email",
+            "held_on",
+            "notes",
+            "next_review_on",
+        ),
+        "audit": _rows(AuditEvent.objects, "action", "object_type", "object_ref"),
+    }
+
+
+def test_seed_demo_creates_the_ten_municipalities(demo_output, db):
+    assert dict(Municipality.objects.values_list("code", "name")) == CBS_CODES
+    assert set(Municipality.objects.values_list("planned_places", flat=True)) == {10}
+    assert Municipality.objects.get(code="GM0917").name == "Heerlen"
+
+
+def test_seed_demo_creates_ten_entrepreneurs_and_ten_jobseekers_per_municipality(demo_output, db):
+    assert Entrepreneur.objects.count() == 100
+    assert Jobseeker.objects.count() == 100
+    for municipality in Municipality.objects.all():
+        assert municipality.entrepreneurs.count() == 10
+        assert municipality.jobseekers.count() == 10
+    heerlen_refs = Jobseeker.objects.filter(municipality__code="GM0917").values_list(
+        "ref", flat=True
+    )
+    assert sorted(heerlen_refs) == [f"HRL-{n:03d}" for n in range(1, 11)]
+    assert len(set(Entrepreneur.objects.values_list("kvk_number", flat=True))) == 100
+    assert len(set(Entrepreneur.objects.values_list("trade_name", flat=True))) == 100
+    assert set(Entrepreneur.objects.values_list("prior_support", flat=True)) == {
+        "bbz_start",
+        "bbz_restart",
+        "other",
+    }
+    coaches = User.objects.filter(role_assignments__role=Role.IMK_COACH)
+    assert Entrepreneur.objects.exclude(imk_coach__in=coaches).count() == 0
+    assert set(Jobseeker.objects.values_list("research_consent", flat=True)) == {
+        "yes",
+        "no",
+        "unknown",
+    }
+
+
+def test_seed_demo_uses_every_placement_status(demo_output, db):
+    assert set(Placement.objects.values_list("status", flat=True)) == set(PlacementStatus.values)
+
+
+def test_seed_demo_uses_every_end_reason_for_terminated_placements(demo_output, db):
+    reasons = Placement.objects.filter(status=PlacementStatus.TERMINATED).values_list(
+        "end_reason", flat=True
+    )
+    assert set(reasons) == set(PlacementEndReason.values)
+
+
+def test_seed_demo_uses_every_benefit_end_reason(demo_output, db):
+    reasons = BenefitPeriod.objects.exclude(end_reason="").values_list("end_reason", flat=True)
+    assert set(reasons) == set(BenefitEndReason.values)
+
+
+def test_seed_demo_rows_pass_full_clean(demo_output, db):
+    for model in ALL_MODELS:
+        for row in model.objects.all():
+            row.full_clean()
+
+
+def test_seed_demo_keeps_internships_one_at_a_time(demo_output, db):
+    started = Placement.objects.exclude(actual_start=None).order_by("actual_start", "ref")
+    for key in ("jobseeker_id", "entrepreneur_id"):
+        last_end: dict[int, date] = {}
+        for placement in started:
+            owner = getattr(placement, key)
+            assert owner not in last_end or last_end[owner] < placement.actual_start, placement.ref
+            last_end[owner] = placement.actual_end or date.max
+    for placement in started.exclude(actual_end=None):
+        length_ok = placement.actual_end < add_months(placement.actual_start, 3)
+        assert length_ok == (placement.status == PlacementStatus.TERMINATED), placement.ref
+
+
+def test_seed_demo_records_every_step_of_every_placement(demo_output, db):
+    jobcoaches = dict(
+        RoleAssignment.objects.filter(role=Role.JOBCOACH).values_list("municipality_id", "user_id")
+    )
+    for placement in Placement.objects.prefetch_related("state_changes"):
+        changes = list(placement.state_changes.all())
+        assert changes[0].from_status == ""
+        assert changes[-1].to_status == placement.status
+        for before, after in zip(changes, changes[1:], strict=False):
+            assert after.from_status == before.to_status
+            assert after.to_status in NEXT_STATUSES[before.to_status]
+            assert after.changed_at > before.changed_at
+        assert {c.source for c in changes} == {ChangeSource.DEMO}
+        assert {c.changed_by_id for c in changes} == {jobcoaches[placement.municipality_id]}
+
+
+def test_seed_demo_holds_no_fact_after_its_timeline(demo_output, db):
+    # Only upcoming internships and planned next reviews lie beyond DATA_UNTIL.
+    facts = [
+        *Placement.objects.exclude(actual_start=None).values_list("actual_start", flat=True),
+        *Placement.objects.exclude(actual_end=None).values_list("actual_end", flat=True),
+        *BenefitPeriod.objects.values_list("start_date", flat=True),
+        *BenefitPeriod.objects.exclude(end_date=None).values_list("end_date", flat=True),
+        *ProgressReview.objects.values_list("held_on", flat=True),
+        *GuidanceSession.objects.values_list("held_on", flat=True),
+        *(
+            moment.date()
+            for moment in PlacementStateChange.objects.values_list("changed_at", flat=True)
+        ),
+    ]
+    assert max(facts) <= DATA_UNTIL
+
+
+def test_seed_demo_has_logins_for_every_role(demo_output, db):
+    for account in demo_accounts():
+        user = authenticate(username=account.email, password=DEMO_PASSWORD)
+        assert user is not None, account.email
+        assert account.email in demo_output
+    roles = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    heerlen = RoleAssignment.objects.get(user__email="jobcoach.heerlen@pilot.example")
+    assert (heerlen.role, heerlen.municipality.code) == (Role.JOBCOACH, "GM0917")
+    assert DEMO_PASSWORD in demo_output
+
+
+def test_seed_demo_second_run_changes_nothing(demo_output, db):
+    before = canonical_dump()
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert canonical_dump() == before
+    assert "already holds pilot data" in out.getvalue()
+    assert "beheer@pilot.example" in out.getvalue()
+
+
+def test_seed_demo_reset_rebuilds_the_same_data_and_keeps_other_accounts(demo_output, db):
+    before = canonical_dump()
+    admin = User.objects.create_superuser("it@imk.example", "another-secret-2026")
+
+    call_command("seed_demo", "--reset", "--seed", "2026", stdout=StringIO())
+
+    after = canonical_dump()
+    admin_rows = [row for row in after["users"] if row[0] == "it@imk.example"]
+    assert len(admin_rows) == 1
+    assert RoleAssignment.objects.get(user=admin).role == Role.PROGRAMME_ADMIN
+    after["users"].remove(admin_rows[0])
+    after["roles"] = [row for row in after["roles"] if row[0] != "it@imk.example"]
+    assert after == before
+
+
+def test_build_plan_depends_on_the_seed_only():
+    assert build_plan(2026) == build_plan(2026)
+    assert build_plan(7) != build_plan(2026)
