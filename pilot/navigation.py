@@ -25,6 +25,12 @@ def items_for(access: Access) -> list[NavItem]:
         items.append(NavItem(_("Placements"), "placements:placement_list"))
     if access.is_imk_coach or access.is_jobcoach or access.is_programme_admin:
         items.append(NavItem(_("Entrepreneurs"), "coaching:entrepreneur_list"))
+    if access.is_programme_admin or access.is_jobcoach or access.is_funder or access.is_researcher:
+        # The same roles may open the reports list (each sees the reports of their kind).
+        items.append(NavItem(_("Dashboard"), "reporting:dashboard"))
+        items.append(NavItem(_("Reports"), "reporting:report_list"))
+    if access.is_researcher or access.is_programme_admin:
+        items.append(NavItem(_("Research exports"), "exports:list"))
     if access.is_programme_admin:
         items.append(NavItem(_("Invite a person"), "municipalities:invitation_create"))
         items.append(NavItem(_("Administration"), "admin:index"))

@@ -11,5 +11,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("placements.urls")),
     path("", include("coaching.urls")),
+    path("", include("reporting.urls")),
+    path("exports/", include("reporting.export_urls")),
     path("", views.home, name="home"),
 ]

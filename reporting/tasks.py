@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from celery import shared_task
 from django.core.cache import cache
@@ -32,3 +32,56 @@ def compute_metrics_snapshot(*, as_of: str | None = None, trigger: str = Snapsho
     snapshot, created = snapshot_compute(as_of=day, trigger=trigger)
     logger.info("snapshot %s as of %s %s", snapshot.pk, day, "created" if created else "unchanged")
     return snapshot.pk
+
+
+@shared_task(name="reporting.render_progress_report")
+def render_progress_report(*, report_id: int) -> dict:
+    """Render one queued report; return its render time and peak memory (for the benchmark)."""
+    from .reports.services import report_render
+
+    timings = report_render(report_id=report_id)
+    return {
+        "report_id": report_id,
+        "render_ms": timings.render_ms,
+        "peak_memory_kb": timings.peak_memory_kb,
+        "bytes": timings.pages_bytes,
+        "phases_ms": timings.phases_ms,
+        "cpu_ms": timings.cpu_ms,
+    }
+
+
+@shared_task(name="reporting.render_monthly_reports")
+def render_monthly_reports(*, as_of: str | None = None) -> list[int]:
+    """Queue the month's reports as of the last day of the previous month: the funder report,
+    the research report and one report per municipality. Reports already stored stay as
+    they are."""
+    from municipalities.models import Municipality
+
+    from .models import ReportKind, ReportTrigger
+    from .reports.services import report_request
+
+    today = timezone.localdate()
+    day = date.fromisoformat(as_of) if as_of else today.replace(day=1) - timedelta(days=1)
+    ids = []
+    for kind in (ReportKind.FUNDER, ReportKind.RESEARCH):
+        report, _queued = report_request(kind=kind, as_of=day, trigger=ReportTrigger.MONTHLY)
+        ids.append(report.pk)
+    for municipality in Municipality.objects.order_by("code"):
+        report, _queued = report_request(
+            kind=ReportKind.MUNICIPALITY,
+            as_of=day,
+            municipality=municipality,
+            trigger=ReportTrigger.MONTHLY,
+        )
+        ids.append(report.pk)
+    logger.info("monthly reports as of %s: %s queued or stored", day, len(ids))
+    return ids
+
+
+@shared_task(name="reporting.build_research_export")
+def build_research_export(*, export_id: int) -> dict:
+    """Build one requested research export; return its rows per table."""
+    from .exports.services import export_run
+
+    export = export_run(export_id=export_id)
+    return {"export_id": export.pk, "status": export.status, "rows": export.row_counts}

@@ -10,9 +10,14 @@ def _english_messages(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # The cache lives in Redis (as in production): start every test without rate-limit counters.
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    # Only this run's keys (cache.clear() would flush the keys of every run on this Redis).
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
     yield
 
 
@@ -24,12 +29,12 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     ``django_db(transaction=True)`` so that the worker sees their committed rows.
     """
     import os
+    import socket
     import subprocess
     import sys
     import time
     from pathlib import Path
 
-    import redis
     from django.conf import settings
     from django.db import connection
 
@@ -40,12 +45,19 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()  # no tasks left from before
+    # The queue is this test run's own (see pilot/settings/test.py): a worker of another run
+    # on the same Redis never takes these tasks, and this one never takes theirs.
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    # Tasks that earlier tests of this run queued while no worker ran are not for this one.
+    app.control.purge()
+    nodename = f"test-{os.getpid()}@{socket.gethostname()}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pilot.settings.test",
         "DATABASE_URL": database_url,
         "TEST_DATABASE_NAME": db["NAME"],
+        "TEST_CELERY_QUEUE": queue,
+        "TEST_CACHE_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
     }
     root = Path(__file__).resolve().parent.parent
     log = subprocess.DEVNULL
@@ -61,8 +73,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             "--loglevel=info",
             "--without-gossip",
             "--without-mingle",
+            "-Q",
+            queue,
             "-n",
-            f"test-{os.getpid()}@%h",
+            nodename,
         ],
         cwd=root,
         env=env,
@@ -71,7 +85,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5):
+        if app.control.ping(destination=[nodename], timeout=0.5):
             break
         if worker.poll() is not None:
             raise RuntimeError("the Celery worker exited while starting")

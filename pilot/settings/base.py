@@ -15,6 +15,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
+# Key of the research pseudonyms (reporting/exports/pseudonyms.py). It lives outside the
+# database so that the pseudonyms cannot be recomputed from a copy of the data alone; the same
+# key gives the same pseudonyms in every delivery.
+PSEUDONYM_KEY = env("PSEUDONYM_KEY", default="dev-only-pseudonym-key")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -148,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.compute_metrics_snapshot",
         "schedule": crontab(hour=2, minute=0),
         "kwargs": {"trigger": "nightly"},
+    },
+    # The month's progress reports, as of the last day of the previous month.
+    "monthly-progress-reports": {
+        "task": "reporting.render_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
     },
 }
 # After a data change, wait this long before recomputing the figures: a burst of edits in

@@ -5,6 +5,7 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+PSEUDONYM_KEY = env("PSEUDONYM_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)

@@ -1,5 +1,18 @@
 """Reporting's own tables: results computed from the other apps' data, never a source of it."""
 
+from .exports import ExportFormat, ExportLanguage, ExportStatus, ResearchExport
+from .reports import ProgressReport, ReportKind, ReportStatus, ReportTrigger
 from .snapshots import MetricsSnapshot, SnapshotTrigger
 
-__all__ = ["MetricsSnapshot", "SnapshotTrigger"]
+__all__ = [
+    "ExportFormat",
+    "ExportLanguage",
+    "ExportStatus",
+    "ResearchExport",
+    "MetricsSnapshot",
+    "ProgressReport",
+    "ReportKind",
+    "ReportStatus",
+    "ReportTrigger",
+    "SnapshotTrigger",
+]

@@ -1,4 +1,4 @@
-"""Stored results of the outflow metrics, so that pages and reports never compute during a request."""
+"""Stored outflow figures, so that pages and reports never compute them during a request."""
 
 from django.db import models
 from django.utils import timezone

@@ -1,0 +1,136 @@
+"""The research export page: request an export, watch it being built, download it.
+
+Open to researchers and programme admins (403 for every other role). Everyone on the page sees
+the list of past exports; only the researcher who made one, and programme admins, can download
+it (404 for anyone else, as for a row that does not exist).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, View
+
+from municipalities.enums import Role
+from municipalities.views_base import RoleRequiredMixin
+from pilot.forms import DateInput, StyledFormMixin
+
+from .exports.build import validate_as_of
+from .exports.services import (
+    downloadable_exports,
+    export_download_logged,
+    export_request,
+    may_download,
+)
+from .models import ExportFormat, ExportLanguage, ResearchExport
+
+EXPORT_ROLES = frozenset({Role.RESEARCHER, Role.PROGRAMME_ADMIN})
+
+
+class ResearchExportForm(StyledFormMixin, forms.Form):
+    as_of = forms.DateField(
+        label=gettext_lazy("Export date"),
+        widget=DateInput(),
+        help_text=gettext_lazy("Only facts dated on or before this date are exported."),
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"), choices=ExportFormat.choices, widget=forms.RadioSelect
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the labels"),
+        choices=ExportLanguage.choices,
+        help_text=gettext_lazy("The codebook always has both languages."),
+    )
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        validate_as_of(as_of)
+        return as_of
+
+
+class ResearchExportListView(RoleRequiredMixin, ListView):
+    roles = EXPORT_ROLES
+    template_name = "reporting/exports/list.html"
+    context_object_name = "exports"
+    paginate_by = 25
+
+    def get_queryset(self):
+        # Exports are not tenant data: every export-page user sees the list; downloads are
+        # decided per row by may_download.
+        return ResearchExport.objects.select_related("requested_by").order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "form" not in context:
+            language = (get_language() or "nl")[:2]
+            context["form"] = ResearchExportForm(
+                initial={
+                    "as_of": timezone.localdate(),
+                    "format": ExportFormat.CSV,
+                    "language": language if language in ExportLanguage.values else "nl",
+                }
+            )
+        context["downloadable_ids"] = set(
+            downloadable_exports(self.request.user)
+            .filter(pk__in=[export.pk for export in context["exports"]])
+            .values_list("pk", flat=True)
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = ResearchExportForm(request.POST)
+        if form.is_valid():
+            try:
+                export_request(
+                    as_of=form.cleaned_data["as_of"],
+                    format=form.cleaned_data["format"],
+                    language=form.cleaned_data["language"],
+                    requested_by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error("as_of", exc)
+            else:
+                messages.success(request, _("The export is being built."))
+                return redirect("exports:list")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ResearchExportStatusView(RoleRequiredMixin, DetailView):
+    """One row of the export list, polled by htmx while the export is built."""
+
+    roles = EXPORT_ROLES
+    template_name = "reporting/exports/_row.html"
+    context_object_name = "export"
+
+    def get_queryset(self):
+        return ResearchExport.objects.select_related("requested_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["downloadable_ids"] = (
+            {self.object.pk} if may_download(self.request.user, self.object) else set()
+        )
+        return context
+
+
+class ResearchExportDownloadView(RoleRequiredMixin, View):
+    roles = EXPORT_ROLES
+
+    def get(self, request, *args, **kwargs):
+        export = get_object_or_404(downloadable_exports(request.user), pk=kwargs["pk"])
+        if not export.file:
+            raise Http404
+        export_download_logged(export=export, user=request.user)
+        return FileResponse(
+            export.file.open("rb"),
+            as_attachment=True,
+            filename=export.download_name(),
+            content_type="application/zip",
+        )

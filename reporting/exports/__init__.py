@@ -1,0 +1,1 @@
+"""Pseudonymised, labelled research exports (issue 6): codebook, rows, writers and the zip."""

@@ -1,0 +1,233 @@
+"""What goes into each report: plain context for the PDF templates, read from one snapshot.
+
+The figures come from the same snapshot and the same dashboard code as the dashboard, so a
+report and the dashboard for one date always agree (and agree with ``pilot_metrics``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from municipalities.models import Municipality
+from placements.enums import BenefitEndReason, BenefitType
+
+from ..dashboard import (
+    WHOLE_PILOT,
+    Scope,
+    build_dashboard_data,
+    dashboard_charts,
+)
+from ..models import MetricsSnapshot, ProgressReport, ReportKind, ReportStatus
+from .research import all_municipalities_data_completeness, all_municipalities_outflow_benefit_types
+
+FIGURE_KEYS = (
+    "planned_places",
+    "target_outflow",
+    "participants",
+    "outflow",
+    "outflow_to_work",
+    "sustained_outflow",
+    "open",
+    "no_outflow",
+)
+COMPLETENESS_KEYS = (
+    "no_benefit_period",
+    "unknown_end_reason",
+    "overdue_reviews",
+    "past_planned_end",
+)
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    template: str
+    context: dict
+
+
+def report_content(report: ProgressReport, snapshot: MetricsSnapshot) -> ReportContent:
+    if report.kind == ReportKind.FUNDER:
+        return funder_content(snapshot, previous=previous_funder_report(report))
+    if report.kind == ReportKind.RESEARCH:
+        return research_content(snapshot)
+    return municipality_content(snapshot, municipality=report.municipality)
+
+
+def previous_funder_report(report: ProgressReport) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(
+            kind=ReportKind.FUNDER,
+            status=ReportStatus.DONE,
+            as_of__lt=report.as_of,
+            snapshot__isnull=False,
+        )
+        .select_related("snapshot")
+        .order_by("-as_of")
+        .first()
+    )
+
+
+def _common(snapshot: MetricsSnapshot, title: str) -> dict:
+    return {
+        "title": title,
+        "as_of": snapshot.as_of,
+        "computed_at": snapshot.computed_at,
+        "snapshot_id": snapshot.pk,
+        "target_ratio": snapshot.figures["target_ratio"],
+    }
+
+
+def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None) -> ReportContent:
+    data = build_dashboard_data(snapshot=snapshot, scope=WHOLE_PILOT)
+    charts = {chart.key: chart for chart in dashboard_charts(data)}
+    return ReportContent(
+        template="reporting/pdf/funder.html",
+        context={
+            **_common(snapshot, _("Progress report for the funder")),
+            "headline": data.headline,
+            "municipalities": data.municipalities,
+            "totals": snapshot.figures["totals"],
+            "charts": [charts["cumulative"], charts["municipalities"], charts["guidance"]],
+            # The per-municipality chart's figures are the table "Figures per municipality":
+            # printing them twice would only make a long report longer.
+            "charts_without_table": ["municipalities"],
+            "guidance": data.guidance,
+            "previous": previous,
+            "changes": changes_since(previous.snapshot.figures, snapshot.figures)
+            if previous
+            else [],
+        },
+    )
+
+
+def changes_since(before: dict, now: dict) -> list[str]:
+    """Notable changes between two snapshots' figures, as sentences (aggregates only)."""
+    changes: list[str] = []
+    for key, label in (
+        ("participants", _("Participants")),
+        ("outflow", _("Outflow")),
+        ("outflow_to_work", _("Outflow to work")),
+        ("sustained_outflow", _("Sustained outflow")),
+    ):
+        old, new = before["totals"][key], now["totals"][key]
+        if old != new:
+            changes.append(
+                _("%(label)s: from %(old)s to %(new)s (%(delta)+d).")
+                % {"label": label, "old": old, "new": new, "delta": new - old}
+            )
+    earlier = {m["code"]: m for m in before["municipalities"]}
+    for m in now["municipalities"]:
+        old = earlier.get(m["code"])
+        if old is None:
+            changes.append(_("%(name)s joined the pilot.") % {"name": m["name"]})
+            continue
+        if old["outflow"] < old["target_outflow"] <= m["outflow"]:
+            changes.append(_("%(name)s reached its target.") % {"name": m["name"]})
+        elif m["outflow"] != old["outflow"]:
+            changes.append(
+                _("%(name)s: outflow from %(old)s to %(new)s.")
+                % {"name": m["name"], "old": old["outflow"], "new": m["outflow"]}
+            )
+    if not changes:
+        changes.append(_("No changes in the figures."))
+    return changes
+
+
+def _quarter(day: str) -> str:
+    d = date.fromisoformat(day)
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def cohorts(participants: list[dict]) -> list[dict]:
+    """Participants per quarter of their internship start, with what became of them."""
+    rows: dict[str, Counter] = defaultdict(Counter)
+    for p in participants:
+        row = rows[_quarter(p["internship_start"])]
+        row["participants"] += 1
+        row[p["status"]] += 1
+        if p["status"] == "outflow":
+            if p["outflow_reason"] in ("work", "self_employment"):
+                row["to_work"] += 1
+            if p["sustained"] is True:
+                row["sustained"] += 1
+    return [
+        {
+            "quarter": quarter,
+            "participants": c["participants"],
+            "outflow": c["outflow"],
+            "to_work": c["to_work"],
+            "sustained": c["sustained"],
+            "open": c["open"],
+            "no_outflow": c["no_outflow"],
+        }
+        for quarter, c in sorted(rows.items())
+    ]
+
+
+def research_content(snapshot: MetricsSnapshot) -> ReportContent:
+    data = build_dashboard_data(snapshot=snapshot, scope=WHOLE_PILOT)
+    charts = {chart.key: chart for chart in dashboard_charts(data)}
+    participants = snapshot.figures["participants"]
+    reasons = Counter(p["outflow_reason"] for p in participants if p["status"] == "outflow")
+    types = all_municipalities_outflow_benefit_types(
+        participants=participants, as_of=snapshot.as_of
+    )
+    return ReportContent(
+        template="reporting/pdf/research.html",
+        context={
+            **_common(snapshot, _("Progress report for the research")),
+            "headline": data.headline,
+            "totals": snapshot.figures["totals"],
+            "cohorts": cohorts(participants),
+            "by_reason": [
+                (str(BenefitEndReason(r).label), reasons[r]) for r in sorted(reasons, key=str)
+            ],
+            "by_benefit_type": [
+                (str(BenefitType(t).label), types[t]) for t in sorted(types, key=str)
+            ],
+            "charts": [charts["time_to_outflow"], charts["funnel"]],
+            "km": data.km,
+            "completeness": completeness_rows(snapshot, WHOLE_PILOT),
+        },
+    )
+
+
+def completeness_rows(snapshot: MetricsSnapshot, scope: Scope) -> list[dict]:
+    gaps = all_municipalities_data_completeness(as_of=snapshot.as_of, municipality_ids=scope.ids)
+    municipalities = Municipality.objects.order_by("code").values_list("id", "code", "name")
+    if scope.ids is not None:
+        municipalities = municipalities.filter(id__in=list(scope.ids))
+    return [
+        {"code": code, "name": name, **{k: gaps.get(id_, {}).get(k, 0) for k in COMPLETENESS_KEYS}}
+        for id_, code, name in municipalities
+    ]
+
+
+def municipality_content(snapshot: MetricsSnapshot, *, municipality: Municipality) -> ReportContent:
+    scope = Scope(codes=frozenset({municipality.code}), ids=frozenset({municipality.pk}))
+    data = build_dashboard_data(snapshot=snapshot, scope=scope)
+    charts = {chart.key: chart for chart in dashboard_charts(data)}
+    own = data.municipalities[0] if data.municipalities else None
+    return ReportContent(
+        template="reporting/pdf/municipality.html",
+        context={
+            **_common(
+                snapshot,
+                _("Progress report for %(name)s") % {"name": municipality.name},
+            ),
+            "municipality": municipality,
+            "headline": data.headline,
+            "figures": own,
+            "charts": [
+                charts["cumulative"],
+                charts["municipalities"],
+                charts["funnel"],
+                charts["time_to_outflow"],
+                charts["guidance"],
+            ],
+            "completeness": completeness_rows(snapshot, scope),
+        },
+    )

@@ -1,0 +1,209 @@
+"""Requesting and rendering progress reports: the one write path for ``ProgressReport``."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from ..models import ProgressReport, ReportKind, ReportStatus, ReportTrigger, SnapshotTrigger
+from ..snapshots import latest_snapshot, snapshot_compute
+from .content import report_content
+from .pdf import html_to_pdf
+
+logger = logging.getLogger(__name__)
+
+TASK_NAME = "reporting.render_progress_report"
+
+
+def report_request(
+    *,
+    kind: str,
+    as_of: date,
+    municipality=None,
+    requested_by=None,
+    rerender: bool = False,
+    trigger: str = ReportTrigger.ON_DEMAND,
+    enqueue: bool = True,
+) -> tuple[ProgressReport, bool]:
+    """Find or queue the report of ``kind`` as of ``as_of``; return (report, queued).
+
+    Idempotent: a stored (or queued, or running) report of the same kind, date and municipality
+    is returned as it is, unless ``rerender`` asks for a new rendering of a finished one. A
+    failed report is queued again. The render task is sent after the transaction commits.
+    """
+    if (kind == ReportKind.MUNICIPALITY) != (municipality is not None):
+        raise ValueError("a municipality report needs a municipality; the others take none")
+    with transaction.atomic():
+        report, created = ProgressReport.objects.select_for_update().get_or_create(
+            kind=kind,
+            as_of=as_of,
+            municipality=municipality,
+            defaults={"requested_by": requested_by, "trigger": trigger},
+        )
+        if not created:
+            again = report.status == ReportStatus.FAILED or (
+                rerender and report.status == ReportStatus.DONE
+            )
+            if not again:
+                return report, False
+            report.status = ReportStatus.QUEUED
+            report.progress = 0
+            report.error = ""
+            report.requested_by = requested_by
+            report.trigger = trigger
+            report.finished_at = None
+            report.save(
+                update_fields=[
+                    "status",
+                    "progress",
+                    "error",
+                    "requested_by",
+                    "trigger",
+                    "finished_at",
+                ]
+            )
+        if enqueue:
+            report_id = report.pk
+            transaction.on_commit(lambda: _send(report_id))
+    return report, True
+
+
+def _send(report_id: int) -> None:
+    from celery import current_app
+
+    current_app.tasks[TASK_NAME].delay(report_id=report_id)
+
+
+@dataclass
+class RenderTimings:
+    render_ms: int
+    peak_memory_kb: int
+    pages_bytes: int
+    phases_ms: dict[str, int]
+    cpu_ms: int  # this process's CPU time: steadier than wall time on a busy machine
+
+
+def _progress(report: ProgressReport, value: int, **fields) -> None:
+    # An UPDATE outside any transaction: the page polling the progress sees it at once.
+    ProgressReport.objects.filter(pk=report.pk).update(progress=value, **fields)
+
+
+def report_render(*, report_id: int) -> RenderTimings:
+    """Render the queued report ``report_id`` into its PDF file; return time and peak memory.
+
+    The figures come from the stored snapshot for the report's date; when there is none yet it
+    is computed here first (this runs in the worker, never in a request).
+    """
+    report = ProgressReport.objects.select_related("municipality").get(pk=report_id)
+    started = time.perf_counter()
+    started_cpu = time.process_time()
+    memory = PeakMemory()
+    memory.start()
+    _progress(report, 5, status=ReportStatus.RUNNING, started_at=timezone.now())
+    try:
+        snapshot = latest_snapshot(as_of=report.as_of)
+        if snapshot is None:
+            snapshot, _created = snapshot_compute(
+                as_of=report.as_of, trigger=SnapshotTrigger.ON_DEMAND
+            )
+        _progress(report, 25, snapshot_id=snapshot.pk)
+        # Reports are Dutch whoever asks: they are sent on to the funder and the municipalities.
+        phases = {"snapshot": time.perf_counter() - started}
+        with translation.override("nl"):
+            content = report_content(report, snapshot)
+            phases["content"] = time.perf_counter() - started - sum(phases.values())
+            _progress(report, 45)
+            html = render_to_string(content.template, content.context)
+            phases["html"] = time.perf_counter() - started - sum(phases.values())
+            # The snapshot's participant list (tens of thousands of dicts at national scale)
+            # is not needed any more: free it before WeasyPrint needs its memory.
+            snapshot_id = snapshot.pk
+            del snapshot, content
+            gc.collect()
+            _progress(report, 55)
+            pdf = html_to_pdf(html)
+            phases["pdf"] = time.perf_counter() - started - sum(phases.values())
+        _progress(report, 90)
+        if report.file:
+            report.file.delete(save=False)
+        report.file.save(report.download_name(), ContentFile(pdf), save=False)
+    except Exception as exc:
+        memory.stop()
+        logger.exception("report %s failed", report.pk)
+        ProgressReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:1000],
+            finished_at=timezone.now(),
+        )
+        raise
+    peak_kb = memory.stop()
+    render_ms = round((time.perf_counter() - started) * 1000)
+    ProgressReport.objects.filter(pk=report.pk).update(
+        file=report.file.name,
+        snapshot_id=snapshot_id,
+        status=ReportStatus.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        render_ms=render_ms,
+        peak_memory_kb=peak_kb,
+    )
+    logger.info("report %s rendered in %s ms (peak %s kB)", report.pk, render_ms, peak_kb)
+    return RenderTimings(
+        render_ms=render_ms,
+        peak_memory_kb=peak_kb,
+        pages_bytes=len(pdf),
+        phases_ms={name: round(seconds * 1000) for name, seconds in phases.items()},
+        cpu_ms=round((time.process_time() - started_cpu) * 1000),
+    )
+
+
+class PeakMemory:
+    """The process's peak resident memory while rendering, sampled every 10 ms.
+
+    ``ru_maxrss`` only ever grows over the worker's life, so it cannot tell one report's peak;
+    sampling the current RSS does (WeasyPrint's memory is mostly outside Python's allocator, so
+    tracemalloc would miss it).
+    """
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def current_kb() -> int:
+        try:
+            with open("/proc/self/statm") as statm:
+                pages = int(statm.read().split()[1])
+        except OSError:
+            import resource
+
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        import os
+
+        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, self.current_kb())
+            self._stop.wait(0.01)
+
+    def start(self) -> None:
+        self.peak_kb = self.current_kb()
+        self._thread.start()
+
+    def stop(self) -> int:
+        if self._thread.is_alive():
+            self._stop.set()
+            self._thread.join()
+        self.peak_kb = max(self.peak_kb, self.current_kb())
+        return self.peak_kb

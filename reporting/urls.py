@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/status/", views.DashboardStatusView.as_view(), name="dashboard_status"),
+    path("reports/", views.ReportListView.as_view(), name="report_list"),
+    path("reports/<int:pk>/status/", views.ReportStatusView.as_view(), name="report_status"),
+    path("reports/<int:pk>/download/", views.ReportDownloadView.as_view(), name="report_download"),
+]
