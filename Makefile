@@ -19,5 +19,5 @@ check: lint
 	DJANGO_SETTINGS_MODULE=pilot.settings.test .venv/bin/python manage.py check
 	DJANGO_SETTINGS_MODULE=pilot.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
 
-bench:
-	.venv/bin/python benchmarks/national_scale.py
+bench:  ## every benchmark, printing its figures
+	bin/bench
