@@ -7,6 +7,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("pilot.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("municipalities.urls")),
     path("", include("placements.urls")),

@@ -78,3 +78,22 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
 def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:
     """The most recently computed snapshot for ``as_of``, or None."""
     return MetricsSnapshot.objects.filter(as_of=as_of).order_by("-computed_at").first()
+
+
+SNAPSHOT_REQUEST_SECONDS = 300
+
+
+def request_snapshot(as_of: date) -> None:
+    """Ask the worker for the figures as of ``as_of``, once per few minutes per date.
+
+    Pages and the API call this when no snapshot exists yet: they never compute in the request.
+    """
+    from django.core.cache import cache
+
+    if cache.add(
+        f"reporting:snapshot-requested:{as_of.isoformat()}", "1", timeout=SNAPSHOT_REQUEST_SECONDS
+    ):
+        from .models import SnapshotTrigger
+        from .tasks import compute_metrics_snapshot
+
+        compute_metrics_snapshot.delay(as_of=as_of.isoformat(), trigger=SnapshotTrigger.ON_DEMAND)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
@@ -20,26 +19,14 @@ from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
 
 from .dashboard import dashboard_figures_html, dashboard_scope, snapshot_for_dashboard
 from .forms import AsOfForm, ReportRequestForm
-from .models import ProgressReport, ReportKind, SnapshotTrigger
+from .models import ProgressReport, ReportKind
 from .reports.services import report_request
+from .snapshots import request_snapshot
 
 DASHBOARD_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH, Role.FUNDER, Role.RESEARCHER})
 # The IMK coach sees no dashboard and no reports (domain.md: no reports; the dashboard's
 # figures are the municipalities', not an IMK coach's entrepreneurs').
 REPORT_ROLES = DASHBOARD_ROLES
-PENDING_SECONDS = 300
-
-
-def _pending_key(as_of) -> str:
-    return f"reporting:snapshot-requested:{as_of.isoformat()}"
-
-
-def request_snapshot(as_of) -> None:
-    """Ask the worker for the figures as of ``as_of``, once per few minutes per date."""
-    if cache.add(_pending_key(as_of), "1", timeout=PENDING_SECONDS):
-        from .tasks import compute_metrics_snapshot
-
-        compute_metrics_snapshot.delay(as_of=as_of.isoformat(), trigger=SnapshotTrigger.ON_DEMAND)
 
 
 class DashboardMixin(RoleRequiredMixin):

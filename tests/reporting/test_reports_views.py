@@ -185,6 +185,11 @@ FUNDER_PAGES = {
     "reporting:report_status",
     "reporting:report_download",
     "set_language",
+    # The API's index of links, its OpenAPI description and the aggregate figures (tested in
+    # tests/test_api.py, which also shows the funder gets 403 on every person-level endpoint).
+    "api:api-root",
+    "api:schema",
+    "api:metrics",
 }
 SKIPPED_PREFIXES = ("admin", "account_", "socialaccount", "mfa", "usersessions", "headless")
 

@@ -1,0 +1,87 @@
+"""The outflow figures as JSON, in the format of data-exchange.md, from the stored snapshot.
+
+The figures are never computed in the request: without a snapshot for the date the worker is
+asked for one and the answer is 202. Funder and researcher get the aggregates only; the
+participants' list is for the programme admin and for a jobcoach (their own municipalities).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from municipalities.access import access_for
+from municipalities.api import HasPilotRole
+
+from .dashboard import dashboard_scope
+from .models import MetricsSnapshot
+from .snapshots import request_snapshot
+from .views import DASHBOARD_ROLES
+
+FIGURE_KEYS = (
+    "planned_places",
+    "target_outflow",
+    "participants",
+    "outflow",
+    "outflow_to_work",
+    "sustained_outflow",
+    "open",
+    "no_outflow",
+)
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def validate_as_of(self, value: date) -> date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("The as-of date cannot be in the future.")
+        return value
+
+
+class MetricsView(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasPilotRole]
+    roles = DASHBOARD_ROLES
+
+    def get(self, request):
+        query = AsOfSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        access = access_for(request.user)
+        scope = dashboard_scope(access)
+        if scope is None:
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        snapshot = MetricsSnapshot.objects.filter(as_of=as_of).order_by("-computed_at").first()
+        if snapshot is None:
+            request_snapshot(as_of)
+            return Response(
+                {"as_of": as_of.isoformat(), "status": "computing"},
+                status=status.HTTP_202_ACCEPTED,
+            )
+        figures = snapshot.figures
+        municipalities = [
+            m for m in figures["municipalities"] if scope.codes is None or m["code"] in scope.codes
+        ]
+        totals = (
+            figures["totals"]
+            if scope.whole_pilot
+            else {key: sum(m[key] for m in municipalities) for key in FIGURE_KEYS}
+        )
+        body = {
+            "as_of": figures["as_of"],
+            "target_ratio": figures["target_ratio"],
+            "computed_at": snapshot.computed_at.isoformat(),
+            "totals": totals,
+            "municipalities": municipalities,
+        }
+        if access.is_programme_admin or access.is_jobcoach:
+            body["participants"] = [
+                p
+                for p in figures["participants"]
+                if access.is_programme_admin or p["municipality_code"] in scope.codes
+            ]
+        return Response(body)
