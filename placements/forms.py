@@ -183,17 +183,27 @@ class ProposeForm(StyledFormMixin, forms.Form):
 
 
 class StepForm(StyledFormMixin, forms.Form):
-    """One step of a placement's lifecycle; ``perform`` calls the service."""
+    """One step of a placement's lifecycle: moves it to ``to_status``, setting the placement
+    fields that the step's form asks for (the form's field names are the placement's)."""
+
+    to_status: str = ""
 
     def __init__(self, *args, placement: Placement, **kwargs):
         super().__init__(*args, **kwargs)
         self.placement = placement
 
     def perform(self, *, actor) -> None:
-        raise NotImplementedError
+        placement_transition(
+            placement=self.placement,
+            to_status=self.to_status,
+            actor=actor,
+            source=ChangeSource.WEB,
+            **self.cleaned_data,
+        )
 
 
 class AgreeForm(StepForm):
+    to_status = PlacementStatus.AGREED
     planned_start = forms.DateField(label=gettext_lazy("Planned start"), widget=DateInput)
     planned_end = forms.DateField(label=gettext_lazy("Planned end"), widget=DateInput)
     hours_per_week = forms.IntegerField(
@@ -205,17 +215,9 @@ class AgreeForm(StepForm):
         for name in ("planned_start", "planned_end", "hours_per_week"):
             self.fields[name].initial = getattr(placement, name)
 
-    def perform(self, *, actor) -> None:
-        placement_transition(
-            placement=self.placement,
-            to_status=PlacementStatus.AGREED,
-            actor=actor,
-            source=ChangeSource.WEB,
-            **self.cleaned_data,
-        )
-
 
 class StartForm(StepForm):
+    to_status = PlacementStatus.ACTIVE
     actual_start = forms.DateField(
         label=gettext_lazy("First day of the internship"), widget=DateInput
     )
@@ -224,34 +226,18 @@ class StartForm(StepForm):
         super().__init__(*args, placement=placement, **kwargs)
         self.fields["actual_start"].initial = timezone.localdate()
 
-    def perform(self, *, actor) -> None:
-        placement_transition(
-            placement=self.placement,
-            to_status=PlacementStatus.ACTIVE,
-            actor=actor,
-            source=ChangeSource.WEB,
-            actual_start=self.cleaned_data["actual_start"],
-        )
-
 
 class CompleteForm(StepForm):
+    to_status = PlacementStatus.COMPLETED
     actual_end = forms.DateField(label=gettext_lazy("Last day of the internship"), widget=DateInput)
 
     def __init__(self, *args, placement, **kwargs):
         super().__init__(*args, placement=placement, **kwargs)
         self.fields["actual_end"].initial = timezone.localdate()
 
-    def perform(self, *, actor) -> None:
-        placement_transition(
-            placement=self.placement,
-            to_status=PlacementStatus.COMPLETED,
-            actor=actor,
-            source=ChangeSource.WEB,
-            actual_end=self.cleaned_data["actual_end"],
-        )
-
 
 class TerminateForm(StepForm):
+    to_status = PlacementStatus.TERMINATED
     actual_end = forms.DateField(label=gettext_lazy("Last day of the internship"), widget=DateInput)
     end_reason = forms.ChoiceField(
         label=gettext_lazy("Why did it end early?"),
@@ -262,30 +248,13 @@ class TerminateForm(StepForm):
         super().__init__(*args, placement=placement, **kwargs)
         self.fields["actual_end"].initial = timezone.localdate()
 
-    def perform(self, *, actor) -> None:
-        placement_transition(
-            placement=self.placement,
-            to_status=PlacementStatus.TERMINATED,
-            actor=actor,
-            source=ChangeSource.WEB,
-            **self.cleaned_data,
-        )
-
 
 class CancelForm(StepForm):
+    to_status = PlacementStatus.CANCELLED
     end_reason = forms.ChoiceField(
         label=gettext_lazy("Why is it cancelled?"),
         choices=_end_reason_choices(PlacementEndReason.choices),
     )
-
-    def perform(self, *, actor) -> None:
-        placement_transition(
-            placement=self.placement,
-            to_status=PlacementStatus.CANCELLED,
-            actor=actor,
-            source=ChangeSource.WEB,
-            end_reason=self.cleaned_data["end_reason"],
-        )
 
 
 class ReviewForm(StepForm):

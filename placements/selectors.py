@@ -24,7 +24,7 @@ from pilot.models import PilotSettings
 from .enums import ENDED_STATUSES, PlacementStatus
 from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
 
-TODO_WINDOW_DAYS = 14
+REMINDER_WINDOW_DAYS = 14
 REVIEW_INTERVAL_DAYS = 28
 BENEFIT_CHECK_MONTHS = (3, 6, 12)
 # "N months after D" is clamped to the month's last day, so D + N months can land up to three
@@ -275,7 +275,7 @@ def placements_ending_soon(*, user, today: date) -> list[Placement]:
         editable(user, Placement)
         .filter(
             status=PlacementStatus.ACTIVE,
-            planned_end__lte=today + timedelta(days=TODO_WINDOW_DAYS),
+            planned_end__lte=today + timedelta(days=REMINDER_WINDOW_DAYS),
         )
         .select_related("jobseeker", "entrepreneur")
         .order_by("planned_end", "ref")
@@ -339,8 +339,8 @@ def benefit_checks_due(*, user, today: date) -> list[BenefitCheck]:
     and including 14 days after it. The list does not know whether someone already looked:
     there is no "checked" record, so each check stays listed for those four weeks.
     """
-    window_start = today - timedelta(days=TODO_WINDOW_DAYS)
-    window_end = today + timedelta(days=TODO_WINDOW_DAYS)
+    window_start = today - timedelta(days=REMINDER_WINDOW_DAYS)
+    window_end = today + timedelta(days=REMINDER_WINDOW_DAYS)
     earliest_end = add_months(window_start, -max(BENEFIT_CHECK_MONTHS)) - _CLAMP_SLACK
     latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
     rows = (
