@@ -55,7 +55,14 @@ def _scope(scale: str):
 
 
 def fetch_rows(scale: str) -> int:
-    """The floor: the same rows and columns the export reads, as plain values_list lists."""
+    """The floor: the queries the export runs, as plain values_list lists.
+
+    The same rows, columns and order, one query each: the participants and, as the inputs of
+    their outflow figures, their internships and benefit periods (in jobseeker order, as the
+    export merges them); then each long table, the entrepreneurs' guidance totals included.
+    """
+    from django.db.models import Count, Sum
+
     from placements.models import BenefitPeriod, Placement
     from reporting.exports import rows as r
 
@@ -63,14 +70,16 @@ def fetch_rows(scale: str) -> int:
     participants = r._consented_participants(scope)
     ids = participants.values("id")
     tables = [
-        participants.values_list("id", "ref", "municipality_id", "birth_date"),
+        participants.order_by("id").values_list("id", "ref", "municipality_id", "birth_date"),
         Placement.objects.filter(jobseeker_id__in=ids)
-        .order_by()
+        .order_by("jobseeker_id")
         .values_list("jobseeker_id", "status", "actual_start", "actual_end", "id", "end_reason"),
         BenefitPeriod.objects.filter(jobseeker_id__in=ids)
-        .order_by()
+        .order_by("jobseeker_id")
         .values_list("jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type"),
-        r._started_placements(scope).values_list(
+        r._started_placements(scope)
+        .order_by("id")
+        .values_list(
             "id",
             "jobseeker_id",
             "entrepreneur_id",
@@ -82,16 +91,25 @@ def fetch_rows(scale: str) -> int:
             "actual_end",
             "end_reason",
         ),
-        r._benefit_periods(scope).values_list(
+        r._benefit_periods(scope)
+        .order_by("jobseeker_id", "start_date", "benefit_type")
+        .values_list(
             "jobseeker_id", "benefit_type", "start_date", "end_date", "end_reason", "monthly_amount"
         ),
-        r._progress_reviews(scope).values_list(
-            "placement_id", "placement__jobseeker_id", "held_on", "next_review_on"
-        ),
-        r._entrepreneurs(scope).values_list("id", "municipality_id", "prior_support"),
-        r._guidance_sessions(scope).values_list(
-            "entrepreneur_id", "held_on", "minutes", "mode", "topics"
-        ),
+        r._progress_reviews(scope)
+        .order_by("id")
+        .values_list("placement_id", "placement__jobseeker_id", "held_on", "next_review_on", "id"),
+        r._entrepreneurs(scope)
+        .order_by("id")
+        .values_list("id", "municipality_id", "prior_support"),
+        r._guidance_sessions(scope)
+        .order_by("entrepreneur_id")
+        .values("entrepreneur_id")
+        .annotate(sessions=Count("id"), minutes=Sum("minutes"))
+        .values_list("entrepreneur_id", "sessions", "minutes"),
+        r._guidance_sessions(scope)
+        .order_by("id")
+        .values_list("entrepreneur_id", "held_on", "minutes", "mode", "topics", "id"),
     ]
     return sum(len(list(table)) for table in tables)
 

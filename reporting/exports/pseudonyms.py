@@ -10,6 +10,7 @@ the prefix too, so a reader sees which kind of key a column holds.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -47,7 +48,30 @@ class Pseudonymiser:
         return outer.digest()
 
     def _make(self, kind: str, record_id: int) -> str:
-        return f"{KINDS[kind]}-{self.digest(f'{kind}:{record_id}'.encode()).hex()[:HEX_DIGITS]}"
+        # The same HMAC as ``digest``, inlined: a research export makes about 200,000
+        # pseudonyms, and the attribute look-ups, the f-strings and the bytes-to-hex round trip
+        # were half the cost of each. ``b"...%d" % id`` is the ASCII of f"{kind}:{id}".
+        inner = self._inner.copy()
+        inner.update(b"%s:%d" % (kind.encode(), record_id))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return f"{KINDS[kind]}-{outer.hexdigest()[:HEX_DIGITS]}"
+
+    def maker(self, kind: str) -> Callable[[int], str]:
+        """A function id -> pseudonym of one kind, for the row loops: it keeps every constant in
+        locals, which makes it about twice as fast as the methods below."""
+        prefix = f"{KINDS[kind]}-"
+        template = f"{kind}:%d".encode()
+        inner_copy, outer_copy, digits = self._inner.copy, self._outer.copy, HEX_DIGITS
+
+        def make(record_id: int) -> str:
+            inner = inner_copy()
+            inner.update(template % record_id)
+            outer = outer_copy()
+            outer.update(inner.digest())
+            return prefix + outer.hexdigest()[:digits]
+
+        return make
 
     def participant(self, jobseeker_id: int) -> str:
         return self._make("participant", jobseeker_id)

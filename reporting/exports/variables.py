@@ -12,6 +12,7 @@ in both languages (not through gettext) because the codebook always carries both
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -51,6 +52,10 @@ class ValueSet:
             return None
         return self.codes[value]
 
+    def coder(self) -> Callable[[str | None], int | None]:
+        """``code`` as one dict look-up, for the row loops (an unknown value is a KeyError)."""
+        return {None: None, "": None, **self.codes}.__getitem__
+
     def labels_in(self, language: str) -> dict[int, str]:
         return {label.code: getattr(label, language) for label in self.labels}
 
@@ -64,6 +69,10 @@ class Variable:
     definition: str
     values: ValueSet | None = None
     width: int = 0  # strings: the longest value, for SPSS and Stata
+    # Text the export makes itself, which never starts with a formula character (pseudonyms;
+    # municipality codes, neutralised once per municipality in rows.py): the CSV and XLSX
+    # writers skip the formula check on it, which would otherwise run on every row.
+    formula_safe: bool = False
 
     def label(self, language: str) -> str:
         return getattr(self, language)
@@ -213,6 +222,7 @@ def _pseudonym(name: str, nl: str, en: str, whom: str) -> Variable:
         "record number, the same in every export made with the same key. It cannot be traced "
         "back to a person without the key, which the research team does not hold.",
         width=PSEUDONYM_WIDTH,
+        formula_safe=True,
     )
 
 
@@ -231,6 +241,7 @@ MUNICIPALITY_CODE = Variable(
     "CBS code of the municipality (GM followed by four digits). For a participant the "
     "municipality of the jobseeker; for an entrepreneur where the business is located.",
     width=6,
+    formula_safe=True,
 )
 
 

@@ -17,14 +17,19 @@ class CsvTableWriter:
         self._writer = csv.writer(self._file, lineterminator="\r\n")
         self._writer.writerow(table.names)
         self._text_columns = tuple(
-            i for i, variable in enumerate(table.variables) if variable.type == VarType.STRING
+            i
+            for i, variable in enumerate(table.variables)
+            if variable.type == VarType.STRING and not variable.formula_safe
         )
 
     def write_rows(self, rows: list[tuple]) -> None:
         # csv writes None as an empty field, numbers as they are and a date as str(date),
         # which is ISO 8601: only text needs a look.
         text_columns = self._text_columns
-        self._writer.writerows(safe_row(row, text_columns) for row in rows)
+        if text_columns:
+            self._writer.writerows(safe_row(row, text_columns) for row in rows)
+        else:
+            self._writer.writerows(rows)
 
     def close(self) -> None:
         self._file.close()

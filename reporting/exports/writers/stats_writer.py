@@ -19,7 +19,7 @@ from array import array
 from datetime import date
 from pathlib import Path
 
-from ..variables import Table, Variable, VarType
+from ..variables import Table, VarType
 
 SPSS_EPOCH = date(1582, 10, 14)
 STATA_EPOCH = date(1960, 1, 1)
@@ -41,21 +41,26 @@ class _StatsTableWriter:
         self._columns: list[array | list[str]] = [
             [] if variable.type == VarType.STRING else array("d") for variable in table.variables
         ]
-        self._converters = [self._converter(variable) for variable in table.variables]
-
-    def _converter(self, variable: Variable):
-        if variable.type == VarType.STRING:
-            return lambda value: value or ""
-        if variable.type == VarType.DATE:
-            epoch, scale = self.epoch, self.seconds_per_day
-            return lambda value: NAN if value is None else (value - epoch).days * scale
-        return lambda value: NAN if value is None else float(value)
+        self._types = [variable.type for variable in table.variables]
 
     def write_rows(self, rows: list[tuple]) -> None:
-        for column, convert, index in zip(
-            self._columns, self._converters, range(len(self._columns)), strict=True
-        ):
-            column.extend(convert(row[index]) for row in rows)
+        # Column by column, one list comprehension each: a generator calling a converter per
+        # cell took three times as long (two million cells at national scale).
+        if not rows:
+            return
+        epoch, scale, nan = self.epoch, self.seconds_per_day, NAN
+        columns = zip(*rows, strict=True)
+        for column, type_, values in zip(self._columns, self._types, columns, strict=True):
+            if type_ == VarType.STRING:
+                column.extend([value or "" for value in values])
+            elif type_ == VarType.DATE:
+                column.extend(
+                    [nan if day is None else (day - epoch).days * scale for day in values]
+                )
+            elif type_ == VarType.NUMBER:
+                column.extend([nan if value is None else float(value) for value in values])
+            else:  # integers and codes: array("d") takes them as they are
+                column.extend([nan if value is None else value for value in values])
 
     def _frame(self):
         import numpy as np

@@ -26,11 +26,17 @@ class XlsxTableWriter:
         self._sheet.freeze_panes = "A2"
         self._sheet.append(table.names)
         self._text_columns = tuple(
-            i for i, variable in enumerate(table.variables) if variable.type == VarType.STRING
+            i
+            for i, variable in enumerate(table.variables)
+            if variable.type == VarType.STRING and not variable.formula_safe
         )
 
     def write_rows(self, rows: list[tuple]) -> None:
         append, text_columns = self._sheet.append, self._text_columns
+        if not text_columns:
+            for row in rows:
+                append(row)
+            return
         for row in rows:
             append(safe_row(row, text_columns))
 
