@@ -14,7 +14,6 @@ from django.views.generic import DetailView, FormView, ListView, UpdateView
 from municipalities.access import access_for, editable
 from municipalities.enums import Role
 from municipalities.views_base import ScopedQuerysetMixin
-from placements.enums import PlacementStatus
 
 from .enums import GuidanceTopic
 from .filters import EntrepreneurFilter
@@ -24,13 +23,6 @@ from .selectors import entrepreneurs_with_intern, guidance_history, session_defa
 from .services import guidance_session_save
 
 ENTREPRENEUR_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.IMK_COACH, Role.JOBCOACH})
-
-
-def _label_statuses(entrepreneurs) -> None:
-    # The status comes from a subquery as its raw value; give the template its translated label.
-    for entrepreneur in entrepreneurs:
-        status = entrepreneur.intern_status
-        entrepreneur.intern_status_label = PlacementStatus(status).label if status else ""
 
 
 class EntrepreneurListView(ScopedQuerysetMixin, ListView):
@@ -48,7 +40,6 @@ class EntrepreneurListView(ScopedQuerysetMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         access = access_for(self.request.user)
-        _label_statuses(context["entrepreneurs"])
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -78,7 +69,6 @@ class EntrepreneurDetailView(ScopedQuerysetMixin, DetailView):
         user = self.request.user
         access = access_for(user)
         entrepreneur = self.object
-        _label_statuses([entrepreneur])
         # KvK number and contact details: the programme admin and the entrepreneur's own coach;
         # a jobcoach sees the trade name, municipality and intern only (domain.md).
         own_coach = access.is_imk_coach and entrepreneur.imk_coach_id == user.pk

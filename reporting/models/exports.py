@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .jobs import JobStatus
+
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", _("CSV")
@@ -13,11 +15,7 @@ class ExportFormat(models.TextChoices):
     DTA = "dta", _("Stata (.dta)")
 
 
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+ExportStatus = JobStatus
 
 
 class ExportLanguage(models.TextChoices):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.access import ALL, register
 
+from .jobs import JobStatus
+
 
 class ReportKind(models.TextChoices):
     FUNDER = "funder", _("funder report")
@@ -14,11 +16,7 @@ class ReportKind(models.TextChoices):
     MUNICIPALITY = "municipality", _("municipality report")
 
 
-class ReportStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+ReportStatus = JobStatus
 
 
 class ReportTrigger(models.TextChoices):
