@@ -48,7 +48,7 @@ def _municipality_ids(scale: str) -> list[int] | None:
 
 
 def _scope(scale: str):
-    from reporting.exports.rows import ResearchScope
+    from reporting.exports.scope import ResearchScope
 
     ids = _municipality_ids(scale)
     return ResearchScope(as_of=AS_OF, municipality_ids=tuple(ids) if ids is not None else None)
@@ -58,26 +58,26 @@ def fetch_rows(scale: str) -> int:
     """The floor: the queries the export runs, as plain values_list lists.
 
     The same rows, columns and order, one query each: the participants and, as the inputs of
-    their outflow figures, their internships and benefit periods (in jobseeker order, as the
-    export merges them); then each long table, the entrepreneurs' guidance totals included.
+    their outflow figures, their started internships and benefit periods (in jobseeker order,
+    as the export walks them); then each long table as stored (the export codes its columns in
+    SQL and reads them with COPY for CSV), the entrepreneurs' guidance totals included.
     """
     from django.db.models import Count, Sum
 
-    from placements.models import BenefitPeriod, Placement
-    from reporting.exports import rows as r
+    from reporting.exports import scope as s
 
     scope = _scope(scale)
-    participants = r._consented_participants(scope)
-    ids = participants.values("id")
     tables = [
-        participants.order_by("id").values_list("id", "ref", "municipality_id", "birth_date"),
-        Placement.objects.filter(jobseeker_id__in=ids)
-        .order_by("jobseeker_id")
-        .values_list("jobseeker_id", "status", "actual_start", "actual_end", "id", "end_reason"),
-        BenefitPeriod.objects.filter(jobseeker_id__in=ids)
+        s.consented_participants(scope)
+        .order_by("id")
+        .values_list("id", "municipality_id", "birth_date"),
+        s.started_placements(scope)
+        .order_by("jobseeker_id", "actual_start", "id")
+        .values_list("jobseeker_id", "actual_start", "actual_end", "status", "end_reason"),
+        s.benefit_periods_of_participants(scope)
         .order_by("jobseeker_id")
         .values_list("jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type"),
-        r._started_placements(scope)
+        s.started_placements(scope)
         .order_by("id")
         .values_list(
             "id",
@@ -91,30 +91,30 @@ def fetch_rows(scale: str) -> int:
             "actual_end",
             "end_reason",
         ),
-        r._benefit_periods(scope)
+        s.benefit_periods_of_participants(scope)
         .order_by("jobseeker_id", "start_date", "benefit_type")
         .values_list(
             "jobseeker_id", "benefit_type", "start_date", "end_date", "end_reason", "monthly_amount"
         ),
-        r._progress_reviews(scope)
-        .order_by("id")
-        .values_list("placement_id", "placement__jobseeker_id", "held_on", "next_review_on", "id"),
-        r._entrepreneurs(scope)
+        s.progress_reviews_of_participants(scope)
+        .order_by("placement_id", "id")
+        .values_list("placement_id", "placement__jobseeker_id", "held_on", "next_review_on"),
+        s.entrepreneurs_of_participants(scope)
         .order_by("id")
         .values_list("id", "municipality_id", "prior_support"),
-        r._guidance_sessions(scope)
+        s.guidance_sessions_of_participants(scope)
         .order_by("entrepreneur_id")
         .values("entrepreneur_id")
         .annotate(sessions=Count("id"), minutes=Sum("minutes"))
         .values_list("entrepreneur_id", "sessions", "minutes"),
-        r._guidance_sessions(scope)
-        .order_by("id")
-        .values_list("entrepreneur_id", "held_on", "minutes", "mode", "topics", "id"),
+        s.guidance_sessions_of_participants(scope)
+        .order_by("entrepreneur_id", "id")
+        .values_list("entrepreneur_id", "held_on", "minutes", "mode", "topics"),
     ]
     return sum(len(list(table)) for table in tables)
 
 
-def export(scale: str, format: str, directory: str) -> dict[str, int]:
+def export(scale: str, format: str, directory: str, parallel: bool | None = None) -> dict[str, int]:
     from reporting.exports.build import build_research_export
 
     scope = _scope(scale)
@@ -123,7 +123,8 @@ def export(scale: str, format: str, directory: str) -> dict[str, int]:
         format=format,
         path=Path(directory) / f"export-{format}-{scale}.zip",
         municipality_ids=scope.municipality_ids,
-        progress=lambda percent: None,  # as the worker does: the COUNTs for progress included
+        progress=lambda percent: None,  # as the worker does
+        parallel=parallel,  # None: as the worker does, a forked second lane (lanes.py)
     )
 
 
@@ -143,18 +144,21 @@ def child(mode: str, scale: str, format: str, runs: int) -> dict:
             rows = fetch_rows(scale)
             seconds = best_of(lambda: fetch_rows(scale), runs)
             result = {"rows": rows, "seconds": seconds}
-        elif mode == "time":
-            counts = export(scale, format, directory)
-            seconds = best_of(lambda: export(scale, format, directory), runs)
+        elif mode in ("time", "time-single"):
+            parallel = None if mode == "time" else False
+            counts = export(scale, format, directory, parallel)
+            seconds = best_of(lambda: export(scale, format, directory, parallel), runs)
             size = (Path(directory) / f"export-{format}-{scale}.zip").stat().st_size
             result = {"rows": sum(counts.values()), "seconds": seconds, "zip_bytes": size}
-        else:  # memory: one export from a fresh process, traced
+        else:  # memory: one export from a fresh process, every table in it, traced
             tracemalloc.start()
-            counts = export(scale, format, directory)
+            counts = export(scale, format, directory, parallel=False)
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             result = {"rows": sum(counts.values()), "tracemalloc_peak": peak}
     result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The export's forked lane is this process's only child: its own peak.
+    result["lane_maxrss_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return result
 
 
@@ -174,7 +178,9 @@ def run_child(mode: str, scale: str, format: str = "", runs: int = 1) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--child", choices=["fetch", "time", "memory"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["fetch", "time", "time-single", "memory"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--scale", choices=SCALES, default="full", help=argparse.SUPPRESS)
     parser.add_argument("--format", choices=FORMATS, default="csv", help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=RUNS, help=argparse.SUPPRESS)
@@ -206,7 +212,8 @@ def main() -> None:
     print()
     header = (
         f"{'format':<6} {'scale':<7} {'rows':>7} {'export ms':>10} {'fetch ms':>9} {'ratio':>6} "
-        f"{'zip MB':>7} {'maxrss MB':>10} {'traced peak MB':>15}"
+        f"{'1 lane ms':>10} "
+        f"{'zip MB':>7} {'maxrss MB':>10} {'lane MB':>8} {'traced peak MB':>15}"
     )
     print(header)
     print("-" * len(header))
@@ -214,14 +221,18 @@ def main() -> None:
     for format in formats:
         for scale in SCALES:
             # openpyxl is slow enough that one timed run says enough.
-            timed = run_child("time", scale, format, runs=1 if format == "xlsx" else RUNS)
+            runs = 1 if format == "xlsx" else RUNS
+            timed = run_child("time", scale, format, runs=runs)
+            single = run_child("time-single", scale, format, runs=runs)
             traced = run_child("memory", scale, format)
             results[format, scale] = (timed, traced)
             ratio = timed["seconds"] / fetch[scale]["seconds"]
             print(
                 f"{format:<6} {scale:<7} {timed['rows']:>7} {timed['seconds'] * 1000:>10.1f} "
                 f"{fetch[scale]['seconds'] * 1000:>9.1f} {ratio:>5.2f}x "
+                f"{single['seconds'] * 1000:>10.1f} "
                 f"{timed['zip_bytes'] / 2**20:>7.1f} {timed['maxrss_kb'] / 1024:>10.1f} "
+                f"{timed['lane_maxrss_kb'] / 1024:>8.1f} "
                 f"{traced['tracemalloc_peak'] / 2**20:>15.1f}"
             )
     print()
@@ -230,6 +241,7 @@ def main() -> None:
         timed_quarter, traced_quarter = results[format, "quarter"]
         ratio = timed_full["seconds"] / fetch["full"]["seconds"]
         growth_rss = timed_full["maxrss_kb"] / timed_quarter["maxrss_kb"]
+        growth_lane = timed_full["lane_maxrss_kb"] / max(timed_quarter["lane_maxrss_kb"], 1)
         growth_traced = traced_full["tracemalloc_peak"] / traced_quarter["tracemalloc_peak"]
         target = TARGET_TIME.get(format)
         time_note = f"(target <= {target:.0f}x)" if target else "(no target)"
@@ -238,7 +250,8 @@ def main() -> None:
         )
         print(
             f"{format}: export / fetch at full scale {ratio:.2f}x {time_note}; memory full / "
-            f"quarter: ru_maxrss {growth_rss:.2f}x, traced peak {growth_traced:.2f}x {memory_note}"
+            f"quarter: ru_maxrss {growth_rss:.2f}x, lane {growth_lane:.2f}x, traced peak "
+            f"{growth_traced:.2f}x {memory_note}"
         )
 
 

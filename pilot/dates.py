@@ -6,9 +6,14 @@ relativedelta does exactly that.
 """
 
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
 
+# relativedelta costs microseconds a call, and the outflow rules ask for the same few thousand
+# (date, months) pairs across tens of thousands of participants, in every computation and
+# every batch of a research export: one bounded cache for the process keeps this the one rule.
+@lru_cache(maxsize=8192)
 def add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)

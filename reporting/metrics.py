@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
@@ -100,6 +99,18 @@ class ParticipantOutflow(NamedTuple):
     sustained: bool | None
 
 
+class Outflow(NamedTuple):
+    """The figures of one participant, as ``participant_outflow`` returns them."""
+
+    status: str
+    internship_start: date
+    internship_end: date | None
+    window_end: date | None
+    outflow_date: date | None
+    outflow_reason: str | None
+    sustained: bool | None
+
+
 @dataclass(frozen=True, slots=True)
 class Figures:
     planned_places: int
@@ -148,15 +159,13 @@ def metrics_from_rows(
     follow_up_months: int = 12,
 ) -> MetricsResult:
     """The outflow figures as of ``as_of`` (the report date A) for the given rows."""
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _metrics(rows, as_of, target_ratio, follow_up_months)
 
 
 def _metrics(
     rows: MetricsRows, as_of: date, target_ratio: Decimal, follow_up_months: int
 ) -> MetricsResult:
-    months_after = _memoised_add_months()
-
     # Only facts dated on or before A exist. A cancelled placement never makes a participant,
     # whatever dates it carries.
     started: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
@@ -167,10 +176,9 @@ def _metrics(
     periods: dict[int, list[PeriodAsOf]] = defaultdict(list)
     for jobseeker_id, start_date, end_date, end_reason, benefit_type in rows.benefit_periods:
         if start_date <= as_of and jobseeker_id in started:
-            if end_date is None or end_date > as_of:
-                periods[jobseeker_id].append((start_date, None, "", benefit_type))
-            else:
-                periods[jobseeker_id].append((start_date, end_date, end_reason, benefit_type))
+            periods[jobseeker_id].append(
+                period_as_of(start_date, end_date, end_reason, benefit_type, as_of)
+            )
 
     codes = {row[0]: row[1] for row in rows.municipalities}
     # Per municipality: participants, outflow, to work, sustained, open, no_outflow.
@@ -181,14 +189,12 @@ def _metrics(
         placements = started.get(jobseeker_id)
         if not placements or municipality_id not in counts:
             continue
-        participant = _participant(
+        participant = ParticipantOutflow(
             ref,
             codes[municipality_id],
-            placements,
-            periods.get(jobseeker_id, no_periods),
-            as_of,
-            follow_up_months,
-            months_after,
+            *participant_outflow(
+                placements, periods.get(jobseeker_id, no_periods), as_of, follow_up_months
+            ),
         )
         participants.append(participant)
         counter = counts[municipality_id]
@@ -222,17 +228,26 @@ def _metrics(
     )
 
 
-def _participant(
-    ref: str,
-    municipality_code: str,
+def period_as_of(
+    start_date: date, end_date: date | None, end_reason: str, benefit_type: str, as_of: date
+) -> PeriodAsOf:
+    """A benefit period that started on or before A as it stands on A: an end after A has not
+    happened yet, so the period is running (no end, no end reason)."""
+    if end_date is None or end_date > as_of:
+        return (start_date, None, "", benefit_type)
+    return (start_date, end_date, end_reason, benefit_type)
+
+
+def participant_outflow(
     placements: list[tuple[date, date | None]],
     periods: list[PeriodAsOf],
     as_of: date,
     follow_up_months: int,
-    months_after: Callable[[date, int], date],
-) -> ParticipantOutflow:
-    """One participant: ``placements`` are (start, end) of those started as of A, ``periods``
-    the benefit periods that exist as of A. Positional and loop-shaped: it runs per participant."""
+) -> Outflow:
+    """One participant's figures: ``placements`` are (start, end) of their internships started
+    as of A (not cancelled), ``periods`` their benefit periods that exist as of A, as
+    ``period_as_of`` gives them. Positional and loop-shaped: it runs per participant, here and
+    in the research export."""
     internship_start, internship_end = placements[0]
     running = internship_end is None or internship_end > as_of
     for start, end in placements[1:]:
@@ -246,7 +261,7 @@ def _participant(
     if running:
         internship_end = window_end = None
     else:
-        window_end = months_after(internship_end, follow_up_months)
+        window_end = add_months(internship_end, follow_up_months)
 
     # The earliest outflow event in [S, W]. Two events on one day cannot both be "the" outflow;
     # the period with the earlier start (then benefit type) wins, so the result is stable.
@@ -274,20 +289,10 @@ def _participant(
 
     if outflow is None:
         status = _OPEN if window_end is None or as_of < window_end else _NO_OUTFLOW
-        return ParticipantOutflow(
-            ref,
-            municipality_code,
-            status,
-            internship_start,
-            internship_end,
-            window_end,
-            None,
-            None,
-            None,
-        )
+        return Outflow(status, internship_start, internship_end, window_end, None, None, None)
 
     outflow_date = outflow[1]
-    sustained_until = months_after(outflow_date, SUSTAINED_MONTHS)
+    sustained_until = add_months(outflow_date, SUSTAINED_MONTHS)
     # ``periods`` holds only periods that exist as of A, so "and on or before A" is given.
     sustained: bool | None = None
     for other_start, _end, _reason, _type in periods:
@@ -297,16 +302,8 @@ def _participant(
     else:
         if as_of >= sustained_until:
             sustained = True
-    return ParticipantOutflow(
-        ref,
-        municipality_code,
-        _OUTFLOW,
-        internship_start,
-        internship_end,
-        window_end,
-        outflow_date,
-        outflow[2],
-        sustained,
+    return Outflow(
+        _OUTFLOW, internship_start, internship_end, window_end, outflow_date, outflow[2], sustained
     )
 
 
@@ -325,7 +322,7 @@ def _figures(planned_places: int, target_ratio: Decimal, counter: Sequence[int])
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused() -> Iterator[None]:
     # The computation creates some 200,000 small tuples, lists and dicts and no reference
     # cycles. The cyclic collector would walk them over and over (at national scale it more
     # than doubled the time); reference counting alone frees all of it. Only the call that
@@ -337,12 +334,6 @@ def _cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _memoised_add_months() -> Callable[[date, int], date]:
-    # relativedelta costs microseconds per call and the same few hundred dates recur across
-    # tens of thousands of participants; a cache per computation keeps pilot.dates the one rule.
-    return lru_cache(maxsize=None)(add_months)
 
 
 # --- The public JSON (data-exchange.md) ------------------------------------------------------

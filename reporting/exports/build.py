@@ -15,11 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from placements.models import Placement
+from reporting.metrics import cyclic_gc_paused
 
+from . import lanes, long_tables
 from .codebook import write_codebook_csv, write_codebook_html
 from .pseudonyms import Pseudonymiser
-from .rows import DEFAULT_BATCH_SIZE, ROW_SOURCES, ResearchScope
-from .variables import TABLES
+from .rows import ROW_SOURCES
+from .scope import DEFAULT_BATCH_SIZE, ResearchScope
+from .variables import TABLES, Table
 from .writers import WRITERS, open_writer
 
 FORMATS = tuple(WRITERS)
@@ -32,15 +35,19 @@ ROWS_SHARE = 90
 # Each table's share of the rows' part, after how long it takes at national scale: the
 # participants carry the outflow computation.
 TABLE_WEIGHTS = {
-    "participants": 50,
-    "placements": 15,
-    "benefit_periods": 20,
+    "participants": 40,
+    "placements": 20,
+    "benefit_periods": 25,
     "progress_reviews": 5,
     "entrepreneurs": 5,
     "guidance_sessions": 5,
 }
+# The tables a forked second lane writes, when there is one (lanes.py): about half the work at
+# national scale in every format. This process writes the rest.
+SECOND_LANE = frozenset({"placements", "benefit_periods", "progress_reviews"})
 
 ProgressCallback = Callable[[int], None]
+TableProgressSink = Callable[[str, float], None]
 
 
 def earliest_as_of() -> date:
@@ -82,13 +89,15 @@ def build_research_export(
     municipality_ids: Collection[int] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
+    parallel: bool | None = None,
 ) -> dict[str, int]:
     """Write the export zip to ``path`` and return the number of rows per table.
 
     ``progress`` is called with a percentage (0-100, never decreasing) as the build goes on.
     The zip appears at ``path`` only when complete: it is written next to it and renamed.
     ``municipality_ids`` limits the export to some municipalities (for measurements); None is
-    the whole pilot. ``key`` overrides settings.PSEUDONYM_KEY.
+    the whole pilot. ``key`` overrides settings.PSEUDONYM_KEY. ``parallel`` writes some
+    tables in a forked second lane (lanes.py); None lets ``lanes.can_fork`` decide.
     """
     if format not in WRITERS:
         raise ValueError(f"unknown export format {format!r}")
@@ -104,26 +113,33 @@ def build_research_export(
     report = _reporter(progress)
     report(0)
 
-    row_counts: dict[str, int] = {}
-    weight_done = 0
-    weight_total = sum(TABLE_WEIGHTS.values())
+    tracker = _TableProgress(report)
     with tempfile.TemporaryDirectory(prefix="research-export-") as directory:
         folder = Path(directory)
-        members: list[tuple[Path, int]] = []
-        for table in TABLES:
-            writer = open_writer(format=format, table=table, directory=folder, language=language)
-            count = 0
-            weight = TABLE_WEIGHTS[table.name]
-            for batch in ROW_SOURCES[table.name](scope=scope, pseudonyms=pseudonyms):
-                writer.write_rows(batch.rows)
-                count += len(batch.rows)
-                report(int((weight_done + weight * batch.done) * ROWS_SHARE / weight_total))
-            writer.close()
-            row_counts[table.name] = count
-            weight_done += weight
-            report(weight_done * ROWS_SHARE // weight_total)
-            members.append((folder / f"{table.name}.{writer.extension}", _compression(format)))
+
+        def write(tables: list[Table], progress: TableProgressSink) -> dict[str, int]:
+            return _write_tables(tables, format, folder, language, scope, pseudonyms, progress)
+
+        here = [table for table in TABLES if table.name not in SECOND_LANE]
+        there = [table for table in TABLES if table.name in SECOND_LANE]
+        if parallel is None:
+            parallel = lanes.can_fork()
+        if parallel:
+            lane = lanes.ForkedLane(lambda progress: write(there, progress))
+            try:
+                row_counts = write(here, _polling(tracker.update, lane))
+                row_counts |= lane.join(tracker.update)
+            except BaseException:
+                lane.abandon()
+                raise
+        else:
+            row_counts = write(list(TABLES), tracker.update)
         report(ROWS_SHARE)
+        members = [
+            (folder / f"{table.name}.{WRITERS[format].extension}", _compression(format))
+            for table in TABLES
+        ]
+        row_counts = {table.name: row_counts[table.name] for table in TABLES}
 
         write_codebook_csv(folder / "codebook.csv")
         write_codebook_html(
@@ -150,6 +166,88 @@ def build_research_export(
         os.replace(partial, path)
     report(100)
     return row_counts
+
+
+def _write_tables(
+    tables: list[Table],
+    format: str,
+    folder: Path,
+    language: str,
+    scope: ResearchScope,
+    pseudonyms: Pseudonymiser,
+    progress: TableProgressSink,
+) -> dict[str, int]:
+    """Write each table's file into ``folder``; return the rows per table."""
+    counts = {}
+    for table in tables:
+        # The rows make hundreds of thousands of small tuples and no reference cycles: the
+        # cyclic collector would only walk them over and over.
+        with cyclic_gc_paused():
+            counts[table.name] = _write_table(
+                table,
+                format,
+                folder,
+                language,
+                scope,
+                pseudonyms,
+                lambda done, name=table.name: progress(name, done),
+            )
+        progress(table.name, 1.0)
+    return counts
+
+
+def _write_table(
+    table: Table,
+    format: str,
+    folder: Path,
+    language: str,
+    scope: ResearchScope,
+    pseudonyms: Pseudonymiser,
+    progress: Callable[[float], None],
+) -> int:
+    """Write one table's file into ``folder``; return its number of rows."""
+    if format == "csv" and table.name in long_tables.LONG_TABLES:
+        # PostgreSQL formats these rows itself (COPY): see long_tables.py.
+        return long_tables.copy_csv(
+            long_tables.LONG_TABLES[table.name],
+            scope=scope,
+            pseudonyms=pseudonyms,
+            path=folder / f"{table.name}.csv",
+            header=table.names,
+            progress=progress,
+        )
+    writer = open_writer(format=format, table=table, directory=folder, language=language)
+    count = 0
+    for batch in ROW_SOURCES[table.name](scope=scope, pseudonyms=pseudonyms):
+        writer.write_rows(batch.rows)
+        count += len(batch.rows)
+        progress(batch.done)
+    writer.close()
+    return count
+
+
+class _TableProgress:
+    """The export's percentage from how far each table is (0-1), weighted by TABLE_WEIGHTS."""
+
+    def __init__(self, report: ProgressCallback) -> None:
+        self._report = report
+        self._done = dict.fromkeys(TABLE_WEIGHTS, 0.0)
+        self._total = sum(TABLE_WEIGHTS.values())
+
+    def update(self, table: str, done: float) -> None:
+        self._done[table] = max(self._done[table], done)
+        weighted = sum(TABLE_WEIGHTS[name] * share for name, share in self._done.items())
+        self._report(int(weighted * ROWS_SHARE / self._total))
+
+
+def _polling(progress: TableProgressSink, lane: lanes.ForkedLane) -> TableProgressSink:
+    """``progress`` that also passes on the lane's progress received meanwhile."""
+
+    def update(table: str, done: float) -> None:
+        progress(table, done)
+        lane.poll(progress)
+
+    return update
 
 
 def _compression(format: str) -> int:

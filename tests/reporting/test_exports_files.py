@@ -2,9 +2,11 @@
 
 import csv
 import io
+import math
 import re
 import zipfile
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -17,11 +19,13 @@ from coaching.enums import GuidanceTopic, PriorSupport, SessionMode
 from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.models import User
 from placements.enums import BenefitEndReason, BenefitType, PlacementEndReason, PlacementStatus
-from placements.models import Jobseeker, Placement, ProgressReview
+from placements.models import BenefitPeriod, Jobseeker, Placement, ProgressReview
 from reporting.exports import variables as v
 from reporting.exports.build import build_research_export
 from reporting.exports.codebook import CODEBOOK_COLUMNS
 from reporting.exports.pseudonyms import Pseudonymiser
+from reporting.exports.rows import ROW_SOURCES, ResearchScope
+from reporting.exports.variables import VarType
 from reporting.exports.writers import open_writer, safe_cell
 from reporting.metrics import OutflowStatus
 from tests.factories import GuidanceSessionFactory, ProgressReviewFactory
@@ -355,3 +359,70 @@ def test_export_build_reports_progress_up_to_100_and_counts_rows(tmp_path):
     assert seen == sorted(set(seen))
     assert len(seen) > 5  # batches of 2 report along the way
     assert not (tmp_path / "e.zip.part").exists()
+
+
+# --- Every format holds the same values --------------------------------------------------------
+
+
+def _normalised(value, variable: v.Variable):
+    """A cell as read back from any format, as the Python value the row sources give."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if variable.type == VarType.STRING:
+        return str(value)
+    if variable.type == VarType.DATE:
+        if isinstance(value, str):
+            return date.fromisoformat(value)
+        return value.date() if isinstance(value, datetime) else value
+    if variable.type == VarType.NUMBER:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    return int(value)  # integers and codes: "3" in CSV, 3.0 in SPSS and Stata
+
+
+def _rows_in_file(archive, table, format, tmp_path) -> list[tuple]:
+    if format in ("csv", "xlsx"):
+        records = [tuple(row.values()) for row in _read_table(archive, table, format, tmp_path)]
+    else:
+        path = tmp_path / f"{table.name}.{format}"
+        path.write_bytes(archive.read(path.name))
+        frame, _meta = (pyreadstat.read_sav if format == "sav" else pyreadstat.read_dta)(str(path))
+        assert list(frame.columns) == table.names
+        records = list(frame.itertuples(index=False, name=None))
+    return [
+        tuple(_normalised(cell, var) for cell, var in zip(row, table.variables, strict=True))
+        for row in records
+    ]
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_every_format_holds_exactly_the_rows_of_the_row_sources(tmp_path, format):
+    # CSV's long tables come from PostgreSQL's COPY, the other formats from Python tuples, and
+    # SPSS stores missing numbers in its own way: all of them must read back as the same rows.
+    _example_with_identifying_details()
+    first, second = BenefitPeriod.objects.order_by("pk")[:2]
+    BenefitPeriod.objects.filter(pk=first.pk).update(monthly_amount=Decimal("1234.56"))
+    BenefitPeriod.objects.filter(pk=second.pk).update(monthly_amount=None)
+    scope = ResearchScope(as_of=AS_OF)
+    archive = _export(tmp_path, format)
+
+    for table in v.TABLES:
+        expected = [
+            tuple(_normalised(cell, var) for cell, var in zip(row, table.variables, strict=True))
+            for batch in ROW_SOURCES[table.name](scope=scope, pseudonyms=Pseudonymiser())
+            for row in batch.rows
+        ]
+        assert expected, table.name  # the example has rows in every table
+        assert _rows_in_file(archive, table, format, tmp_path) == expected, table.name
+    amounts = {row[-1] for row in _rows_in_file(archive, v.BENEFIT_PERIODS, format, tmp_path)}
+    assert Decimal("1234.56") in amounts
+    assert None in amounts  # missing survives every format
+
+
+def test_csv_lines_end_with_crlf_in_every_table(tmp_path):
+    _example_with_identifying_details()
+    archive = _export(tmp_path, "csv")
+
+    for table in v.TABLES:
+        raw = archive.read(f"{table.name}.csv")
+        assert raw.count(b"\r\n") == raw.count(b"\n") > 1, table.name
+        assert raw.startswith(",".join(table.names).encode() + b"\r\n")

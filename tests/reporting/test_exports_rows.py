@@ -17,10 +17,10 @@ from reporting.exports.rows import (
     ROW_SOURCES,
     ResearchScope,
     all_municipalities_research_participants,
-    benefit_at_start,
     whole_months,
 )
-from reporting.metrics import metrics_as_json_dict
+from reporting.exports.rows import benefit_at_start as _benefit_at_start
+from reporting.metrics import metrics_as_json_dict, period_as_of
 from reporting.selectors import compute_metrics
 from tests.factories import (
     BenefitPeriodFactory,
@@ -205,6 +205,18 @@ def test_research_participant_last_placement_running_as_of_the_date_is_active():
 
 
 # --- Months on benefits at internship start --------------------------------------------------
+
+
+def benefit_at_start(*, periods, internship_start, as_of):
+    # Periods as (start, end, type), seen as of A the way the outflow rules see them.
+    return _benefit_at_start(
+        [
+            period_as_of(start, end, "other" if end else "", benefit_type, as_of)
+            for start, end, benefit_type in periods
+            if start <= as_of
+        ],
+        internship_start,
+    )
 
 
 def test_benefit_at_start_counts_whole_months_of_the_running_period():

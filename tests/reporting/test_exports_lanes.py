@@ -1,0 +1,135 @@
+"""A research export's second lane: a forked copy writes some tables on its own connection.
+
+These tests commit their rows (transaction=True): the copy reads on its own database connection,
+which cannot see a test's uncommitted transaction.
+"""
+
+import os
+import threading
+import zipfile
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from placements.models import Jobseeker
+from reporting.exports import lanes, long_tables
+from reporting.exports import variables as v
+from reporting.exports.build import SECOND_LANE, build_research_export
+from tests.reporting.test_exports_files import (
+    AS_OF,
+    _example_with_identifying_details,
+    _rows_in_file,
+)
+
+FORMATS = ("csv", "xlsx", "sav", "dta")
+
+
+@pytest.fixture
+def forks(monkeypatch):
+    """The process ids of the lanes that build_research_export forks."""
+    pids: list[int] = []
+
+    class RecordingLane(lanes.ForkedLane):
+        def __init__(self, work):
+            super().__init__(work)
+            pids.append(self._pid)
+
+    monkeypatch.setattr(lanes, "ForkedLane", RecordingLane)
+    return pids
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("format", FORMATS)
+def test_an_export_in_two_lanes_equals_one_in_a_single_lane(tmp_path, forks, format):
+    _example_with_identifying_details()
+    seen: list[int] = []
+
+    parallel_counts = build_research_export(
+        as_of=AS_OF, format=format, path=tmp_path / "two.zip", parallel=True, progress=seen.append
+    )
+    single_counts = build_research_export(
+        as_of=AS_OF, format=format, path=tmp_path / "one.zip", parallel=False
+    )
+
+    assert len(forks) == 1 and forks[0] not in (0, os.getpid())
+    assert parallel_counts == single_counts
+    assert parallel_counts["placements"] == 5  # the lane's tables are counted too
+    two, one = zipfile.ZipFile(tmp_path / "two.zip"), zipfile.ZipFile(tmp_path / "one.zip")
+    assert two.namelist() == one.namelist()
+    for table in v.TABLES:
+        rows = _rows_in_file(two, table, format, tmp_path)
+        assert rows, table.name
+        assert rows == _rows_in_file(one, table, format, tmp_path), table.name
+    assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(set(seen))
+    # The copy left this process's database session alone.
+    assert Jobseeker.objects.count() == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_lane_fails_the_export_and_leaves_no_file(tmp_path, forks, monkeypatch):
+    _example_with_identifying_details()
+    real_batches = long_tables.batches
+
+    def failing(table, **kwargs):
+        if table.name == "benefit_periods":
+            raise RuntimeError("the lane broke")
+        return real_batches(table, **kwargs)
+
+    monkeypatch.setattr(long_tables, "batches", failing)
+    assert "benefit_periods" in SECOND_LANE
+
+    with pytest.raises(lanes.LaneFailed, match="RuntimeError: the lane broke"):
+        build_research_export(as_of=AS_OF, format="sav", path=tmp_path / "e.zip", parallel=True)
+
+    assert len(forks) == 1
+    assert list(tmp_path.iterdir()) == []
+    assert Jobseeker.objects.count() == 8
+    # The lane was waited for: no child process is left behind.
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lane_is_forked_by_default_outside_a_transaction(tmp_path, forks, monkeypatch):
+    _example_with_identifying_details()
+    # As in a Celery worker's pool process. (This test process may run the browser tests'
+    # live server in a thread, which the next test is about.)
+    monkeypatch.setattr(lanes, "_single_threaded", lambda: True)
+    assert lanes.can_fork() is True
+
+    build_research_export(as_of=date(2025, 9, 30), format="csv", path=tmp_path / "e.zip")
+
+    assert len(forks) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_lane_while_another_thread_runs(tmp_path, forks):
+    _example_with_identifying_details()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert lanes.can_fork() is False
+        counts = build_research_export(as_of=AS_OF, format="csv", path=tmp_path / "e.zip")
+    finally:
+        stop.set()
+        other.join()
+
+    assert forks == []
+    assert counts["placements"] == 5
+
+
+@pytest.mark.django_db
+def test_no_lane_inside_a_transaction_or_when_switched_off(tmp_path, forks, settings):
+    # A copy on another connection would not see this test's uncommitted rows.
+    assert connection.in_atomic_block
+    assert lanes.can_fork() is False
+    _example_with_identifying_details()
+
+    counts = build_research_export(as_of=AS_OF, format="csv", path=tmp_path / "e.zip")
+
+    assert forks == []
+    assert counts["placements"] == 5
+    settings.RESEARCH_EXPORT_PARALLEL = False
+    assert lanes.can_fork() is False
