@@ -85,20 +85,8 @@ class MetricsRows:
 # --- Output ----------------------------------------------------------------------------------
 
 
-class ParticipantOutflow(NamedTuple):
-    # A NamedTuple rather than a frozen dataclass: as immutable, and several times cheaper to
-    # create, which counts at tens of thousands of participants.
-    ref: str
-    municipality_code: str
-    status: str
-    internship_start: date
-    internship_end: date | None
-    window_end: date | None
-    outflow_date: date | None
-    outflow_reason: str | None
-    sustained: bool | None
-
-
+# NamedTuples rather than frozen dataclasses: as immutable, and several times cheaper to create,
+# which counts at tens of thousands of participants.
 class Outflow(NamedTuple):
     """The figures of one participant, as ``participant_outflow`` returns them."""
 
@@ -109,6 +97,13 @@ class Outflow(NamedTuple):
     outflow_date: date | None
     outflow_reason: str | None
     sustained: bool | None
+
+
+# A participant's figures with who they are: ref and municipality code, then Outflow's fields.
+ParticipantOutflow = NamedTuple(  # noqa: UP014 - the fields are Outflow's, not written twice
+    "ParticipantOutflow",
+    [("ref", str), ("municipality_code", str), *Outflow.__annotations__.items()],
+)
 
 
 @dataclass(frozen=True, slots=True)

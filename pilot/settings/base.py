@@ -19,6 +19,9 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 # database so that the pseudonyms cannot be recomputed from a copy of the data alone; the same
 # key gives the same pseudonyms in every delivery.
 PSEUDONYM_KEY = env("PSEUDONYM_KEY", default="dev-only-pseudonym-key")
+# A research export forks a second process for half its tables when it safely can
+# (reporting/exports/lanes.py); off, every table is written in the worker's own process.
+RESEARCH_EXPORT_PARALLEL = env.bool("RESEARCH_EXPORT_PARALLEL", default=True)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

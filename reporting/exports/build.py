@@ -206,7 +206,7 @@ def _write_table(
     progress: Callable[[float], None],
 ) -> int:
     """Write one table's file into ``folder``; return its number of rows."""
-    if format == "csv" and table.name in long_tables.LONG_TABLES:
+    if format == "csv" and table.name in long_tables.LONG_TABLES and long_tables.can_copy():
         # PostgreSQL formats these rows itself (COPY): see long_tables.py.
         return long_tables.copy_csv(
             long_tables.LONG_TABLES[table.name],

@@ -44,7 +44,7 @@ class LaneFailed(Exception):
 
 def can_fork() -> bool:
     return (
-        getattr(settings, "RESEARCH_EXPORT_PARALLEL", True)
+        settings.RESEARCH_EXPORT_PARALLEL
         and hasattr(os, "fork")
         and connection.vendor == "postgresql"
         and not connection.in_atomic_block

@@ -76,7 +76,8 @@ def coded(field: str, values: v.ValueSet) -> Case:
 
     A value the codebook does not know must not become a silent "missing": the default branch
     casts the text to an integer, which fails the export with PostgreSQL's "invalid input
-    syntax for type integer" and the value, as the Python coder's KeyError did.
+    syntax for type integer" and the value, as the Python coder's KeyError did. (SQLite, for
+    the demo only, casts such text to 0 instead.)
     """
     return Case(
         When(**{field: ""}, then=Value(None)),
@@ -197,9 +198,17 @@ def _guidance_sessions(scope: ResearchScope) -> QuerySet:
             "held_on",
             "minutes",
             coded("mode", v.SESSION_MODE),
-            *(_yes_no(Q(topics__contains=[topic])) for topic in v.TOPICS),
+            *(_yes_no(_has_topic(topic)) for topic in v.TOPICS),
         )
     )
+
+
+def _has_topic(topic: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(topics__contains=[topic])  # jsonb @> '["topic"]'
+    # SQLite (the demo) has no JSON containment: the quoted value in the list's JSON text. No
+    # topic value contains another's quoted form.
+    return Q(topics__icontains=f'"{topic}"')
 
 
 LONG_TABLES: dict[str, LongTable] = {
@@ -279,6 +288,11 @@ def batches(
 
     for batch in batched(rows, scope.batch_size):
         yield Batch(convert(batch), min(1.0, batch[-1][0] / last_key))
+
+
+def can_copy() -> bool:
+    """COPY is PostgreSQL's; on SQLite (the demo) CSV goes through ``batches`` like the rest."""
+    return connection.vendor == "postgresql"
 
 
 def copy_csv(

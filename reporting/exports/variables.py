@@ -1,8 +1,8 @@
 """The codebook: every table and variable of a research export, with labels and definitions.
 
-This is the one description of the export. The row selectors (rows.py) produce values in the
-order of ``Table.variables``, every writer takes names, labels, types and value labels from
-here, and the codebook files inside the zip are printed from it.
+This is the one description of the export. The row sources (rows.py, long_tables.py) produce
+values in the order of ``Table.variables``, every writer takes names, labels, types and value
+labels from here, and the codebook files inside the zip are printed from it.
 
 Coded variables are stored as integers in every format, with value labels. The integer codes are
 part of the interface with the researchers: they are written out below and never derived from
@@ -70,7 +70,7 @@ class Variable:
     values: ValueSet | None = None
     width: int = 0  # strings: the longest value, for SPSS and Stata
     # Text the export makes itself, which never starts with a formula character (pseudonyms;
-    # municipality codes, neutralised once per municipality in rows.py): the CSV and XLSX
+    # municipality codes, neutralised once per municipality in scope.py): the CSV and XLSX
     # writers skip the formula check on it, which would otherwise run on every row.
     formula_safe: bool = False
 

@@ -76,3 +76,14 @@ def test_pseudonym_digest_is_standard_hmac_sha256(key):
         Pseudonymiser(key).participant(42)
         == "P-" + hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:16]
     )
+
+
+@pytest.mark.parametrize("kind", ["participant", "entrepreneur", "placement"])
+def test_pseudonym_makers_give_the_same_pseudonyms_as_text_and_as_bytes(kind):
+    pseudonyms = Pseudonymiser("key one")
+    as_text, as_bytes = pseudonyms.maker(kind), pseudonyms.bytes_maker(kind)
+
+    for record_id in (1, 42, 99_999, 2**40):
+        expected = getattr(pseudonyms, kind)(record_id)
+        assert as_text(record_id) == expected
+        assert as_bytes(record_id) == expected.encode("ascii")

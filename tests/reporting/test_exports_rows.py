@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import DataError
 
+from coaching.models import GuidanceSession
 from pilot.dates import add_months
-from placements.models import Jobseeker
+from placements.models import BenefitPeriod, Jobseeker, Placement
 from reporting.exports import variables as v
 from reporting.exports.pseudonyms import Pseudonymiser
 from reporting.exports.rows import (
@@ -384,3 +386,20 @@ def test_whole_months_agrees_with_add_months(start):
         end = start + timedelta(days=offset)
         n = whole_months(start, end)
         assert add_months(start, n) <= end < add_months(start, n + 1), (start, end, n)
+
+
+@pytest.mark.parametrize("name", ["placements", "benefit_periods", "guidance_sessions"])
+def test_a_value_the_codebook_does_not_know_fails_the_table_rather_than_going_missing(name):
+    # Written around the model's choices (an old value, a hand-made fix in the database).
+    placement = PlacementFactory()
+    BenefitPeriodFactory(jobseeker=placement.jobseeker)
+    GuidanceSessionFactory(entrepreneur=placement.entrepreneur)
+    if name == "placements":
+        Placement.objects.filter(pk=placement.pk).update(status="terminated", end_reason="left")
+    elif name == "benefit_periods":
+        BenefitPeriod.objects.update(benefit_type="bijstand-oud")
+    else:
+        GuidanceSession.objects.update(mode="carrier-pigeon")
+
+    with pytest.raises(DataError, match="invalid input syntax for type integer"):
+        _table(name, date(2025, 1, 31))
