@@ -68,16 +68,16 @@ def fetch_rows(scale: str) -> int:
 
     scope = _scope(scale)
     tables = [
-        s.consented_participants(scope)
+        s.all_municipalities_consented_participants(scope)
         .order_by("id")
         .values_list("id", "municipality_id", "birth_date"),
-        s.started_placements(scope)
+        s.all_municipalities_started_placements(scope)
         .order_by("jobseeker_id", "actual_start", "id")
         .values_list("jobseeker_id", "actual_start", "actual_end", "status", "end_reason"),
-        s.benefit_periods_of_participants(scope)
+        s.all_municipalities_consented_benefit_periods(scope)
         .order_by("jobseeker_id")
         .values_list("jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type"),
-        s.started_placements(scope)
+        s.all_municipalities_started_placements(scope)
         .order_by("id")
         .values_list(
             "id",
@@ -91,23 +91,23 @@ def fetch_rows(scale: str) -> int:
             "actual_end",
             "end_reason",
         ),
-        s.benefit_periods_of_participants(scope)
+        s.all_municipalities_consented_benefit_periods(scope)
         .order_by("jobseeker_id", "start_date", "benefit_type")
         .values_list(
             "jobseeker_id", "benefit_type", "start_date", "end_date", "end_reason", "monthly_amount"
         ),
-        s.progress_reviews_of_participants(scope)
+        s.all_municipalities_consented_reviews(scope)
         .order_by("placement_id", "id")
         .values_list("placement_id", "placement__jobseeker_id", "held_on", "next_review_on"),
-        s.entrepreneurs_of_participants(scope)
+        s.all_municipalities_consented_entrepreneurs(scope)
         .order_by("id")
         .values_list("id", "municipality_id", "prior_support"),
-        s.guidance_sessions_of_participants(scope)
+        s.all_municipalities_consented_sessions(scope)
         .order_by("entrepreneur_id")
         .values("entrepreneur_id")
         .annotate(sessions=Count("id"), minutes=Sum("minutes"))
         .values_list("entrepreneur_id", "sessions", "minutes"),
-        s.guidance_sessions_of_participants(scope)
+        s.all_municipalities_consented_sessions(scope)
         .order_by("entrepreneur_id", "id")
         .values_list("entrepreneur_id", "held_on", "minutes", "mode", "topics"),
     ]

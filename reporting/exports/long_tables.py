@@ -54,14 +54,14 @@ from .pseudonyms import Pseudonymiser
 from .scope import (
     Batch,
     ResearchScope,
+    all_municipalities_consented_benefit_periods,
+    all_municipalities_consented_entrepreneurs,
+    all_municipalities_consented_reviews,
+    all_municipalities_consented_sessions,
+    all_municipalities_started_placements,
     batched,
-    benefit_periods_of_participants,
-    entrepreneurs_of_participants,
-    guidance_sessions_of_participants,
     max_id,
     municipality_codes,
-    progress_reviews_of_participants,
-    started_placements,
 )
 
 # How often (in rows) the COPY path reports progress.
@@ -119,7 +119,7 @@ class LongTable:
 def _placements(scope: ResearchScope) -> QuerySet:
     ended = Q(actual_end__lte=scope.as_of)
     return (
-        started_placements(scope)
+        all_municipalities_started_placements(scope)
         .order_by("id")
         .values_list(
             "id",
@@ -145,7 +145,7 @@ def _benefit_periods(scope: ResearchScope) -> QuerySet:
     # An end after A has not happened yet as of A: the period is running.
     ended = Q(end_date__lte=scope.as_of)
     return (
-        benefit_periods_of_participants(scope)
+        all_municipalities_consented_benefit_periods(scope)
         .order_by("jobseeker_id", "start_date", "benefit_type")
         .values_list(
             "jobseeker_id",
@@ -161,7 +161,7 @@ def _benefit_periods(scope: ResearchScope) -> QuerySet:
 def _progress_reviews(scope: ResearchScope) -> QuerySet:
     # Dates only: the notes column is never selected.
     return (
-        progress_reviews_of_participants(scope)
+        all_municipalities_consented_reviews(scope)
         .order_by("placement_id", "id")
         .values_list("placement_id", "placement__jobseeker_id", "held_on", "next_review_on")
     )
@@ -176,7 +176,7 @@ def _entrepreneurs(scope: ResearchScope) -> QuerySet:
         .values("entrepreneur_id")
     )
     return (
-        entrepreneurs_of_participants(scope)
+        all_municipalities_consented_entrepreneurs(scope)
         .order_by("id")
         .values_list(
             "id",
@@ -191,7 +191,7 @@ def _entrepreneurs(scope: ResearchScope) -> QuerySet:
 def _guidance_sessions(scope: ResearchScope) -> QuerySet:
     # No notes and no coach: date, duration, mode and topics only.
     return (
-        guidance_sessions_of_participants(scope)
+        all_municipalities_consented_sessions(scope)
         .order_by("entrepreneur_id", "id")
         .values_list(
             "entrepreneur_id",

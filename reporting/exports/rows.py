@@ -29,11 +29,11 @@ from .scope import (
     DEFAULT_BATCH_SIZE,
     Batch,
     ResearchScope,
-    benefit_periods_of_participants,
-    consented_participants,
+    all_municipalities_consented_benefit_periods,
+    all_municipalities_consented_participants,
+    all_municipalities_started_placements,
     max_id,
     municipality_codes,
-    started_placements,
 )
 
 ONE_DAY = timedelta(days=1)
@@ -64,19 +64,19 @@ def all_municipalities_research_participants(
     last_key = max_id(Jobseeker)
     chunk = scope.batch_size
     jobseekers = (
-        consented_participants(scope)
+        all_municipalities_consented_participants(scope)
         .order_by("id")
         .values_list("id", "municipality_id", "birth_date")
         .iterator(chunk_size=chunk)
     )
     internships = _Runs(
-        started_placements(scope)
+        all_municipalities_started_placements(scope)
         .order_by("jobseeker_id", "actual_start", "id")  # the last one started last
         .values_list("jobseeker_id", "actual_start", "actual_end", "status", "end_reason")
         .iterator(chunk_size=chunk)
     )
     benefit_periods = _Runs(
-        benefit_periods_of_participants(scope)
+        all_municipalities_consented_benefit_periods(scope)
         .order_by("jobseeker_id")
         .values_list("jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type")
         .iterator(chunk_size=chunk)

@@ -46,10 +46,11 @@ class ResearchScope:
     batch_size: int = DEFAULT_BATCH_SIZE
 
 
-def started_placements(scope: ResearchScope) -> QuerySet[Placement]:
+def all_municipalities_started_placements(scope: ResearchScope) -> QuerySet[Placement]:
     """Internships of consented jobseekers that started on or before A (never cancelled ones).
 
-    Their jobseekers are exactly the consented participants (``consented_participants``).
+    Their jobseekers are exactly the consented participants
+    (``all_municipalities_consented_participants``).
     """
     placements = (
         Placement.objects.filter(
@@ -64,7 +65,7 @@ def started_placements(scope: ResearchScope) -> QuerySet[Placement]:
     return placements
 
 
-def consented_participants(scope: ResearchScope) -> QuerySet[Jobseeker]:
+def all_municipalities_consented_participants(scope: ResearchScope) -> QuerySet[Jobseeker]:
     """Participants as of A (outflow-metrics.md) whose research consent is "yes"."""
     started = Placement.objects.filter(
         jobseeker=OuterRef("pk"), actual_start__lte=scope.as_of
@@ -77,29 +78,38 @@ def consented_participants(scope: ResearchScope) -> QuerySet[Jobseeker]:
     return jobseekers.order_by()
 
 
-def benefit_periods_of_participants(scope: ResearchScope) -> QuerySet[BenefitPeriod]:
+def all_municipalities_consented_benefit_periods(
+    scope: ResearchScope,
+) -> QuerySet[BenefitPeriod]:
     return BenefitPeriod.objects.filter(
         start_date__lte=scope.as_of,
-        jobseeker_id__in=consented_participants(scope).values("id"),
+        jobseeker_id__in=all_municipalities_consented_participants(scope).values("id"),
     ).order_by()
 
 
-def progress_reviews_of_participants(scope: ResearchScope) -> QuerySet[ProgressReview]:
+def all_municipalities_consented_reviews(
+    scope: ResearchScope,
+) -> QuerySet[ProgressReview]:
     return ProgressReview.objects.filter(
-        held_on__lte=scope.as_of, placement_id__in=started_placements(scope).values("id")
+        held_on__lte=scope.as_of,
+        placement_id__in=all_municipalities_started_placements(scope).values("id"),
     ).order_by()
 
 
-def entrepreneurs_of_participants(scope: ResearchScope) -> QuerySet[Entrepreneur]:
+def all_municipalities_consented_entrepreneurs(
+    scope: ResearchScope,
+) -> QuerySet[Entrepreneur]:
     return Entrepreneur.objects.filter(
-        id__in=started_placements(scope).values("entrepreneur_id")
+        id__in=all_municipalities_started_placements(scope).values("entrepreneur_id")
     ).order_by()
 
 
-def guidance_sessions_of_participants(scope: ResearchScope) -> QuerySet[GuidanceSession]:
+def all_municipalities_consented_sessions(
+    scope: ResearchScope,
+) -> QuerySet[GuidanceSession]:
     return GuidanceSession.objects.filter(
         held_on__lte=scope.as_of,
-        entrepreneur_id__in=started_placements(scope).values("entrepreneur_id"),
+        entrepreneur_id__in=all_municipalities_started_placements(scope).values("entrepreneur_id"),
     ).order_by()
 
 
