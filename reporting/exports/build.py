@@ -14,6 +14,7 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilot.models import PilotSettings
 from placements.models import Placement
 from reporting.metrics import cyclic_gc_paused
 
@@ -42,8 +43,8 @@ TABLE_WEIGHTS = {
     "entrepreneurs": 5,
     "guidance_sessions": 5,
 }
-# The tables a forked second lane writes, when there is one (lanes.py): about half the work at
-# national scale in every format. This process writes the rest.
+# The tables the second of two forked lanes writes, when there are lanes (lanes.py); the first
+# writes the rest. About half the work each at national scale, in every format.
 SECOND_LANE = frozenset({"placements", "benefit_periods", "progress_reviews"})
 
 ProgressCallback = Callable[[int], None]
@@ -96,8 +97,9 @@ def build_research_export(
     ``progress`` is called with a percentage (0-100, never decreasing) as the build goes on.
     The zip appears at ``path`` only when complete: it is written next to it and renamed.
     ``municipality_ids`` limits the export to some municipalities (for measurements); None is
-    the whole pilot. ``key`` overrides settings.PSEUDONYM_KEY. ``parallel`` writes some
-    tables in a forked second lane (lanes.py); None lets ``lanes.can_fork`` decide.
+    the whole pilot. ``key`` overrides settings.PSEUDONYM_KEY. ``parallel`` writes the tables
+    in two forked lanes that read one snapshot of the database (lanes.py); None lets
+    ``lanes.can_fork`` decide.
     """
     if format not in WRITERS:
         raise ValueError(f"unknown export format {format!r}")
@@ -120,18 +122,24 @@ def build_research_export(
         def write(tables: list[Table], progress: TableProgressSink) -> dict[str, int]:
             return _write_tables(tables, format, folder, language, scope, pseudonyms, progress)
 
-        here = [table for table in TABLES if table.name not in SECOND_LANE]
-        there = [table for table in TABLES if table.name in SECOND_LANE]
+        first = [table for table in TABLES if table.name not in SECOND_LANE]
+        second = [table for table in TABLES if table.name in SECOND_LANE]
         if parallel is None:
             parallel = lanes.can_fork()
         if parallel:
-            lane = lanes.ForkedLane(lambda progress: write(there, progress))
-            try:
-                row_counts = write(here, _polling(tracker.update, lane))
-                row_counts |= lane.join(tracker.update)
-            except BaseException:
-                lane.abandon()
-                raise
+            WRITERS[format].preload()
+            # The lanes read in a read-only transaction, where PilotSettings.load() could not
+            # create the settings row on a pilot's first use: it must exist before the snapshot.
+            PilotSettings.load()
+            with lanes.exported_snapshot() as snapshot:
+                row_counts = lanes.run_lanes(
+                    [
+                        lambda progress: write(first, progress),
+                        lambda progress: write(second, progress),
+                    ],
+                    tracker.update,
+                    snapshot=snapshot,
+                )
         else:
             row_counts = write(list(TABLES), tracker.update)
         report(ROWS_SHARE)
@@ -238,16 +246,6 @@ class _TableProgress:
         self._done[table] = max(self._done[table], done)
         weighted = sum(TABLE_WEIGHTS[name] * share for name, share in self._done.items())
         self._report(int(weighted * ROWS_SHARE / self._total))
-
-
-def _polling(progress: TableProgressSink, lane: lanes.ForkedLane) -> TableProgressSink:
-    """``progress`` that also passes on the lane's progress received meanwhile."""
-
-    def update(table: str, done: float) -> None:
-        progress(table, done)
-        lane.poll(progress)
-
-    return update
 
 
 def _compression(format: str) -> int:

@@ -1,10 +1,14 @@
-"""A second lane for a research export: some tables are written by a forked copy of the process.
+"""Lanes for a research export: forked copies of the process that write the tables in parallel.
 
 A research export is CPU work in Python (pseudonyms, the outflow rules, the file writers) on a
-machine with more than one core; the GIL keeps threads from sharing it. So the export forks
-once, when it starts: the copy writes its tables into the same temporary folder on its own
-database connection, while this process writes the others, and the zip is made when both are
-done. This is what ``pg_dump --jobs`` does for the same reason.
+machine with more than one core; the GIL keeps threads from sharing it. So the export forks two
+lanes, each writing some of the tables into the same temporary folder on its own database
+connection, while this process passes their progress on and makes the zip when both are done.
+
+Every lane reads the same moment of the database: this process opens a REPEATABLE READ
+transaction on a connection of its own and exports its snapshot (``exported_snapshot``), and
+each lane imports it before its first read. A change committed while the export runs is in none
+of the tables, rather than in some. This is what ``pg_dump --jobs`` does, for the same reasons.
 
 Forking is only safe in a process that runs nothing else at the time, so a lane is opened only
 when ``can_fork`` says so: PostgreSQL, no transaction open on the connection (a copy on another
@@ -25,11 +29,11 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable
-from multiprocessing.connection import Connection, Pipe
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, Pipe, wait
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -56,38 +60,91 @@ def _single_threaded() -> bool:
     return threading.active_count() == 1
 
 
+@contextlib.contextmanager
+def exported_snapshot() -> Iterator[str]:
+    """A snapshot id that lanes can import, valid until the block ends.
+
+    The transaction that holds it runs on a connection of its own, not the one this process
+    uses, so that the export's progress can still be written and seen while it runs.
+    """
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        holder.set_autocommit(False)
+        with holder.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            (snapshot,) = cursor.fetchone()
+        yield snapshot
+    finally:
+        holder.close()  # ends the read-only transaction
+
+
+def run_lanes(
+    works: list[Callable[[ProgressSink], dict[str, int]]],
+    progress: ProgressSink,
+    *,
+    snapshot: str,
+) -> dict[str, int]:
+    """Run each work in a lane of its own on ``snapshot``, passing their progress on; return
+    their row counts together, or raise LaneFailed when one fails (the others are stopped)."""
+    started: list[ForkedLane] = []
+    try:
+        for work in works:
+            started.append(ForkedLane(work, snapshot=snapshot))
+        counts: dict[str, int] = {}
+        running = {lane.receiver: lane for lane in started}
+        while running:
+            for receiver in wait(list(running)):
+                lane = running[receiver]
+                lane.receive(progress)
+                if lane.result is not None:
+                    counts |= lane.join()
+                    del running[receiver]
+        return counts
+    finally:
+        for lane in started:
+            lane.abandon()  # only those still running: after join there is nothing to stop
+
+
 class ForkedLane:
-    """``work(progress)`` run in a forked copy of this process; ``join`` returns its result.
+    """``work(progress)`` run in a forked copy of this process, in the transaction snapshot
+    ``snapshot``; ``join`` returns its result.
 
     ``work`` gets a function to report (table, share done) with, and returns a dict of row
-    counts. Progress and the result come back through a pipe; ``poll`` hands on the progress
-    that has arrived so far without waiting.
+    counts. Progress and the result come back through a pipe (``receiver``), one message per
+    ``receive``.
     """
 
-    def __init__(self, work: Callable[[ProgressSink], dict[str, int]]) -> None:
+    def __init__(self, work: Callable[[ProgressSink], dict[str, int]], *, snapshot: str) -> None:
         receiver, sender = Pipe(duplex=False)
-        self._receiver = receiver
+        self.receiver = receiver
+        self.result: dict[str, int] | None = None
         self._pid = os.fork()
         if self._pid == 0:  # the copy: never returns
             receiver.close()
-            _run_copy(work, sender)
+            _run_copy(work, sender, snapshot)
         sender.close()
-        logger.info("research export: second lane in process %s", self._pid)
-        self._result: dict[str, int] | None = None
+        logger.info("research export: lane in process %s", self._pid)
 
-    def poll(self, progress: ProgressSink) -> None:
-        """Pass on the lane's progress messages that have arrived; never waits."""
-        while self._result is None and self._receiver.poll():
-            self._receive(progress)
-
-    def join(self, progress: ProgressSink) -> dict[str, int]:
-        """Wait for the lane to finish; its row counts, or LaneFailed."""
+    def receive(self, progress: ProgressSink) -> None:
+        """Take one message: progress goes to ``progress``, the end sets ``result``."""
         try:
-            while self._result is None:
-                self._receive(progress)
-        finally:
+            kind, payload = self.receiver.recv()
+        except EOFError:
             self._reap()
-        return self._result
+            raise LaneFailed("an export lane stopped without a result") from None
+        if kind == "progress":
+            progress(*payload)
+        elif kind == "done":
+            self.result = payload
+        else:
+            self._reap()
+            raise LaneFailed(payload)
+
+    def join(self) -> dict[str, int]:
+        """Wait for the finished lane's process to end; its row counts."""
+        self._reap()
+        return self.result
 
     def abandon(self) -> None:
         """Stop the lane (this process failed: its tables are not needed any more). SIGKILL,
@@ -98,30 +155,24 @@ class ForkedLane:
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
 
-    def _receive(self, progress: ProgressSink) -> None:
-        try:
-            kind, payload = self._receiver.recv()
-        except EOFError:
-            raise LaneFailed("the export's second lane stopped without a result") from None
-        if kind == "progress":
-            progress(*payload)
-        elif kind == "done":
-            self._result = payload
-        else:
-            raise LaneFailed(payload)
-
     def _reap(self) -> None:
         if self._pid:
             os.waitpid(self._pid, 0)
             self._pid = 0
-            self._receiver.close()
+            self.receiver.close()
 
 
-def _run_copy(work: Callable[[ProgressSink], dict[str, int]], sender: Connection) -> None:
+def _run_copy(
+    work: Callable[[ProgressSink], dict[str, int]], sender: Connection, snapshot: str
+) -> None:
     status = 1
     try:
         _forget_inherited_connections()
-        counts = work(lambda table, done: sender.send(("progress", (table, done))))
+        # SET TRANSACTION SNAPSHOT must come before the transaction's first query.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+            counts = work(lambda table, done: sender.send(("progress", (table, done))))
         sender.send(("done", counts))
         status = 0
     except BaseException as error:  # noqa: BLE001 - everything must reach the parent
@@ -138,7 +189,8 @@ def _run_copy(work: Callable[[ProgressSink], dict[str, int]], sender: Connection
 def _forget_inherited_connections() -> None:
     # The socket is shared with the parent: closing it here, or letting the object be freed
     # (which closes it), would end the parent's session. Django opens a fresh connection on the
-    # next query.
+    # next query. (The snapshot's holder is not in ``connections``; it is never closed here
+    # either, since the frame that holds it never returns in the copy.)
     for inherited in connections.all(initialized_only=True):
         if inherited.connection is not None:
             _INHERITED.append(inherited.connection)

@@ -1,9 +1,11 @@
-"""A research export's second lane: a forked copy writes some tables on its own connection.
+"""A research export's lanes: forked copies write the tables on their own connections, all
+reading one snapshot of the database.
 
-These tests commit their rows (transaction=True): the copy reads on its own database connection,
+These tests commit their rows (transaction=True): a lane reads on its own database connection,
 which cannot see a test's uncommitted transaction.
 """
 
+import contextlib
 import os
 import threading
 import zipfile
@@ -12,10 +14,12 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from pilot.models import PilotSettings
 from placements.models import Jobseeker
 from reporting.exports import lanes, long_tables
 from reporting.exports import variables as v
 from reporting.exports.build import SECOND_LANE, build_research_export
+from tests.factories import BenefitPeriodFactory, JobseekerFactory, PlacementFactory
 from tests.reporting.test_exports_files import (
     AS_OF,
     _example_with_identifying_details,
@@ -31,8 +35,8 @@ def forks(monkeypatch):
     pids: list[int] = []
 
     class RecordingLane(lanes.ForkedLane):
-        def __init__(self, work):
-            super().__init__(work)
+        def __init__(self, work, *, snapshot):
+            super().__init__(work, snapshot=snapshot)
             pids.append(self._pid)
 
     monkeypatch.setattr(lanes, "ForkedLane", RecordingLane)
@@ -52,7 +56,7 @@ def test_an_export_in_two_lanes_equals_one_in_a_single_lane(tmp_path, forks, for
         as_of=AS_OF, format=format, path=tmp_path / "one.zip", parallel=False
     )
 
-    assert len(forks) == 1 and forks[0] not in (0, os.getpid())
+    assert len(forks) == 2 and not {0, os.getpid()} & set(forks)
     assert parallel_counts == single_counts
     assert parallel_counts["placements"] == 5  # the lane's tables are counted too
     two, one = zipfile.ZipFile(tmp_path / "two.zip"), zipfile.ZipFile(tmp_path / "one.zip")
@@ -82,12 +86,13 @@ def test_a_failing_lane_fails_the_export_and_leaves_no_file(tmp_path, forks, mon
     with pytest.raises(lanes.LaneFailed, match="RuntimeError: the lane broke"):
         build_research_export(as_of=AS_OF, format="sav", path=tmp_path / "e.zip", parallel=True)
 
-    assert len(forks) == 1
+    assert len(forks) == 2
     assert list(tmp_path.iterdir()) == []
     assert Jobseeker.objects.count() == 8
-    # The lane was waited for: no child process is left behind.
-    with pytest.raises(ChildProcessError):
-        os.waitpid(forks[0], os.WNOHANG)
+    # Both lanes were ended and waited for: no child process is left behind.
+    for pid in forks:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -100,7 +105,7 @@ def test_a_lane_is_forked_by_default_outside_a_transaction(tmp_path, forks, monk
 
     build_research_export(as_of=date(2025, 9, 30), format="csv", path=tmp_path / "e.zip")
 
-    assert len(forks) == 1
+    assert len(forks) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -133,3 +138,50 @@ def test_no_lane_inside_a_transaction_or_when_switched_off(tmp_path, forks, sett
     assert counts["placements"] == 5
     settings.RESEARCH_EXPORT_PARALLEL = False
     assert lanes.can_fork() is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_lane_reads_the_moment_the_export_started(tmp_path, forks, monkeypatch):
+    # A change committed after the snapshot was taken, before the lanes read anything, is in
+    # none of the tables: not the new internship, not its participant, not their benefits.
+    _example_with_identifying_details()
+    before = build_research_export(
+        as_of=AS_OF, format="csv", path=tmp_path / "before.zip", parallel=False
+    )
+    real_snapshot = lanes.exported_snapshot
+
+    @contextlib.contextmanager
+    def snapshot_then_a_change():
+        with real_snapshot() as snapshot:
+            placement = PlacementFactory(jobseeker=JobseekerFactory(research_consent="yes"))
+            BenefitPeriodFactory(jobseeker=placement.jobseeker, start_date=date(2024, 1, 1))
+            yield snapshot
+
+    monkeypatch.setattr(lanes, "exported_snapshot", snapshot_then_a_change)
+
+    during = build_research_export(
+        as_of=AS_OF, format="csv", path=tmp_path / "during.zip", parallel=True
+    )
+    after = build_research_export(
+        as_of=AS_OF, format="csv", path=tmp_path / "after.zip", parallel=False
+    )
+
+    assert len(forks) == 2
+    assert during == before
+    assert after["participants"] == before["participants"] + 1
+    assert after["placements"] == before["placements"] + 1
+    assert after["benefit_periods"] == before["benefit_periods"] + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lanes_work_on_a_pilot_whose_settings_row_does_not_exist_yet(tmp_path, forks):
+    # The lanes read in a read-only transaction: the settings row is made before it starts.
+    PlacementFactory(jobseeker=JobseekerFactory(research_consent="yes"))
+    assert not PilotSettings.objects.exists()
+
+    counts = build_research_export(
+        as_of=date(2025, 1, 31), format="csv", path=tmp_path / "e.zip", parallel=True
+    )
+
+    assert len(forks) == 2
+    assert (counts["participants"], counts["placements"]) == (1, 1)

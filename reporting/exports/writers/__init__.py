@@ -15,6 +15,9 @@ from .xlsx_writer import XlsxTableWriter
 class TableWriter(Protocol):
     extension: str
 
+    @staticmethod
+    def preload() -> None: ...
+
     def write_rows(self, rows: list[tuple]) -> None: ...
 
     def close(self) -> None: ...

@@ -12,6 +12,10 @@ from .safe import safe_row
 class CsvTableWriter:
     extension = "csv"
 
+    @staticmethod
+    def preload() -> None:
+        """Nothing to import before the lanes fork (see stats_writer.py)."""
+
     def __init__(self, *, table: Table, path: Path, language: str) -> None:
         self._file = path.open("w", encoding="utf-8", newline="")
         self._writer = csv.writer(self._file, lineterminator="\r\n")

@@ -64,6 +64,15 @@ class _StatsTableWriter:
             else:  # integers and codes: array("d") takes them as they are
                 column.extend([nan if value is None else value for value in values])
 
+    @staticmethod
+    def preload() -> None:
+        """Import pandas and pyreadstat (a quarter of a second) before the export forks its
+        lanes, so that each lane has them already instead of importing them itself. They are
+        imported this late so that processes that never write these formats (the web server)
+        do not carry them."""
+        import pandas  # noqa: F401
+        import pyreadstat  # noqa: F401
+
     def _frame(self):
         import numpy as np
         import pandas as pd

@@ -19,6 +19,10 @@ SHEET_TITLE_MAX = 31  # Excel's limit
 class XlsxTableWriter:
     extension = "xlsx"
 
+    @staticmethod
+    def preload() -> None:
+        """Nothing to import before the lanes fork (see stats_writer.py)."""
+
     def __init__(self, *, table: Table, path: Path, language: str) -> None:
         self._path = path
         self._workbook = Workbook(write_only=True)
