@@ -116,6 +116,11 @@ def fetch_rows(scale: str) -> int:
 
 def export(scale: str, format: str, directory: str, parallel: bool | None = None) -> dict[str, int]:
     from reporting.exports.build import build_research_export
+    from reporting.models import ResearchExport
+
+    def save_progress(percent: int) -> None:
+        # As the worker does (reporting/exports/services.py): one UPDATE per new percentage.
+        ResearchExport.objects.filter(pk=-1).update(progress=percent)
 
     scope = _scope(scale)
     return build_research_export(
@@ -123,8 +128,8 @@ def export(scale: str, format: str, directory: str, parallel: bool | None = None
         format=format,
         path=Path(directory) / f"export-{format}-{scale}.zip",
         municipality_ids=scope.municipality_ids,
-        progress=lambda percent: None,  # as the worker does
-        parallel=parallel,  # None: as the worker does, a forked second lane (lanes.py)
+        progress=save_progress,
+        parallel=parallel,  # None: as the worker does, two forked lanes (lanes.py)
     )
 
 

@@ -99,7 +99,7 @@ def build_research_export(
     ``municipality_ids`` limits the export to some municipalities (for measurements); None is
     the whole pilot. ``key`` overrides settings.PSEUDONYM_KEY. ``parallel`` writes the tables
     in two forked lanes that read one snapshot of the database (lanes.py); None lets
-    ``lanes.can_fork`` decide.
+    ``lanes.can_fork`` decide, True forces it (the caller answers for its conditions).
     """
     if format not in WRITERS:
         raise ValueError(f"unknown export format {format!r}")
@@ -222,7 +222,6 @@ def _write_table(
             pseudonyms=pseudonyms,
             path=folder / f"{table.name}.csv",
             header=table.names,
-            progress=progress,
         )
     writer = open_writer(format=format, table=table, directory=folder, language=language)
     count = 0

@@ -31,6 +31,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, Pipe, wait
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -115,15 +116,27 @@ class ForkedLane:
     ``receive``.
     """
 
+    # The read ends of the lanes of this process still running: a lane forked later closes
+    # them, so that only this process holds them.
+    _receivers: ClassVar[set[Connection]] = set()
+
     def __init__(self, work: Callable[[ProgressSink], dict[str, int]], *, snapshot: str) -> None:
         receiver, sender = Pipe(duplex=False)
         self.receiver = receiver
         self.result: dict[str, int] | None = None
-        self._pid = os.fork()
+        try:
+            self._pid = os.fork()
+        except BaseException:
+            receiver.close()
+            sender.close()
+            raise
         if self._pid == 0:  # the copy: never returns
             receiver.close()
+            for other in ForkedLane._receivers:
+                other.close()
             _run_copy(work, sender, snapshot)
         sender.close()
+        ForkedLane._receivers.add(receiver)
         logger.info("research export: lane in process %s", self._pid)
 
     def receive(self, progress: ProgressSink) -> None:
@@ -131,8 +144,8 @@ class ForkedLane:
         try:
             kind, payload = self.receiver.recv()
         except EOFError:
-            self._reap()
-            raise LaneFailed("an export lane stopped without a result") from None
+            status = self._reap()
+            raise LaneFailed(f"an export lane stopped without a result ({status})") from None
         if kind == "progress":
             progress(*payload)
         elif kind == "done":
@@ -155,11 +168,20 @@ class ForkedLane:
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
 
-    def _reap(self) -> None:
-        if self._pid:
-            os.waitpid(self._pid, 0)
-            self._pid = 0
-            self.receiver.close()
+    def _reap(self) -> str:
+        """Wait for the lane's process to end; how it ended, in words for LaneFailed."""
+        if not self._pid:
+            return "already ended"
+        pid, self._pid = self._pid, 0
+        ForkedLane._receivers.discard(self.receiver)
+        self.receiver.close()
+        try:
+            _pid, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # someone else waited for it
+            return "exit status unknown"
+        if os.WIFSIGNALED(status):
+            return f"killed by signal {os.WTERMSIG(status)}"
+        return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 def _run_copy(

@@ -60,8 +60,9 @@ def all_municipalities_started_placements(scope: ResearchScope) -> QuerySet[Plac
         .order_by()
     )
     if scope.municipality_ids is not None:
-        # A placement's municipality is its jobseeker's (MunicipalityFromParent).
-        placements = placements.filter(municipality_id__in=scope.municipality_ids)
+        # The jobseeker's municipality, as for the participants: the copy on the placement
+        # (MunicipalityFromParent) keeps the old one when a jobseeker moves.
+        placements = placements.filter(jobseeker__municipality_id__in=scope.municipality_ids)
     return placements
 
 

@@ -5,7 +5,7 @@ import io
 import math
 import re
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -20,6 +20,7 @@ from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.models import User
 from placements.enums import BenefitEndReason, BenefitType, PlacementEndReason, PlacementStatus
 from placements.models import BenefitPeriod, Jobseeker, Placement, ProgressReview
+from reporting.exports import long_tables
 from reporting.exports import variables as v
 from reporting.exports.build import build_research_export
 from reporting.exports.codebook import CODEBOOK_COLUMNS
@@ -28,7 +29,12 @@ from reporting.exports.rows import ROW_SOURCES, ResearchScope
 from reporting.exports.variables import VarType
 from reporting.exports.writers import open_writer, safe_cell
 from reporting.metrics import OutflowStatus
-from tests.factories import GuidanceSessionFactory, ProgressReviewFactory
+from tests.factories import (
+    GuidanceSessionFactory,
+    JobseekerFactory,
+    PlacementFactory,
+    ProgressReviewFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -426,3 +432,55 @@ def test_csv_lines_end_with_crlf_in_every_table(tmp_path):
         raw = archive.read(f"{table.name}.csv")
         assert raw.count(b"\r\n") == raw.count(b"\n") > 1, table.name
         assert raw.startswith(",".join(table.names).encode() + b"\r\n")
+
+
+def test_copy_writes_byte_for_byte_what_the_csv_writer_writes_from_python_rows(tmp_path):
+    _example_with_identifying_details()
+    first, second = BenefitPeriod.objects.order_by("pk")[:2]
+    BenefitPeriod.objects.filter(pk=first.pk).update(monthly_amount=Decimal("1234.50"))
+    BenefitPeriod.objects.filter(pk=second.pk).update(monthly_amount=None)
+    scope = ResearchScope(as_of=AS_OF)
+
+    for name, long_table in long_tables.LONG_TABLES.items():
+        table = v.TABLES_BY_NAME[name]
+        copied = tmp_path / f"{name}-copied.csv"
+        rows = long_tables.copy_csv(
+            long_table, scope=scope, pseudonyms=Pseudonymiser(), path=copied, header=table.names
+        )
+        writer = open_writer(format="csv", table=table, directory=tmp_path, language="nl")
+        for batch in long_tables.batches(long_table, scope=scope, pseudonyms=Pseudonymiser()):
+            writer.write_rows(batch.rows)
+        writer.close()
+
+        assert rows > 0, name
+        assert copied.read_bytes() == (tmp_path / f"{name}.csv").read_bytes(), name
+    assert b",1234.50\r\n" in (tmp_path / "benefit_periods.csv").read_bytes()
+
+
+def test_progress_that_saves_to_the_database_works_while_tables_are_copied(tmp_path):
+    # The worker saves each percentage with an UPDATE on the connection that also runs the
+    # COPY of the long tables: no progress may be reported while a COPY is still running.
+    placement = PlacementFactory(jobseeker=JobseekerFactory(research_consent="yes"))
+    BenefitPeriod.objects.bulk_create(
+        BenefitPeriod(
+            jobseeker=placement.jobseeker,
+            municipality=placement.jobseeker.municipality,
+            benefit_type="ww",
+            start_date=date(2010, 1, 1) + timedelta(days=day),
+            end_date=date(2010, 1, 1) + timedelta(days=day),
+            end_reason="other",
+        )
+        for day in range(5000)
+    )
+    saved: list[int] = []
+
+    def save_progress(percent: int) -> None:
+        User.objects.filter(pk=-1).update(full_name=str(percent))  # a write, as the worker's
+        saved.append(percent)
+
+    counts = build_research_export(
+        as_of=date(2025, 1, 31), format="csv", path=tmp_path / "e.zip", progress=save_progress
+    )
+
+    assert counts["benefit_periods"] == 5000
+    assert saved[-1] == 100

@@ -126,7 +126,7 @@ def test_no_lane_while_another_thread_runs(tmp_path, forks):
 
 
 @pytest.mark.django_db
-def test_no_lane_inside_a_transaction_or_when_switched_off(tmp_path, forks, settings):
+def test_no_lane_inside_a_transaction(tmp_path, forks):
     # A copy on another connection would not see this test's uncommitted rows.
     assert connection.in_atomic_block
     assert lanes.can_fork() is False
@@ -136,8 +136,20 @@ def test_no_lane_inside_a_transaction_or_when_switched_off(tmp_path, forks, sett
 
     assert forks == []
     assert counts["placements"] == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_lane_when_switched_off(tmp_path, forks, settings, monkeypatch):
+    _example_with_identifying_details()
+    monkeypatch.setattr(lanes, "_single_threaded", lambda: True)
+    assert lanes.can_fork() is True
     settings.RESEARCH_EXPORT_PARALLEL = False
+
     assert lanes.can_fork() is False
+    counts = build_research_export(as_of=AS_OF, format="csv", path=tmp_path / "e.zip")
+
+    assert forks == []
+    assert counts["placements"] == 5
 
 
 @pytest.mark.django_db(transaction=True)
