@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from municipalities.access import access_for
 from municipalities.models import AuditEvent
+from pilot.celery import app
 from pilot.navigation import items_for
 from reporting.models import ResearchExport
 from tests.factories import MunicipalityFactory, PlacementFactory, user_with_role
@@ -121,6 +122,41 @@ def test_export_start_queues_the_build_after_commit_and_logs_it(
         str(export.pk),
         {"as_of": "2025-06-30", "format": "sav"},
     )
+
+
+def test_export_start_says_being_built_while_a_worker_has_it(
+    client, django_capture_on_commit_callbacks
+):
+    PlacementFactory(actual_start=date(2024, 1, 8))
+    client.force_login(user_with_role("researcher"))
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            LIST, {"as_of": "2025-06-30", "format": "csv", "language": "en"}, follow=True
+        )
+
+    assert [str(m) for m in response.context["messages"]] == ["The export is being built."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_start_says_ready_when_tasks_run_in_process(client, media):
+    # As in the demo (CELERY_TASK_ALWAYS_EAGER, no transaction around the request): the build
+    # ran before the page came back.
+    app.conf.task_always_eager = True
+    PlacementFactory(actual_start=date(2024, 1, 8))
+    client.force_login(user_with_role("researcher"))
+    try:
+        response = client.post(
+            LIST, {"as_of": "2025-06-30", "format": "csv", "language": "en"}, follow=True
+        )
+    finally:
+        app.conf.task_always_eager = False
+
+    assert ResearchExport.objects.get().status == "done"
+    assert [str(m) for m in response.context["messages"]] == [
+        "The export is ready: download it below."
+    ]
+    assert "Download zip" in response.content.decode()
 
 
 @pytest.mark.parametrize(
