@@ -60,7 +60,8 @@ def test_an_export_in_two_lanes_equals_one_in_a_single_lane(tmp_path, forks, for
     assert parallel_counts == single_counts
     assert parallel_counts["placements"] == 5  # the lane's tables are counted too
     two, one = zipfile.ZipFile(tmp_path / "two.zip"), zipfile.ZipFile(tmp_path / "one.zip")
-    assert two.namelist() == one.namelist()
+    # Members go into the zip as the lanes finish them: the same files, maybe in another order.
+    assert sorted(two.namelist()) == sorted(one.namelist())
     for table in v.TABLES:
         rows = _rows_in_file(two, table, format, tmp_path)
         assert rows, table.name
@@ -81,7 +82,7 @@ def test_a_failing_lane_fails_the_export_and_leaves_no_file(tmp_path, forks, mon
         return real_batches(table, **kwargs)
 
     monkeypatch.setattr(long_tables, "batches", failing)
-    assert "benefit_periods" in SECOND_LANE
+    assert "benefit_periods" in SECOND_LANE["default"]
 
     with pytest.raises(lanes.LaneFailed, match="RuntimeError: the lane broke"):
         build_research_export(as_of=AS_OF, format="sav", path=tmp_path / "e.zip", parallel=True)
