@@ -54,29 +54,13 @@ def _scope(scale: str):
     return ResearchScope(as_of=AS_OF, municipality_ids=tuple(ids) if ids is not None else None)
 
 
-def fetch_rows(scale: str) -> int:
-    """The floor: the queries the export runs, as plain values_list lists.
-
-    The same rows, columns and order, one query each: the participants and, as the inputs of
-    their outflow figures, their started internships and benefit periods (in jobseeker order,
-    as the export walks them); then each long table as stored (the export codes its columns in
-    SQL and reads them with COPY for CSV), the entrepreneurs' guidance totals included.
-    """
+def _long_tables_as_stored(scope) -> list:
+    """The long tables' rows as stored: the same rows and order as the export's queries."""
     from django.db.models import Count, Sum
 
     from reporting.exports import scope as s
 
-    scope = _scope(scale)
-    tables = [
-        s.all_municipalities_consented_participants(scope)
-        .order_by("id")
-        .values_list("id", "municipality_id", "birth_date"),
-        s.all_municipalities_started_placements(scope)
-        .order_by("jobseeker_id", "actual_start", "id")
-        .values_list("jobseeker_id", "actual_start", "actual_end", "status", "end_reason"),
-        s.all_municipalities_consented_benefit_periods(scope)
-        .order_by("jobseeker_id")
-        .values_list("jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type"),
+    return [
         s.all_municipalities_started_placements(scope)
         .order_by("id")
         .values_list(
@@ -111,48 +95,47 @@ def fetch_rows(scale: str) -> int:
         .order_by("entrepreneur_id", "id")
         .values_list("entrepreneur_id", "held_on", "minutes", "mode", "topics"),
     ]
+
+
+def _participants_as_stored(scope):
+    from reporting.exports import scope as s
+
+    return (
+        s.all_municipalities_consented_participants(scope)
+        .order_by("id")
+        .values_list("id", "municipality_id", "birth_date")
+    )
+
+
+def fetch_rows(scale: str) -> int:
+    """The floor: the queries the export runs, as plain values_list lists.
+
+    The same rows, columns and order, one query each: the participants and, as the inputs of
+    their outflow figures, their started internships and benefit periods (in jobseeker order,
+    as the export walks them); then each long table as stored (the export codes its columns in
+    SQL and reads them with COPY for CSV), the entrepreneurs' guidance totals included.
+    """
+    from reporting.exports import scope as s
+
+    scope = _scope(scale)
+    tables = [
+        _participants_as_stored(scope),
+        s.all_municipalities_started_placements(scope)
+        .order_by("jobseeker_id", "actual_start", "id")
+        .values_list("jobseeker_id", "actual_start", "actual_end", "status", "end_reason"),
+        s.all_municipalities_consented_benefit_periods(scope)
+        .order_by("jobseeker_id")
+        .values_list("jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type"),
+        *_long_tables_as_stored(scope),
+    ]
     return sum(len(list(table)) for table in tables)
 
 
 def fetch_exported_rows_once(scale: str) -> int:
     """A stricter floor: each row that ends up in the export read once, as stored (no inputs
     of the outflow figures beyond the participants' own rows)."""
-    from reporting.exports import scope as s
-
     scope = _scope(scale)
-    tables = [
-        s.all_municipalities_consented_participants(scope)
-        .order_by("id")
-        .values_list("id", "municipality_id", "birth_date"),
-        s.all_municipalities_started_placements(scope)
-        .order_by("id")
-        .values_list(
-            "id",
-            "jobseeker_id",
-            "entrepreneur_id",
-            "status",
-            "planned_start",
-            "planned_end",
-            "hours_per_week",
-            "actual_start",
-            "actual_end",
-            "end_reason",
-        ),
-        s.all_municipalities_consented_benefit_periods(scope)
-        .order_by("jobseeker_id", "start_date", "benefit_type")
-        .values_list(
-            "jobseeker_id", "benefit_type", "start_date", "end_date", "end_reason", "monthly_amount"
-        ),
-        s.all_municipalities_consented_reviews(scope)
-        .order_by("placement_id", "id")
-        .values_list("placement_id", "placement__jobseeker_id", "held_on", "next_review_on"),
-        s.all_municipalities_consented_entrepreneurs(scope)
-        .order_by("id")
-        .values_list("id", "municipality_id", "prior_support"),
-        s.all_municipalities_consented_sessions(scope)
-        .order_by("entrepreneur_id", "id")
-        .values_list("entrepreneur_id", "held_on", "minutes", "mode", "topics"),
-    ]
+    tables = [_participants_as_stored(scope), *_long_tables_as_stored(scope)]
     return sum(len(list(table)) for table in tables)
 
 

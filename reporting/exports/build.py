@@ -6,6 +6,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -140,9 +141,8 @@ def build_research_export(
                             folder / name, arcname=name, compress_type=_compression(format)
                         )
 
-                row_counts = _write_every_table(
-                    format, folder, language, scope, pseudonyms, table_progress, parallel
-                )
+                job = _Job(format, folder, language, scope, pseudonyms)
+                row_counts = _write_every_table(job, table_progress, parallel)
                 report(ROWS_SHARE)
                 write_codebook_csv(folder / "codebook.csv")
                 write_codebook_html(
@@ -162,96 +162,77 @@ def build_research_export(
     return row_counts
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every table of one export is written with."""
+
+    format: str
+    folder: Path
+    language: str
+    scope: ResearchScope
+    pseudonyms: Pseudonymiser
+
+
 def _write_every_table(
-    format: str,
-    folder: Path,
-    language: str,
-    scope: ResearchScope,
-    pseudonyms: Pseudonymiser,
-    progress: TableProgressSink,
-    parallel: bool | None,
+    job: _Job, progress: TableProgressSink, parallel: bool | None
 ) -> dict[str, int]:
-    """Write every table's file into ``folder``, in two lanes when they can be used; return the
-    rows per table, in the order of TABLES."""
-
-    def write(tables: list[Table], progress: TableProgressSink) -> dict[str, int]:
-        return _write_tables(tables, format, folder, language, scope, pseudonyms, progress)
-
+    """Write every table's file into the job's folder, in two lanes when they can be used;
+    return the rows per table, in the order of TABLES."""
     if parallel is None:
         parallel = lanes.can_fork()
-    if parallel:
-        WRITERS[format].preload()
+    if not parallel:
+        counts = _write_tables(job, list(TABLES), progress)
+    else:
+        WRITERS[job.format].preload()
         # The lanes read in a read-only transaction, where PilotSettings.load() could not
         # create the settings row on a pilot's first use: it must exist before the snapshot.
         PilotSettings.load()
-        second_lane = SECOND_LANE.get(format, SECOND_LANE["default"])
+        second_lane = SECOND_LANE.get(job.format, SECOND_LANE["default"])
         first = [table for table in TABLES if table.name not in second_lane]
         second = [table for table in TABLES if table.name in second_lane]
         with lanes.exported_snapshot() as snapshot:
             counts = lanes.run_lanes(
                 [
-                    lambda progress: write(first, progress),
-                    lambda progress: write(second, progress),
+                    lambda progress: _write_tables(job, first, progress),
+                    lambda progress: _write_tables(job, second, progress),
                 ],
                 progress,
                 snapshot=snapshot,
             )
-    else:
-        counts = write(list(TABLES), progress)
     return {table.name: counts[table.name] for table in TABLES}
 
 
-def _write_tables(
-    tables: list[Table],
-    format: str,
-    folder: Path,
-    language: str,
-    scope: ResearchScope,
-    pseudonyms: Pseudonymiser,
-    progress: TableProgressSink,
-) -> dict[str, int]:
-    """Write each table's file into ``folder``; return the rows per table. ``progress`` hears
-    TABLE_WRITTEN for a table only once its file is complete."""
+def _write_tables(job: _Job, tables: list[Table], progress: TableProgressSink) -> dict[str, int]:
+    """Write each table's file into the job's folder; return the rows per table. ``progress``
+    hears TABLE_WRITTEN for a table only once its file is complete."""
     counts = {}
     for table in tables:
         # The rows make hundreds of thousands of small tuples and no reference cycles: the
         # cyclic collector would only walk them over and over.
         with cyclic_gc_paused():
             counts[table.name] = _write_table(
-                table,
-                format,
-                folder,
-                language,
-                scope,
-                pseudonyms,
-                lambda done, name=table.name: progress(name, done),
+                job, table, lambda done, name=table.name: progress(name, done)
             )
         progress(table.name, TABLE_WRITTEN)
     return counts
 
 
-def _write_table(
-    table: Table,
-    format: str,
-    folder: Path,
-    language: str,
-    scope: ResearchScope,
-    pseudonyms: Pseudonymiser,
-    progress: Callable[[float], None],
-) -> int:
-    """Write one table's file into ``folder``; return its number of rows."""
-    if format == "csv" and table.name in long_tables.LONG_TABLES and long_tables.can_copy():
+def _write_table(job: _Job, table: Table, progress: Callable[[float], None]) -> int:
+    """Write one table's file into the job's folder; return its number of rows."""
+    if job.format == "csv" and table.name in long_tables.LONG_TABLES and long_tables.can_copy():
         # PostgreSQL formats these rows itself (COPY): see long_tables.py.
         return long_tables.copy_csv(
             long_tables.LONG_TABLES[table.name],
-            scope=scope,
-            pseudonyms=pseudonyms,
-            path=folder / f"{table.name}.csv",
+            scope=job.scope,
+            pseudonyms=job.pseudonyms,
+            path=job.folder / f"{table.name}.csv",
             header=table.names,
         )
-    writer = open_writer(format=format, table=table, directory=folder, language=language)
+    writer = open_writer(
+        format=job.format, table=table, directory=job.folder, language=job.language
+    )
     count = 0
-    for batch in ROW_SOURCES[table.name](scope=scope, pseudonyms=pseudonyms):
+    for batch in ROW_SOURCES[table.name](scope=job.scope, pseudonyms=job.pseudonyms):
         writer.write_rows(batch.rows)
         count += len(batch.rows)
         progress(min(batch.done, ALMOST_WRITTEN))  # the file is not complete before close()
