@@ -1,13 +1,12 @@
 """Stored PDF progress reports: rendered by a Celery worker, listed and downloaded by role."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.access import ALL, register
 
-from .jobs import JobStatus
+from .jobs import BackgroundJob, JobStatus
 
 
 class ReportKind(models.TextChoices):
@@ -30,7 +29,7 @@ def report_upload_to(report: "ProgressReport", filename: str) -> str:
     return f"reports/{filename}"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(BackgroundJob):
     """One PDF report of one kind as of one date (and, for a municipality report, one place).
 
     There is one row per kind, date and municipality: rendering it again replaces the file in
@@ -55,26 +54,11 @@ class ProgressReport(models.Model):
         related_name="reports",
         verbose_name=_("metrics snapshot"),
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     trigger = models.CharField(
         _("trigger"), max_length=16, choices=ReportTrigger.choices, default=ReportTrigger.ON_DEMAND
     )
     file = models.FileField(_("file"), upload_to=report_upload_to, blank=True, max_length=200)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     render_ms = models.PositiveIntegerField(_("render time (ms)"), default=0)
     peak_memory_kb = models.PositiveIntegerField(_("peak memory (kB)"), default=0)
 
@@ -102,10 +86,6 @@ class ProgressReport(models.Model):
     def __str__(self) -> str:
         suffix = f" {self.municipality.code}" if self.municipality_id else ""
         return f"{self.get_kind_display()} {self.as_of}{suffix}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
 
     def download_name(self) -> str:
         suffix = f"-{self.municipality.code}" if self.municipality_id else ""
