@@ -1,13 +1,16 @@
 """Entrepreneurs who host an intern, and the IMK coaches' guidance of them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality, MunicipalityFromParent
 from municipalities.validators import validate_ref
+from pilot.validators import not_in_future, validate_not_before_1900
 
 from .enums import PriorSupport, SessionMode
 from .validators import validate_kvk_number, validate_topics
@@ -74,7 +77,7 @@ class GuidanceSession(MunicipalityFromParent, models.Model):
         related_name="guidance_sessions",
         verbose_name=_("IMK coach"),
     )
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validate_not_before_1900])
     minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
@@ -101,3 +104,8 @@ class GuidanceSession(MunicipalityFromParent, models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.entrepreneur_id}"
+
+    def clean(self) -> None:
+        errors = not_in_future({"held_on": self.held_on}, today=timezone.localdate())
+        if errors:
+            raise ValidationError(errors)

@@ -165,6 +165,8 @@ READ_RULES: dict[str, Rule] = {
     "placements.Placement": _read_placement,
     "placements.PlacementStateChange": _admin_or_jobcoach,
     "placements.ProgressReview": _admin_or_jobcoach,
+    # Benefit checks say whether someone still lives on benefits: as private as the periods.
+    "placements.BenefitCheck": _admin_or_jobcoach,
     "coaching.Entrepreneur": _read_entrepreneur,
     "coaching.GuidanceSession": _own_guidance,
     # Snapshots hold participant refs: only the admin reads rows; the dashboards read the
@@ -183,6 +185,7 @@ WRITE_RULES: dict[str, Rule] = {
     "placements.Placement": _admin_or_jobcoach,
     "placements.PlacementStateChange": lambda a: None,  # written by the placement service
     "placements.ProgressReview": _admin_or_jobcoach,
+    "placements.BenefitCheck": _admin_or_jobcoach,
     "coaching.Entrepreneur": lambda a: _union(_admin(a), _imk(a, Q(imk_coach_id=a.user_id))),
     "coaching.GuidanceSession": _own_guidance,
     "reporting.MetricsSnapshot": lambda a: None,  # written by the snapshot task only

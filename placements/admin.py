@@ -5,8 +5,21 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.admin_base import ScopedModelAdmin
 
 from .enums import ChangeSource
-from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
-from .services import benefit_period_save, jobseeker_save, placement_save, progress_review_save
+from .models import (
+    BenefitCheck,
+    BenefitPeriod,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
+from .services import (
+    benefit_check_save,
+    benefit_period_save,
+    jobseeker_save,
+    placement_save,
+    progress_review_save,
+)
 
 
 class BenefitPeriodInline(admin.TabularInline):
@@ -173,3 +186,19 @@ class ProgressReviewAdmin(ScopedModelAdmin):
 
 
 ProgressReviewAdmin.verbose = _("progress reviews")
+
+
+@admin.register(BenefitCheck)
+class BenefitCheckAdmin(ScopedModelAdmin):
+    list_display = ["placement", "months", "checked_on", "outcome", "recorded_by"]
+    list_filter = ["municipality", "months", "outcome"]
+    search_fields = ["placement__ref", "placement__jobseeker__ref"]
+    date_hierarchy = "checked_on"
+    list_select_related = ["placement", "recorded_by"]
+    autocomplete_fields = ["placement"]
+    exclude = ["municipality", "recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        benefit_check_save(check=obj)

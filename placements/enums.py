@@ -83,3 +83,17 @@ class ChangeSource(models.TextChoices):
     IMPORT = "import", _("import")
     API = "api", _("API")
     DEMO = "demo", _("demo data")
+
+
+class BenefitCheckMonths(models.IntegerChoices):
+    """When the benefit status is checked: this many months after the internship's end."""
+
+    THREE = 3, _("3 months")
+    SIX = 6, _("6 months")
+    TWELVE = 12, _("12 months")
+
+
+class BenefitCheckOutcome(models.TextChoices):
+    STILL_ON_BENEFITS = "still_on_benefits", _("still on benefits")
+    BENEFITS_ENDED = "benefits_ended", _("benefits ended")
+    COULD_NOT_CHECK = "could_not_check", _("could not be checked")

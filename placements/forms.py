@@ -21,15 +21,17 @@ from municipalities.models import Municipality
 from pilot.forms import DateInput, StyledFormMixin
 
 from .enums import (
+    BenefitCheckOutcome,
     BenefitEndReason,
     BenefitType,
     ChangeSource,
     PlacementEndReason,
     PlacementStatus,
 )
-from .models import BenefitPeriod, Jobseeker, Placement, ProgressReview
+from .models import BenefitCheck, BenefitPeriod, Jobseeker, Placement, ProgressReview
 from .selectors import entrepreneurs_with_free_place, next_placement_ref
 from .services import (
+    benefit_check_save,
     benefit_period_save,
     jobseeker_save,
     placement_save,
@@ -345,4 +347,38 @@ class BenefitStartForm(StyledFormMixin, forms.Form):
     def save(self, *, actor=None) -> BenefitPeriod:
         return benefit_period_save(
             period=BenefitPeriod(jobseeker=self.jobseeker, **self.cleaned_data)
+        )
+
+
+class BenefitCheckForm(StyledFormMixin, forms.Form):
+    """Record one benefit check (3, 6 or 12 months after the internship) of a placement."""
+
+    checked_on = forms.DateField(label=gettext_lazy("Date of the check"), widget=DateInput)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=BenefitCheckOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("When the benefits ended, you record the end of the benefit next."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why could it not be checked?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy("Only when the benefit status could not be checked."),
+    )
+
+    def __init__(self, *args, placement: Placement, months: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placement = placement
+        self.months = months
+        self.fields["checked_on"].initial = timezone.localdate()
+
+    def save(self, *, actor) -> BenefitCheck:
+        return benefit_check_save(
+            check=BenefitCheck(
+                placement=self.placement,
+                months=self.months,
+                recorded_by=actor,
+                **self.cleaned_data,
+            )
         )

@@ -1,5 +1,7 @@
 """Jobseekers, their benefit periods, their internships and what happens during them."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -12,8 +14,11 @@ from coaching.models import Entrepreneur
 from municipalities.models import Municipality, MunicipalityFromParent
 from municipalities.validators import validate_ref
 from pilot.models import PilotSettings
+from pilot.validators import not_in_future, validate_not_before_1900
 
 from .enums import (
+    BenefitCheckMonths,
+    BenefitCheckOutcome,
     BenefitEndReason,
     BenefitType,
     ChangeSource,
@@ -22,11 +27,33 @@ from .enums import (
     ResearchConsent,
 )
 from .validators import (
+    validate_benefit_check,
     validate_benefit_period,
     validate_birth_date,
     validate_placement_state,
     validate_planned_duration,
+    validate_progress_review,
 )
+
+
+def _raise_all(*checks: tuple) -> None:
+    """Run every ``(check, kwargs)`` and raise their field errors together, so that a form or
+    an import line reports every problem of the row at once."""
+    errors: dict[str, list[ValidationError]] = {}
+    for check, kwargs in checks:
+        try:
+            check(**kwargs)
+        except ValidationError as exc:
+            for field, field_errors in exc.update_error_dict({}).items():
+                errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _facts_not_in_future(**fields) -> None:
+    errors = not_in_future(fields, today=timezone.localdate())
+    if errors:
+        raise ValidationError(errors)
 
 
 class RulesBeforeConstraints:
@@ -66,7 +93,9 @@ class Jobseeker(models.Model):
     ref = models.CharField(_("reference"), max_length=64, unique=True, validators=[validate_ref])
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=150)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("birth date"), null=True, blank=True, validators=[validate_not_before_1900]
+    )
     client_number = models.CharField(_("client number"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -116,8 +145,10 @@ class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model
         verbose_name=_("jobseeker"),
     )
     benefit_type = models.CharField(_("benefit type"), max_length=16, choices=BenefitType.choices)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_not_before_1900])
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, validators=[validate_not_before_1900]
+    )
     end_reason = models.CharField(
         _("end reason"), max_length=16, choices=BenefitEndReason.choices, blank=True
     )
@@ -162,8 +193,16 @@ class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model
         return f"{self.jobseeker_id} {self.benefit_type} {self.start_date}"
 
     def clean(self) -> None:
-        validate_benefit_period(
-            start_date=self.start_date, end_date=self.end_date, end_reason=self.end_reason
+        _raise_all(
+            (_facts_not_in_future, {"start_date": self.start_date, "end_date": self.end_date}),
+            (
+                validate_benefit_period,
+                {
+                    "start_date": self.start_date,
+                    "end_date": self.end_date,
+                    "end_reason": self.end_reason,
+                },
+            ),
         )
 
 
@@ -191,11 +230,15 @@ class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
         choices=PlacementStatus.choices,
         default=PlacementStatus.PROPOSED,
     )
-    planned_start = models.DateField(_("planned start"))
-    planned_end = models.DateField(_("planned end"))
+    planned_start = models.DateField(_("planned start"), validators=[validate_not_before_1900])
+    planned_end = models.DateField(_("planned end"), validators=[validate_not_before_1900])
     hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), null=True, blank=True)
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    actual_start = models.DateField(
+        _("actual start"), null=True, blank=True, validators=[validate_not_before_1900]
+    )
+    actual_end = models.DateField(
+        _("actual end"), null=True, blank=True, validators=[validate_not_before_1900]
+    )
     end_reason = models.CharField(
         _("end reason"), max_length=24, choices=PlacementEndReason.choices, blank=True
     )
@@ -260,12 +303,10 @@ class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
             "min_months": rules.internship_min_months,
             "max_months": rules.internship_max_months,
         }
-        # Both checks run so that every problem is reported at once.
-        errors: dict[str, list[ValidationError]] = {}
-        for check, kwargs in (
+        _raise_all(
             (
                 validate_planned_duration,
-                {"planned_start": self.planned_start, "planned_end": self.planned_end},
+                {"planned_start": self.planned_start, "planned_end": self.planned_end, **months},
             ),
             (
                 validate_placement_state,
@@ -274,16 +315,26 @@ class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
                     "actual_start": self.actual_start,
                     "actual_end": self.actual_end,
                     "end_reason": self.end_reason,
+                    **months,
                 },
             ),
-        ):
-            try:
-                check(**kwargs, **months)
-            except ValidationError as exc:
-                for field, field_errors in exc.error_dict.items():
-                    errors.setdefault(field, []).extend(field_errors)
-        if errors:
-            raise ValidationError(errors)
+            # Planned dates may lie ahead; the actual ones are facts.
+            (
+                _facts_not_in_future,
+                {"actual_start": self.actual_start, "actual_end": self.actual_end},
+            ),
+        )
+
+    @property
+    def period(self) -> tuple[date, date | None] | None:
+        """When this placement holds its jobseeker and a place at its entrepreneur: the planned
+        dates until it starts, the actual ones from then (an open end while it runs), and
+        never once cancelled."""
+        if self.status == PlacementStatus.CANCELLED:
+            return None
+        if self.actual_start is not None:
+            return self.actual_start, self.actual_end
+        return self.planned_start, self.planned_end
 
 
 class PlacementStateChange(MunicipalityFromParent, models.Model):
@@ -349,9 +400,11 @@ class ProgressReview(MunicipalityFromParent, models.Model):
         related_name="+",
         verbose_name=_("jobcoach"),
     )
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validate_not_before_1900])
     notes = models.TextField(_("notes"))
-    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    next_review_on = models.DateField(
+        _("next review"), null=True, blank=True, validators=[validate_not_before_1900]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -365,3 +418,93 @@ class ProgressReview(MunicipalityFromParent, models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement_id} {self.held_on}"
+
+    def clean(self) -> None:
+        placement = self.placement if self.placement_id else None
+        _raise_all(
+            (_facts_not_in_future, {"held_on": self.held_on}),
+            (
+                validate_progress_review,
+                {
+                    "held_on": self.held_on if placement else None,
+                    "next_review_on": self.next_review_on,
+                    "actual_start": placement.actual_start if placement else None,
+                    "actual_end": placement.actual_end if placement else None,
+                },
+            ),
+        )
+
+
+class BenefitCheck(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
+    """The jobcoach's check, 3, 6 and 12 months after an internship ended, of whether the
+    person still lives on benefits. Once recorded it leaves the to-do list."""
+
+    municipality_parent = "placement"
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="benefit_checks",
+        verbose_name=_("placement"),
+    )
+    months = models.PositiveSmallIntegerField(
+        _("months after the internship"), choices=BenefitCheckMonths.choices
+    )
+    checked_on = models.DateField(_("checked on"), validators=[validate_not_before_1900])
+    outcome = models.CharField(_("outcome"), max_length=24, choices=BenefitCheckOutcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["placement_id", "months"]
+        verbose_name = _("benefit check")
+        verbose_name_plural = _("benefit checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "months"],
+                name="benefit_check_once_per_moment",
+                violation_error_message=_("This check has already been recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(months__in=[3, 6, 12]), name="benefit_check_months_3_6_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="could_not_check", reason__gt="")
+                | (~Q(outcome="could_not_check") & Q(reason="")),
+                name="benefit_check_reason_iff_not_checked",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "checked_on"], name="benefit_check_mun_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} +{self.months}m"
+
+    def clean(self) -> None:
+        checks: list[tuple] = [(_facts_not_in_future, {"checked_on": self.checked_on})]
+        if self.placement_id:  # without one, full_clean already says that it is required
+            checks.append(
+                (
+                    validate_benefit_check,
+                    {
+                        "placement_status": self.placement.status,
+                        "internship_end": self.placement.actual_end,
+                        "checked_on": self.checked_on,
+                        "outcome": self.outcome,
+                        "reason": self.reason,
+                    },
+                )
+            )
+        _raise_all(*checks)

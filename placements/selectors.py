@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,12 +21,20 @@ from municipalities.models import Municipality
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 
-from .enums import ENDED_STATUSES, PlacementStatus
-from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
+from .enums import ENDED_STATUSES, BenefitCheckMonths, PlacementStatus
+from .models import (
+    BenefitCheck,
+    BenefitPeriod,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
 
 REMINDER_WINDOW_DAYS = 14
+HOLDS_A_PLACE = (PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.ACTIVE)
 REVIEW_INTERVAL_DAYS = 28
-BENEFIT_CHECK_MONTHS = (3, 6, 12)
+BENEFIT_CHECK_MONTHS = tuple(BenefitCheckMonths.values)
 # "N months after D" is clamped to the month's last day, so D + N months can land up to three
 # days earlier than a plain day count suggests: widen the database pre-filter by that much.
 _CLAMP_SLACK = timedelta(days=3)
@@ -71,7 +79,12 @@ def municipalities_for_filter(*, user):
 
 def entrepreneurs_with_free_place(*, user, municipality_id: int | None = None):
     """Entrepreneurs a jobcoach may propose a placement with: in a municipality the user may
-    write to, and hosting fewer active interns than the pilot allows at a time."""
+    write to, and with fewer proposed, agreed or running internships than the pilot allows at
+    a time (a proposal holds its place until it is cancelled).
+
+    The proposal's dates are not known yet, so this counts what holds a place now or later;
+    the placement service then checks the exact period when the proposal is saved.
+    """
     limit = PilotSettings.load().interns_per_entrepreneur
     rows = visible(user, Entrepreneur).select_related("municipality")
     writable = writable_municipality_ids(user)
@@ -80,9 +93,7 @@ def entrepreneurs_with_free_place(*, user, municipality_id: int | None = None):
     if municipality_id is not None:
         rows = rows.filter(municipality_id=municipality_id)
     return (
-        rows.annotate(
-            running=Count("placements", filter=Q(placements__status=PlacementStatus.ACTIVE))
-        )
+        rows.annotate(running=Count("placements", filter=Q(placements__status__in=HOLDS_A_PLACE)))
         .filter(running__lt=limit)
         .order_by("trade_name", "ref")
     )
@@ -111,7 +122,7 @@ class TimelineEvent:
     on: date
     # Orders events of one day: later steps of a day come first in a newest-first list.
     at: datetime
-    kind: str  # placement, state_change, review, benefit
+    kind: str  # placement, state_change, review, benefit, benefit_check
     title: str
     detail: str = ""
     url_name: str = ""
@@ -141,11 +152,11 @@ def jobseeker_timeline(
     *, user, jobseeker: Jobseeker, placements: list[Placement], periods: list[BenefitPeriod]
 ) -> list[TimelineEvent]:
     """Everything that happened to one jobseeker, newest first: the internships' actual start
-    and end, every recorded state change (with who recorded it), the progress reviews, and the
-    start and end of every benefit period.
+    and end, every recorded state change (with who recorded it), the progress reviews, the
+    benefit checks, and the start and end of every benefit period.
 
     ``placements`` and ``periods`` are the page's own lists (passed in so that they are read
-    once); state changes and reviews cost one query each.
+    once); state changes, reviews and checks cost one query each.
     """
     events: list[TimelineEvent] = []
     for p in placements:
@@ -217,6 +228,30 @@ def jobseeker_timeline(
                 url_pk=review.placement_id,
             )
         )
+    checks = (
+        visible(user, BenefitCheck)
+        .filter(placement__jobseeker_id=jobseeker.pk)
+        .select_related("placement", "recorded_by")
+    )
+    for check in checks:
+        who = check.recorded_by.get_full_name() if check.recorded_by else _("the system")
+        recorded = _("recorded by %(who)s") % {"who": who}
+        events.append(
+            TimelineEvent(
+                on=check.checked_on,
+                at=check.created_at,
+                kind="benefit_check",
+                title=_("Benefit check %(months)s months after %(ref)s: %(outcome)s")
+                % {
+                    "months": check.months,
+                    "ref": check.placement.ref,
+                    "outcome": check.get_outcome_display(),
+                },
+                detail=f"{check.reason}\n{recorded}" if check.reason else recorded,
+                url_name="placements:placement_detail",
+                url_pk=check.placement_id,
+            )
+        )
     for period in periods:
         label = period.get_benefit_type_display()
         events.append(
@@ -260,6 +295,44 @@ def placement_reviews(*, user, placement: Placement) -> list[ProgressReview]:
         .select_related("author")
         .order_by("-held_on", "-id")
     )
+
+
+@dataclass(frozen=True)
+class PlacementBenefitCheck:
+    """One of an ended placement's three check moments, recorded or not."""
+
+    months: int
+    check_on: date
+    recorded: BenefitCheck | None
+    overdue: bool
+
+
+def placement_benefit_checks(
+    *, user, placement: Placement, today: date
+) -> list[PlacementBenefitCheck]:
+    """The 3, 6 and 12-month checks of an ended placement (none for any other), with the
+    recorded check where there is one; ``overdue`` as on the to-do list."""
+    if placement.status not in ENDED_STATUSES or placement.actual_end is None:
+        return []
+    recorded = {
+        check.months: check
+        for check in visible(user, BenefitCheck)
+        .filter(placement_id=placement.pk)
+        .select_related("recorded_by")
+    }
+    overdue_before = today - timedelta(days=REMINDER_WINDOW_DAYS)
+    rows = []
+    for months in BENEFIT_CHECK_MONTHS:
+        check_on = add_months(placement.actual_end, months)
+        rows.append(
+            PlacementBenefitCheck(
+                months=months,
+                check_on=check_on,
+                recorded=recorded.get(months),
+                overdue=months not in recorded and check_on < overdue_before,
+            )
+        )
+    return rows
 
 
 # --- the home page's to-do list ---------------------------------------------------------------
@@ -322,52 +395,64 @@ def reviews_due(*, user, today: date) -> list[Placement]:
 
 
 @dataclass(frozen=True)
-class BenefitCheck:
+class DueBenefitCheck:
     jobseeker: Jobseeker
+    # The internship the check follows: the jobseeker's latest ended placement.
+    placement_id: int
     internship_end: date
     months: int
     check_on: date
+    overdue: bool
 
 
-def benefit_checks_due(*, user, today: date) -> list[BenefitCheck]:
-    """Participants whose benefit status should be checked now.
+def benefit_checks_due(*, user, today: date) -> list[DueBenefitCheck]:
+    """Benefit checks that are due or coming up and have not been recorded yet.
 
     The internship end E is the latest actual end of the jobseeker's completed or terminated
     placements; a jobseeker with a placement still active has no E yet (as in the outflow
     rules). The check dates are E + 3, E + 6 and E + 12 months (same day of the month, clamped
-    to the month's end). A check is due when its date lies from 14 days before ``today`` up to
-    and including 14 days after it. The list does not know whether someone already looked:
-    there is no "checked" record, so each check stays listed for those four weeks.
+    to the month's end). A check is listed from 14 days before its date until a check for that
+    placement and moment is recorded (a ``BenefitCheck``); it is ``overdue`` once its date lies
+    more than 14 days before ``today`` (the reminder window has passed without a record). An
+    overdue check stays listed, however old: a forgotten check must remain visible.
     """
-    window_start = today - timedelta(days=REMINDER_WINDOW_DAYS)
     window_end = today + timedelta(days=REMINDER_WINDOW_DAYS)
-    earliest_end = add_months(window_start, -max(BENEFIT_CHECK_MONTHS)) - _CLAMP_SLACK
     latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
-    rows = (
+    latest_ended = Placement.objects.filter(
+        jobseeker_id=OuterRef("pk"), status__in=ENDED_STATUSES
+    ).order_by("-actual_end", "-id")
+    rows = list(
         editable(user, Jobseeker)
         .exclude(placements__status=PlacementStatus.ACTIVE)
         .annotate(
-            internship_end=Max(
-                "placements__actual_end", filter=Q(placements__status__in=ENDED_STATUSES)
-            )
+            internship_end=Subquery(latest_ended.values("actual_end")[:1]),
+            placement_id=Subquery(latest_ended.values("id")[:1]),
         )
-        .filter(internship_end__gte=earliest_end, internship_end__lte=latest_end)
+        .filter(internship_end__lte=latest_end)
         .order_by()
     )
+    done = set(
+        BenefitCheck.objects.filter(placement_id__in=[j.placement_id for j in rows]).values_list(
+            "placement_id", "months"
+        )
+    )
+    overdue_before = today - timedelta(days=REMINDER_WINDOW_DAYS)
     checks = []
     for jobseeker in rows:
         for months in BENEFIT_CHECK_MONTHS:
             check_on = add_months(jobseeker.internship_end, months)
-            if window_start <= check_on <= window_end:
+            if check_on <= window_end and (jobseeker.placement_id, months) not in done:
                 checks.append(
-                    BenefitCheck(
+                    DueBenefitCheck(
                         jobseeker=jobseeker,
+                        placement_id=jobseeker.placement_id,
                         internship_end=jobseeker.internship_end,
                         months=months,
                         check_on=check_on,
+                        overdue=check_on < overdue_before,
                     )
                 )
-    checks.sort(key=lambda c: (c.check_on, c.jobseeker.ref))
+    checks.sort(key=lambda c: (c.check_on, c.jobseeker.ref, c.months))
     return checks
 
 
@@ -389,7 +474,7 @@ def proposals_waiting(*, user, today: date) -> list[Placement]:
 class JobcoachTodo:
     ending_soon: list[Placement] = field(default_factory=list)
     reviews_due: list[Placement] = field(default_factory=list)
-    benefit_checks: list[BenefitCheck] = field(default_factory=list)
+    benefit_checks: list[DueBenefitCheck] = field(default_factory=list)
     proposals: list[Placement] = field(default_factory=list)
 
     @property

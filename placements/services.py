@@ -1,4 +1,4 @@
-"""Writes to jobseekers, benefit periods, placements and progress reviews.
+"""Writes to jobseekers, benefit periods, placements, progress reviews and benefit checks.
 
 Every write goes through a service here: it validates the row (``full_clean()``, so the model's
 rules apply), checks the rules that need other rows inside the transaction, saves, and records
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +21,15 @@ from pilot.figures import figures_changed
 from pilot.models import PilotSettings
 
 from .enums import ChangeSource, PlacementStatus
-from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
+from .models import (
+    BenefitCheck,
+    BenefitPeriod,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
 from .validators import validate_status_change
-
-STARTED_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.TERMINATED)
 
 
 def _overlapping(start_field: str, end_field: str, start: date, end: date | None) -> Q:
@@ -80,38 +85,74 @@ def benefit_period_save(*, period: BenefitPeriod) -> BenefitPeriod:
     return period
 
 
+def _meets(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
+    """Whether two inclusive periods share a day; an empty end is open."""
+    return a[0] <= (b[1] or date.max) and b[0] <= (a[1] or date.max)
+
+
+def _busiest_day(period: tuple[date, date | None], others: list[Placement]) -> list[Placement]:
+    """The placements of ``others`` that hold a place on the busiest day of ``period``.
+
+    Counting every placement that meets the period would overstate a limit above one (two
+    interns one after the other never share a day); the busiest day is one on which some
+    placement starts, or the period's own first day.
+    """
+    days = {period[0], *(p.period[0] for p in others if p.period[0] > period[0])}
+    busiest: list[Placement] = []
+    for day in sorted(days):
+        holding = [p for p in others if _meets((day, day), p.period)]
+        if len(holding) > len(busiest):
+            busiest = holding
+    return busiest
+
+
 def _placement_clashes(placement: Placement, rules: PilotSettings) -> dict[str, list]:
     """The rules that need other rows: one internship at a time per jobseeker, and no more
-    interns at an entrepreneur at a time than the pilot allows."""
+    interns at an entrepreneur at a time than the pilot allows.
+
+    Checked from the first step on: a proposed or agreed placement holds the jobseeker and a
+    place at the entrepreneur for its planned dates until it is cancelled; once started, its
+    actual dates count (an open end while it runs). See ``Placement.period``.
+    """
     errors: dict[str, list] = {}
-    if placement.actual_start is None:
-        return errors
-    running_at_same_time = (
-        Placement.objects.filter(status__in=STARTED_STATUSES)
-        .exclude(pk=placement.pk)
-        .filter(
-            _overlapping("actual_start", "actual_end", placement.actual_start, placement.actual_end)
+    period = placement.period
+    if period is None or period[0] is None or (placement.actual_start is None and not period[1]):
+        return errors  # cancelled, or dates missing (full_clean reports those)
+    # Both people are locked by the caller; their other placements are few, so one query and
+    # the comparison in Python keep the planned-or-actual choice in one place.
+    others = [
+        other
+        for other in Placement.objects.filter(
+            Q(jobseeker_id=placement.jobseeker_id) | Q(entrepreneur_id=placement.entrepreneur_id)
         )
-    )
-    other = running_at_same_time.filter(jobseeker_id=placement.jobseeker_id).first()
-    if other is not None:
-        errors["actual_start"] = [
+        .exclude(pk=placement.pk)
+        .exclude(status=PlacementStatus.CANCELLED)
+        .order_by("planned_start", "ref")
+        if _meets(period, other.period)
+    ]
+    date_field = "actual_start" if placement.actual_start else "planned_start"
+    same_person = [o for o in others if o.jobseeker_id == placement.jobseeker_id]
+    if same_person:
+        other = same_person[0]
+        message = (
+            _("The jobseeker already has placement %(ref)s running in this period.")
+            if other.actual_start
+            else _("The jobseeker already has placement %(ref)s (%(status)s) in this period.")
+        )
+        errors[date_field] = [
             ValidationError(
-                _("The jobseeker already has placement %(ref)s running in this period.")
-                % {"ref": other.ref},
+                message % {"ref": other.ref, "status": other.get_status_display()},
                 code="jobseeker_busy",
             )
         ]
-    hosted = list(
-        running_at_same_time.filter(entrepreneur_id=placement.entrepreneur_id).values_list(
-            "ref", flat=True
-        )[: rules.interns_per_entrepreneur]
+    hosted = _busiest_day(
+        period, [o for o in others if o.entrepreneur_id == placement.entrepreneur_id]
     )
     if len(hosted) >= rules.interns_per_entrepreneur:
         errors.setdefault("entrepreneur", []).append(
             ValidationError(
                 _("The entrepreneur already hosts %(count)s intern(s) in this period (%(refs)s).")
-                % {"count": len(hosted), "refs": ", ".join(hosted)},
+                % {"count": len(hosted), "refs": ", ".join(sorted(p.ref for p in hosted))},
                 code="entrepreneur_full",
             )
         )
@@ -188,3 +229,18 @@ def progress_review_save(*, review: ProgressReview) -> ProgressReview:
     review.full_clean()
     review.save()
     return review
+
+
+def benefit_check_save(*, check: BenefitCheck) -> BenefitCheck:
+    """Validate and save a benefit check (once per placement and moment: the unique constraint
+    is validated by ``full_clean()`` and guarded by the database)."""
+    check.full_clean()
+    try:
+        with transaction.atomic():
+            check.save()
+    except IntegrityError:
+        # Two people recorded the same check at once: the second one learns it is done.
+        raise ValidationError(
+            _("This check has already been recorded."), code="check_already_recorded"
+        ) from None
+    return check

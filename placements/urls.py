@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views.benefit_checks import BenefitCheckView
 from .views.benefits import BenefitEndView, BenefitStartView
 from .views.jobseekers import (
     JobseekerCreateView,
@@ -27,6 +28,11 @@ urlpatterns = [
     path("placements/", PlacementListView.as_view(), name="placement_list"),
     path("placements/new/", PlacementProposeView.as_view(), name="placement_propose"),
     path("placements/<int:pk>/", PlacementDetailView.as_view(), name="placement_detail"),
+    path(
+        "placements/<int:pk>/benefit-checks/<int:months>/",
+        BenefitCheckView.as_view(),
+        name="benefit_check",
+    ),
     # One URL per lifecycle step: placements/<pk>/agree/, .../start/, .../review/, ...
     *(
         path(

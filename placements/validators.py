@@ -8,11 +8,18 @@ get the same rules.
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from pilot.dates import add_months
 
-from .enums import ENDED_STATUSES, NEEDS_END_REASON, NEXT_STATUSES, PlacementStatus
+from .enums import (
+    ENDED_STATUSES,
+    NEEDS_END_REASON,
+    NEXT_STATUSES,
+    BenefitCheckOutcome,
+    PlacementStatus,
+)
 
 
 def validate_planned_duration(
@@ -173,3 +180,74 @@ def validate_benefit_period(
 def validate_birth_date(value: date | None, *, today: date) -> None:
     if value is not None and value >= today:
         raise ValidationError(_("The birth date must be in the past."), code="birth_date_not_past")
+
+
+def validate_progress_review(
+    *,
+    held_on: date | None,
+    next_review_on: date | None,
+    actual_start: date | None,
+    actual_end: date | None,
+) -> None:
+    """A review lies inside its internship (from the actual start to the actual end; a running
+    internship's upper bound is today, which the "no fact in the future" rule already holds)
+    and the next review comes after it."""
+    errors: dict[str, ValidationError] = {}
+    if held_on is not None:
+        if actual_start is None:
+            errors["held_on"] = ValidationError(
+                _("A progress review is held during the internship; this one has not started."),
+                code="review_not_started",
+            )
+        elif held_on < actual_start:
+            errors["held_on"] = ValidationError(
+                _("The review cannot be before the internship started (%(start)s)."),
+                code="review_before_internship",
+                params={"start": date_format(actual_start)},
+            )
+        elif actual_end is not None and held_on > actual_end:
+            errors["held_on"] = ValidationError(
+                _("The review cannot be after the internship ended (%(end)s)."),
+                code="review_after_internship",
+                params={"end": date_format(actual_end)},
+            )
+        if next_review_on is not None and next_review_on <= held_on:
+            errors["next_review_on"] = ValidationError(
+                _("The next review must be after this review."), code="next_review_not_after"
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_benefit_check(
+    *,
+    placement_status: str,
+    internship_end: date | None,
+    checked_on: date | None,
+    outcome: str,
+    reason: str,
+) -> None:
+    """A benefit check follows an internship that ended, is not dated before that end, and has
+    a reason exactly when it could not be done."""
+    errors: dict[str, ValidationError] = {}
+    if placement_status not in ENDED_STATUSES:
+        errors["placement"] = ValidationError(
+            _("A benefit check follows an internship that has been completed or terminated."),
+            code="check_placement_not_ended",
+        )
+    elif checked_on is not None and internship_end is not None and checked_on < internship_end:
+        errors["checked_on"] = ValidationError(
+            _("The check cannot be before the internship ended (%(end)s)."),
+            code="check_before_internship_end",
+            params={"end": date_format(internship_end)},
+        )
+    if outcome == BenefitCheckOutcome.COULD_NOT_CHECK and not reason.strip():
+        errors["reason"] = ValidationError(
+            _("Say why the benefit status could not be checked."), code="check_reason_required"
+        )
+    if outcome != BenefitCheckOutcome.COULD_NOT_CHECK and reason.strip():
+        errors["reason"] = ValidationError(
+            _("Only a check that could not be done has a reason."), code="unexpected_check_reason"
+        )
+    if errors:
+        raise ValidationError(errors)

@@ -18,6 +18,7 @@ from placements.selectors import (
     reviews_due,
 )
 from tests.factories import (
+    BenefitCheckFactory,
     JobseekerFactory,
     MunicipalityFactory,
     PlacementFactory,
@@ -130,9 +131,10 @@ def test_benefit_checks_due_3_6_12_months_after_the_internship(heerlen, zwolle, 
         return JobseekerFactory(municipality=municipality, ref=ref)
 
     _ended(person("J1"), "J1-P1", D(2025, 3, 16))  # + 3 months = 16 June
-    _ended(person("J2"), "J2-P1", D(2024, 12, 30))  # + 6 months = 30 June, the window's end
-    _ended(person("J3"), "J3-P1", D(2024, 6, 2))  # + 12 months = 2 June, the window's start
-    _ended(person("J4"), "J4-P1", D(2024, 6, 1))  # + 12 months = 1 June: too early
+    j2 = _ended(person("J2"), "J2-P1", D(2024, 12, 30))  # + 6 months = 30 June, the window's end
+    BenefitCheckFactory(placement=j2, months=3, checked_on=D(2025, 3, 31))  # done: not listed
+    _ended(person("J3"), "J3-P1", D(2024, 6, 2))  # + 12 months = 2 June: 14 days, not overdue
+    _ended(person("J4"), "J4-P1", D(2024, 6, 1))  # + 12 months = 1 June: overdue, still listed
     # 31 March + 3 months is 30 June (the month has no 31st).
     _ended(person("J5"), "J5-P1", D(2025, 3, 31), PlacementStatus.TERMINATED)
     j6 = person("J6")  # ended once, but running again: no internship end yet
@@ -146,18 +148,40 @@ def test_benefit_checks_due_3_6_12_months_after_the_internship(heerlen, zwolle, 
         actual_start=D(2025, 5, 1),
         actual_end=None,
     )
-    j7 = person("J7")  # the latest end counts: 10 March + 3, not 10 June 2024 + 12
-    _ended(j7, "J7-P1", D(2024, 6, 10), PlacementStatus.TERMINATED)
+    j7 = person("J7")  # the latest end counts: 10 March + 3, not 10 June 2024 + 3, 6 or 12
+    older = _ended(j7, "J7-P1", D(2024, 6, 10), PlacementStatus.TERMINATED)
+    # A check of the earlier internship does not close the latest one's.
+    BenefitCheckFactory(placement=older, months=3, checked_on=D(2024, 9, 10))
     _ended(j7, "J7-P2", D(2025, 3, 10))
     _ended(person("J8", zwolle), "J8-P1", D(2025, 3, 16))
     checks = benefit_checks_due(user=jobcoach, today=TODAY)
-    assert [(c.jobseeker.ref, c.internship_end, c.months, c.check_on) for c in checks] == [
-        ("J3", D(2024, 6, 2), 12, D(2025, 6, 2)),
-        ("J7", D(2025, 3, 10), 3, D(2025, 6, 10)),
-        ("J1", D(2025, 3, 16), 3, D(2025, 6, 16)),
-        ("J2", D(2024, 12, 30), 6, D(2025, 6, 30)),
-        ("J5", D(2025, 3, 31), 3, D(2025, 6, 30)),
+    assert [
+        (c.jobseeker.ref, c.internship_end, c.months, c.check_on, c.overdue) for c in checks
+    ] == [
+        ("J4", D(2024, 6, 1), 3, D(2024, 9, 1), True),
+        ("J3", D(2024, 6, 2), 3, D(2024, 9, 2), True),
+        ("J4", D(2024, 6, 1), 6, D(2024, 12, 1), True),
+        ("J3", D(2024, 6, 2), 6, D(2024, 12, 2), True),
+        ("J4", D(2024, 6, 1), 12, D(2025, 6, 1), True),
+        ("J3", D(2024, 6, 2), 12, D(2025, 6, 2), False),
+        ("J7", D(2025, 3, 10), 3, D(2025, 6, 10), False),
+        ("J1", D(2025, 3, 16), 3, D(2025, 6, 16), False),
+        ("J2", D(2024, 12, 30), 6, D(2025, 6, 30), False),
+        ("J5", D(2025, 3, 31), 3, D(2025, 6, 30), False),
     ]
+    assert {c.placement_id for c in checks if c.jobseeker.ref == "J7"} == {
+        j7.placements.get(ref="J7-P2").pk
+    }
+
+
+def test_benefit_check_recorded_leaves_the_todo_list(heerlen, jobcoach):
+    placement = _ended(JobseekerFactory(municipality=heerlen, ref="J1"), "J1-P1", D(2025, 3, 16))
+    before = [c.months for c in benefit_checks_due(user=jobcoach, today=D(2026, 3, 20))]
+
+    BenefitCheckFactory(placement=placement, months=6, checked_on=D(2025, 9, 16))
+
+    after = [c.months for c in benefit_checks_due(user=jobcoach, today=D(2026, 3, 20))]
+    assert (before, after) == ([3, 6, 12], [3, 12])
 
 
 def test_proposals_waiting_for_agreement(heerlen, zwolle, jobcoach):
@@ -199,7 +223,8 @@ def test_home_shows_the_jobcoachs_todo_with_links(client, heerlen, zwolle, jobco
     assert [p.ref for p in todo.proposals] == ["PROPOSED"]
     assert f'href="{reverse("placements:placement_detail", args=[ending.pk])}"' in page
     assert f'href="{reverse("placements:placement_review", args=[ending.pk])}"' in page
-    assert f'href="{reverse("placements:jobseeker_detail", args=[person.pk])}#benefits"' in page
+    check_url = reverse("placements:benefit_check", args=[todo.benefit_checks[0].placement_id, 3])
+    assert f'href="{check_url}"' in page
     assert f'href="{reverse("placements:placement_agree", args=[proposal.pk])}"' in page
     assert "OTHER-TOWN" not in page
 

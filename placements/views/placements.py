@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,12 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Jobseeker, Placement
-from ..selectors import placement_list_rows, placement_reviews, placement_state_changes
+from ..selectors import (
+    placement_benefit_checks,
+    placement_list_rows,
+    placement_reviews,
+    placement_state_changes,
+)
 from .base import JOBCOACH_ROLES, PartialListMixin
 
 
@@ -137,6 +143,9 @@ class PlacementDetailView(ScopedQuerysetMixin, DetailView):
         context.update(
             state_changes=placement_state_changes(user=user, placement=placement),
             reviews=placement_reviews(user=user, placement=placement),
+            benefit_checks=placement_benefit_checks(
+                user=user, placement=placement, today=timezone.localdate()
+            ),
             steps=[
                 (step, step.form_class(placement=placement, prefix=step.name))
                 for step in steps_for(placement)

@@ -4,6 +4,7 @@ call the services instead."""
 from .coaching import EntrepreneurFactory, GuidanceSessionFactory
 from .municipalities import MunicipalityFactory, RoleAssignmentFactory, UserFactory, user_with_role
 from .placements import (
+    BenefitCheckFactory,
     BenefitPeriodFactory,
     JobseekerFactory,
     PlacementFactory,
@@ -12,6 +13,7 @@ from .placements import (
 )
 
 __all__ = [
+    "BenefitCheckFactory",
     "BenefitPeriodFactory",
     "EntrepreneurFactory",
     "GuidanceSessionFactory",

@@ -2,8 +2,15 @@ import datetime
 
 import factory
 
-from placements.enums import BenefitType, ChangeSource, PlacementStatus, ResearchConsent
+from placements.enums import (
+    BenefitCheckOutcome,
+    BenefitType,
+    ChangeSource,
+    PlacementStatus,
+    ResearchConsent,
+)
 from placements.models import (
+    BenefitCheck,
     BenefitPeriod,
     Jobseeker,
     Placement,
@@ -78,3 +85,17 @@ class ProgressReviewFactory(factory.django.DjangoModelFactory):
     municipality = factory.SelfAttribute("placement.municipality")
     held_on = datetime.date(2024, 2, 8)
     notes = "Gaat goed; werkt zelfstandiger."
+
+
+class BenefitCheckFactory(factory.django.DjangoModelFactory):
+    """The 3-month check of the default placement (which ended on 7 June 2024)."""
+
+    class Meta:
+        model = BenefitCheck
+
+    placement = factory.SubFactory(PlacementFactory)
+    municipality = factory.SelfAttribute("placement.municipality")
+    months = 3
+    checked_on = datetime.date(2024, 9, 9)
+    outcome = BenefitCheckOutcome.STILL_ON_BENEFITS
+    reason = ""
