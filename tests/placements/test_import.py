@@ -408,6 +408,9 @@ def test_import_rejects_a_folder_without_import_files(tmp_path):
         call_command("import_pilot_data", str(tmp_path), stdout=StringIO())
 
 
+FUTURE = "This date lies in the future; record it on or after the day it happens."
+BEFORE_1900 = "A date before 1 January 1900 cannot be right; check the year."
+
 ERROR_CASES = {
     "empty_file": ["municipalities.csv:1: -: The file is empty; it needs a header row."],
     "bad_municipality_code": [
@@ -514,6 +517,30 @@ ERROR_CASES = {
         "this period.",
         "placements.csv:5: actual_start: The jobseeker already has placement PL-3 running in "
         "this period.",
+    ],
+    # Facts dated after today are refused; planned dates may lie ahead (PL-3 is fine).
+    "future_facts": [
+        f"placements.csv:2: actual_start: {FUTURE}",
+        f"placements.csv:3: actual_start: {FUTURE}",
+        f"placements.csv:3: actual_end: {FUTURE}",
+        f"benefit_periods.csv:2: start_date: {FUTURE}",
+        f"benefit_periods.csv:3: end_date: {FUTURE}",
+    ],
+    "date_before_1900": [
+        f"jobseekers.csv:2: birth_date: {BEFORE_1900}",
+        f"placements.csv:2: planned_start: {BEFORE_1900}",
+        f"placements.csv:2: planned_end: {BEFORE_1900}",
+        f"placements.csv:2: actual_start: {BEFORE_1900}",
+        f"placements.csv:2: actual_end: {BEFORE_1900}",
+        f"benefit_periods.csv:2: start_date: {BEFORE_1900}",
+    ],
+    # A proposal holds the jobseeker and a place at the entrepreneur for its planned dates; a
+    # cancelled one holds nothing.
+    "overlapping_proposals": [
+        "placements.csv:3: planned_start: The jobseeker already has placement PL-1 (proposed) "
+        "in this period.",
+        "placements.csv:4: entrepreneur_ref: The entrepreneur already hosts 1 intern(s) in this "
+        "period (PL-1).",
     ],
     "entrepreneur_full": [
         "placements.csv:3: entrepreneur_ref: The entrepreneur already hosts 1 intern(s) in this "
