@@ -1,6 +1,5 @@
 """Jobseekers, their benefit periods, their internships and what happens during them."""
 
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -324,17 +323,6 @@ class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
                 {"actual_start": self.actual_start, "actual_end": self.actual_end},
             ),
         )
-
-    @property
-    def period(self) -> tuple[date, date | None] | None:
-        """When this placement holds its jobseeker and a place at its entrepreneur: the planned
-        dates until it starts, the actual ones from then (an open end while it runs), and
-        never once cancelled."""
-        if self.status == PlacementStatus.CANCELLED:
-            return None
-        if self.actual_start is not None:
-            return self.actual_start, self.actual_end
-        return self.planned_start, self.planned_end
 
 
 class PlacementStateChange(MunicipalityFromParent, models.Model):

@@ -85,53 +85,72 @@ def benefit_period_save(*, period: BenefitPeriod) -> BenefitPeriod:
     return period
 
 
-def _meets(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
-    """Whether two inclusive periods share a day; an empty end is open."""
-    return a[0] <= (b[1] or date.max) and b[0] <= (a[1] or date.max)
+Period = tuple[date, date]
 
 
-def _busiest_day(period: tuple[date, date | None], others: list[Placement]) -> list[Placement]:
+def _held(placement: Placement, today: date) -> Period | None:
+    """When a placement holds its jobseeker and a place at its entrepreneur (inclusive).
+
+    Proposed and agreed: the planned dates, so that a proposal holds its place from the first
+    step until it is cancelled. Started: the actual dates; one still running holds until its
+    planned end, or until ``today`` once that has passed (it has not ended yet). Cancelled:
+    never.
+    """
+    if placement.status == PlacementStatus.CANCELLED:
+        return None
+    if placement.actual_start is None:
+        return placement.planned_start, placement.planned_end
+    return placement.actual_start, placement.actual_end or max(placement.planned_end, today)
+
+
+def _meets(a: Period, b: Period) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _busiest_day(period: Period, others: list[tuple[Placement, Period]]) -> list[Placement]:
     """The placements of ``others`` that hold a place on the busiest day of ``period``.
 
     Counting every placement that meets the period would overstate a limit above one (two
     interns one after the other never share a day); the busiest day is one on which some
     placement starts, or the period's own first day.
     """
-    days = {period[0], *(p.period[0] for p in others if p.period[0] > period[0])}
+    days = {period[0], *(held[0] for _p, held in others if held[0] > period[0])}
     busiest: list[Placement] = []
     for day in sorted(days):
-        holding = [p for p in others if _meets((day, day), p.period)]
+        holding = [p for p, held in others if _meets((day, day), held)]
         if len(holding) > len(busiest):
             busiest = holding
     return busiest
 
 
-def _placement_clashes(placement: Placement, rules: PilotSettings) -> dict[str, list]:
+def _placement_clashes(placement: Placement, rules: PilotSettings, today: date) -> dict[str, list]:
     """The rules that need other rows: one internship at a time per jobseeker, and no more
-    interns at an entrepreneur at a time than the pilot allows.
-
-    Checked from the first step on: a proposed or agreed placement holds the jobseeker and a
-    place at the entrepreneur for its planned dates until it is cancelled; once started, its
-    actual dates count (an open end while it runs). See ``Placement.period``.
-    """
+    interns at an entrepreneur at a time than the pilot allows; checked from the first step
+    on, with the periods of ``_held``."""
     errors: dict[str, list] = {}
-    period = placement.period
-    if period is None or period[0] is None or (placement.actual_start is None and not period[1]):
-        return errors  # cancelled, or dates missing (full_clean reports those)
-    # Both people are locked by the caller; their other placements are few, so one query and
-    # the comparison in Python keep the planned-or-actual choice in one place.
+    if placement.status != PlacementStatus.CANCELLED and (
+        placement.planned_start is None or placement.planned_end is None
+    ):
+        return errors  # full_clean reports the missing dates
+    period = _held(placement, today)
+    if period is None:
+        return errors
+    # Both people are locked by the caller and their other placements are few: one query, and
+    # the planned-or-actual choice stays in ``_held``.
     others = [
-        other
+        (other, held)
         for other in Placement.objects.filter(
             Q(jobseeker_id=placement.jobseeker_id) | Q(entrepreneur_id=placement.entrepreneur_id)
         )
         .exclude(pk=placement.pk)
         .exclude(status=PlacementStatus.CANCELLED)
         .order_by("planned_start", "ref")
-        if _meets(period, other.period)
+        if _meets(period, held := _held(other, today))
     ]
     date_field = "actual_start" if placement.actual_start else "planned_start"
-    same_person = [o for o in others if o.jobseeker_id == placement.jobseeker_id]
+    same_person = [
+        other for other, _held_period in others if other.jobseeker_id == placement.jobseeker_id
+    ]
     if same_person:
         other = same_person[0]
         message = (
@@ -146,7 +165,7 @@ def _placement_clashes(placement: Placement, rules: PilotSettings) -> dict[str, 
             )
         ]
     hosted = _busiest_day(
-        period, [o for o in others if o.entrepreneur_id == placement.entrepreneur_id]
+        period, [(o, held) for o, held in others if o.entrepreneur_id == placement.entrepreneur_id]
     )
     if len(hosted) >= rules.interns_per_entrepreneur:
         errors.setdefault("entrepreneur", []).append(
@@ -194,7 +213,9 @@ def placement_save(
         except ValidationError as exc:
             _merge(errors, exc)
         if not errors.keys() & {"jobseeker", "entrepreneur", "actual_start", "actual_end"}:
-            for field, clash in _placement_clashes(placement, rules).items():
+            # A replayed step (the demo) is judged on the day it happened.
+            today = timezone.localdate(at) if at else timezone.localdate()
+            for field, clash in _placement_clashes(placement, rules, today).items():
                 errors.setdefault(field, []).extend(clash)
         if errors:
             raise ValidationError(errors)

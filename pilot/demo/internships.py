@@ -108,10 +108,10 @@ class PlacementPlan:
     def last_step_on(self) -> date:
         return self.steps[-1][1].date()
 
-    def booking(self) -> tuple[date, date] | None:
-        """When the entrepreneur's place is taken by this internship (cancelled: never)."""
-        if self.status == S.CANCELLED:
-            return None
+    def booking(self) -> tuple[date, date]:
+        """When the entrepreneur's place is taken by this internship. A cancelled one held its
+        planned dates until it was cancelled (the placement service refuses a clashing proposal
+        made meanwhile); the plan simply keeps those dates booked."""
         if self.status == S.ACTIVE:
             return self.actual_start, date.max
         if self.status == S.TERMINATED:
@@ -305,8 +305,7 @@ def assign_entrepreneurs(
     stopped: list[str] = []
 
     def book(plan: PlacementPlan) -> None:
-        if plan.booking() is not None:
-            booked[plan.entrepreneur_ref].append(plan.booking())
+        booked[plan.entrepreneur_ref].append(plan.booking())
         if plan.end_reason == R.ENTREPRENEUR_STOPPED:
             stopped.append(plan.entrepreneur_ref)
 

@@ -2,12 +2,15 @@
 a proposed or agreed placement holds its planned dates, a started one its actual dates."""
 
 import datetime
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from municipalities.enums import Role
+from pilot.dates import add_months
 from pilot.models import PilotSettings
 from placements.enums import ChangeSource, PlacementStatus
 from placements.models import Placement
@@ -102,13 +105,36 @@ def test_propose_overlapping_the_jobseekers_other_placement_is_refused(heerlen, 
     assert list(Placement.objects.values_list("ref", flat=True)) == ["OLD"]
 
 
-def test_propose_after_a_running_one_is_refused_while_it_runs(heerlen):
-    # A running internship has no end yet: it holds the jobseeker until it is ended.
-    old = _existing(heerlen, "OLD", PlacementStatus.ACTIVE, D(2025, 1, 6), D(2025, 6, 30))
+def test_propose_after_a_running_ones_planned_end_is_accepted(heerlen):
+    # A follow-up may be arranged while the internship runs: it holds until its planned end.
+    today = timezone.localdate()
+    old = _existing(
+        heerlen, "OLD", PlacementStatus.ACTIVE, add_months(today, -2), add_months(today, 2)
+    )
     other_host = EntrepreneurFactory(municipality=heerlen)
-    assert _refused_propose(old.jobseeker, other_host, D(2027, 1, 4), D(2027, 5, 31)) == {
+    assert _refused_propose(
+        old.jobseeker, other_host, add_months(today, 2), add_months(today, 6)
+    ) == {"planned_start": ["The jobseeker already has placement OLD running in this period."]}
+    placement = _propose(
+        old.jobseeker,
+        other_host,
+        add_months(today, 2) + timedelta(days=1),
+        add_months(today, 6),
+    )
+    assert placement.status == PlacementStatus.PROPOSED
+
+
+def test_a_running_one_past_its_planned_end_holds_until_today(heerlen):
+    today = timezone.localdate()
+    old = _existing(
+        heerlen, "OLD", PlacementStatus.ACTIVE, add_months(today, -5), add_months(today, -1)
+    )
+    other_host = EntrepreneurFactory(municipality=heerlen)
+    assert _refused_propose(old.jobseeker, other_host, today, add_months(today, 4)) == {
         "planned_start": ["The jobseeker already has placement OLD running in this period."]
     }
+    tomorrow = today + timedelta(days=1)
+    assert _propose(old.jobseeker, other_host, tomorrow, add_months(tomorrow, 4)).pk
 
 
 @pytest.mark.parametrize(
@@ -188,14 +214,14 @@ def test_agree_at_an_entrepreneur_full_in_the_new_dates_is_refused(heerlen):
         D(2027, 10, 29),
         entrepreneur=host,
     )
-    # Until the running internship is ended, it holds the place whatever the dates.
+    # Agreed on earlier dates, it would start while RUNNING is planned to run.
     with pytest.raises(ValidationError) as info:
         placement_transition(
             placement=later,
             to_status=PlacementStatus.AGREED,
             actor=None,
-            planned_start=D(2027, 6, 7),
-            planned_end=D(2027, 10, 29),
+            planned_start=D(2027, 1, 25),
+            planned_end=D(2027, 5, 31),
             hours_per_week=24,
         )
     assert info.value.message_dict == {
