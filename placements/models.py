@@ -1,6 +1,5 @@
 """Jobseekers, their benefit periods, their internships and what happens during them."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
