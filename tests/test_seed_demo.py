@@ -17,24 +17,27 @@ from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
 from pilot.dates import add_months
-from pilot.demo.credentials import DEMO_PASSWORD, demo_accounts
+from pilot.demo.credentials import DEMO_PASSWORD, demo_accounts, jobcoach_email
 from pilot.demo.plan import build_plan
 from pilot.demo.timeline import DATA_UNTIL
 from pilot.models import PilotSettings
 from placements.enums import (
     NEXT_STATUSES,
+    BenefitCheckOutcome,
     BenefitEndReason,
     ChangeSource,
     PlacementEndReason,
     PlacementStatus,
 )
 from placements.models import (
+    BenefitCheck,
     BenefitPeriod,
     Jobseeker,
     Placement,
     PlacementStateChange,
     ProgressReview,
 )
+from placements.selectors import benefit_checks_due
 
 CBS_CODES = {
     "GM0917": "Heerlen",
@@ -58,6 +61,7 @@ ALL_MODELS = [
     Jobseeker,
     BenefitPeriod,
     Placement,
+    BenefitCheck,
     PlacementStateChange,
     ProgressReview,
 ]
@@ -281,12 +285,27 @@ def test_seed_demo_holds_no_fact_after_its_timeline(demo_output, db):
         *BenefitPeriod.objects.exclude(end_date=None).values_list("end_date", flat=True),
         *ProgressReview.objects.values_list("held_on", flat=True),
         *GuidanceSession.objects.values_list("held_on", flat=True),
+        *BenefitCheck.objects.values_list("checked_on", flat=True),
         *(
             moment.date()
             for moment in PlacementStateChange.objects.values_list("changed_at", flat=True)
         ),
     ]
     assert max(facts) <= DATA_UNTIL
+
+
+def test_seed_demo_records_benefit_checks_and_leaves_some_overdue(demo_output, db):
+    assert set(BenefitCheck.objects.values_list("outcome", flat=True)) == set(
+        BenefitCheckOutcome.values
+    )
+    overdue = [
+        check.overdue
+        for municipality in Municipality.objects.all()
+        for check in benefit_checks_due(
+            user=User.objects.get(email=jobcoach_email(municipality.code)), today=DATA_UNTIL
+        )
+    ]
+    assert 0 < overdue.count(True) < len(overdue)
 
 
 def test_seed_demo_has_logins_for_every_role(demo_output, db):

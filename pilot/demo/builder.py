@@ -22,6 +22,7 @@ from municipalities.services import municipality_save
 from pilot.models import PilotSettings
 from placements.enums import ChangeSource, PlacementStatus
 from placements.models import (
+    BenefitCheck,
     BenefitPeriod,
     Jobseeker,
     Placement,
@@ -29,6 +30,7 @@ from placements.models import (
     ProgressReview,
 )
 from placements.services import (
+    benefit_check_save,
     benefit_period_save,
     jobseeker_save,
     placement_save,
@@ -63,6 +65,7 @@ def reset_pilot_data() -> None:
     for model in apps.get_app_config("reporting").get_models():
         model.objects.all().delete()
     for model in (
+        BenefitCheck,
         ProgressReview,
         PlacementStateChange,
         Placement,
@@ -207,6 +210,18 @@ def write_plan(plan: DemoPlan) -> None:
                 next_review_on=r.next_review_on,
             )
         )
+    for c in plan.checks:
+        placement = placements[c.placement_ref]
+        benefit_check_save(
+            check=BenefitCheck(
+                placement=placement,
+                months=c.months,
+                checked_on=c.checked_on,
+                outcome=c.outcome,
+                reason=c.reason,
+                recorded_by=users[jobcoach_email(placement.municipality.code)],
+            )
+        )
     for s in plan.sessions:
         entrepreneur = entrepreneurs[s.entrepreneur_ref]
         guidance_session_save(
@@ -240,6 +255,7 @@ def summary() -> list[tuple[str, int]]:
         (_("placement state changes"), PlacementStateChange.objects.count()),
         (_("benefit periods"), BenefitPeriod.objects.count()),
         (_("progress reviews"), ProgressReview.objects.count()),
+        (_("benefit checks"), BenefitCheck.objects.count()),
         (_("guidance sessions"), GuidanceSession.objects.count()),
     ]
     return rows

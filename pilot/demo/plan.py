@@ -18,6 +18,7 @@ from placements.enums import ResearchConsent
 from .activities import ReviewPlan, SessionPlan, plan_reviews, plan_sessions
 from .benefits import BenefitPlan, plan_benefits
 from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY, DemoMunicipality
+from .checks import CheckPlan, plan_checks
 from .credentials import imk_coach_email
 from .internships import (
     PlacementPlan,
@@ -66,6 +67,7 @@ class DemoPlan:
     benefits: list[BenefitPlan]
     reviews: list[ReviewPlan]
     sessions: list[SessionPlan]
+    checks: list[CheckPlan]
 
 
 class _Registry:
@@ -158,12 +160,14 @@ def build_plan(seed: int = DEFAULT_SEED) -> DemoPlan:
         entrepreneurs += hosts
         jobseekers += people
         placements += sorted(plans, key=lambda p: p.ref)
+    benefits = plan_benefits(rng, jobseekers, placements)
     return DemoPlan(
         seed=seed,
         entrepreneurs=entrepreneurs,
         jobseekers=jobseekers,
         placements=placements,
-        benefits=plan_benefits(rng, jobseekers, placements),
+        benefits=benefits,
         reviews=plan_reviews(rng, placements),
         sessions=plan_sessions(rng, [e.ref for e in entrepreneurs], placements),
+        checks=plan_checks(placements, benefits),
     )
