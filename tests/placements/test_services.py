@@ -2,10 +2,12 @@
 a proposed or agreed placement holds its planned dates, a started one its actual dates."""
 
 import datetime
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -330,3 +332,40 @@ def test_agree_page_names_the_entrepreneurs_other_intern_above_the_form(client, 
         "The entrepreneur already hosts 1 intern(s) in this period (HELD)."
     ]
     assert snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_proposals_for_one_jobseeker_one_is_refused():
+    """Two connections propose overlapping internships at once: the jobseeker's row lock makes
+    the second wait for the first, and then see it."""
+    municipality = MunicipalityFactory(code="GM0917", name="Heerlen")
+    jobseeker = JobseekerFactory(municipality=municipality)
+    hosts = [EntrepreneurFactory(municipality=municipality) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def propose(ref: str, host) -> None:
+        try:
+            barrier.wait(timeout=10)
+            _propose(jobseeker, host, D(2027, 1, 4), D(2027, 5, 31), ref)
+            outcomes[ref] = "saved"
+        except ValidationError as exc:
+            outcomes[ref] = exc.message_dict["planned_start"][0]
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=propose, args=(f"RACE-{n}", host)) for n, host in enumerate(hosts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    saved = list(Placement.objects.values_list("ref", flat=True))
+    assert len(saved) == 1
+    refused = "RACE-1" if saved == ["RACE-0"] else "RACE-0"
+    assert outcomes == {
+        saved[0]: "saved",
+        refused: f"The jobseeker already has placement {saved[0]} (proposed) in this period.",
+    }

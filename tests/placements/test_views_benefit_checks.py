@@ -289,3 +289,23 @@ def test_placement_page_lists_the_three_checks(client):
     assert f'href="{_url(placement, 6)}"' in page
     assert f'href="{_url(placement, 12)}"' in page
     assert f'href="{_url(placement, 3)}"' not in page
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_benefit_checks_due_query_count_is_constant(django_assert_num_queries, rows):
+    a, _b = two_municipalities()
+    for n in range(rows):
+        placement = PlacementFactory(
+            jobseeker=JobseekerFactory(municipality=a.municipality, ref=f"Q-{n}"),
+            actual_end=add_months(_today(), -6),
+            planned_end=add_months(_today(), -6),
+            actual_start=add_months(_today(), -10),
+            planned_start=add_months(_today(), -10),
+        )
+        BenefitCheckFactory(placement=placement, months=3, checked_on=add_months(_today(), -3))
+    benefit_checks_due(user=a.jobcoach, today=_today())  # the user's roles are read once
+
+    with django_assert_num_queries(2):  # the people with their latest internship; the checks
+        checks = benefit_checks_due(user=a.jobcoach, today=_today())
+
+    assert [c.months for c in checks] == [6] * rows
