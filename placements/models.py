@@ -407,19 +407,20 @@ class ProgressReview(MunicipalityFromParent, models.Model):
         return f"{self.placement_id} {self.held_on}"
 
     def clean(self) -> None:
-        placement = self.placement if self.placement_id else None
-        _raise_all(
-            (_facts_not_in_future, {"held_on": self.held_on}),
-            (
-                validate_progress_review,
-                {
-                    "held_on": self.held_on if placement else None,
-                    "next_review_on": self.next_review_on,
-                    "actual_start": placement.actual_start if placement else None,
-                    "actual_end": placement.actual_end if placement else None,
-                },
-            ),
-        )
+        checks: list[tuple] = [(_facts_not_in_future, {"held_on": self.held_on})]
+        if self.placement_id:  # without one, full_clean already says that it is required
+            checks.append(
+                (
+                    validate_progress_review,
+                    {
+                        "held_on": self.held_on,
+                        "next_review_on": self.next_review_on,
+                        "actual_start": self.placement.actual_start,
+                        "actual_end": self.placement.actual_end,
+                    },
+                )
+            )
+        _raise_all(*checks)
 
 
 class BenefitCheck(RulesBeforeConstraints, MunicipalityFromParent, models.Model):

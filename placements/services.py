@@ -125,28 +125,33 @@ def _busiest_day(period: Period, others: list[tuple[Placement, Period]]) -> list
 
 def _placement_clashes(placement: Placement, rules: PilotSettings, today: date) -> dict[str, list]:
     """The rules that need other rows: one internship at a time per jobseeker, and no more
-    interns at an entrepreneur at a time than the pilot allows; checked from the first step
-    on, with the periods of ``_held``."""
+    interns at an entrepreneur at a time than the pilot allows, with the periods of ``_held``.
+
+    A proposed or agreed placement is checked against every other one that holds a place, so
+    a clash is refused at the first step. A started one is checked against started ones only:
+    plans give way to facts, and a day that really happened (an internship that ran longer)
+    is not refused because of another placement's plan; that plan is refused when it is next
+    agreed or started instead.
+    """
     errors: dict[str, list] = {}
-    if placement.status != PlacementStatus.CANCELLED and (
-        placement.planned_start is None or placement.planned_end is None
-    ):
+    if placement.planned_start is None or placement.planned_end is None:
         return errors  # full_clean reports the missing dates
     period = _held(placement, today)
     if period is None:
         return errors
-    # Both people are locked by the caller and their other placements are few: one query, and
-    # the planned-or-actual choice stays in ``_held``.
-    others = [
-        (other, held)
-        for other in Placement.objects.filter(
+    candidates = (
+        Placement.objects.filter(
             Q(jobseeker_id=placement.jobseeker_id) | Q(entrepreneur_id=placement.entrepreneur_id)
         )
         .exclude(pk=placement.pk)
         .exclude(status=PlacementStatus.CANCELLED)
         .order_by("planned_start", "ref")
-        if _meets(period, held := _held(other, today))
-    ]
+    )
+    if placement.actual_start is not None:
+        candidates = candidates.filter(actual_start__isnull=False)
+    # Both people are locked by the caller and their other placements are few: one query, and
+    # the planned-or-actual choice stays in ``_held``.
+    others = [(other, held) for other in candidates if _meets(period, held := _held(other, today))]
     date_field = "actual_start" if placement.actual_start else "planned_start"
     same_person = [
         other for other, _held_period in others if other.jobseeker_id == placement.jobseeker_id

@@ -182,6 +182,41 @@ def test_agree_moving_the_dates_onto_another_proposal_is_refused(heerlen):
     assert (second.status, second.planned_start) == (PlacementStatus.PROPOSED, D(2027, 6, 7))
 
 
+def test_an_internship_that_ran_longer_is_not_refused_for_a_later_plan(heerlen):
+    # Plans give way to facts: the overrun is recorded, the follow-up is refused when agreed.
+    today = timezone.localdate()
+    running = _existing(
+        heerlen, "RAN-LONG", PlacementStatus.ACTIVE, add_months(today, -5), add_months(today, -1)
+    )
+    follow_up = PlacementFactory(
+        jobseeker=running.jobseeker,
+        entrepreneur=EntrepreneurFactory(municipality=heerlen),
+        ref="FOLLOW-UP",
+        status=PlacementStatus.PROPOSED,
+        planned_start=today - timedelta(days=14),
+        planned_end=add_months(today, 4),
+        actual_start=None,
+        actual_end=None,
+    )
+
+    placement_transition(
+        placement=running, to_status=PlacementStatus.COMPLETED, actor=None, actual_end=today
+    )
+
+    with pytest.raises(ValidationError) as info:
+        placement_transition(
+            placement=follow_up,
+            to_status=PlacementStatus.AGREED,
+            actor=None,
+            planned_start=follow_up.planned_start,
+            planned_end=follow_up.planned_end,
+            hours_per_week=24,
+        )
+    assert info.value.message_dict == {
+        "planned_start": ["The jobseeker already has placement RAN-LONG running in this period."]
+    }
+
+
 # --- the entrepreneur: places --------------------------------------------------------------
 
 

@@ -224,6 +224,8 @@ def test_funder_gets_403_or_404_on_every_person_level_page(client, places):
         if "<int:pk>" in route:
             first = route.strip("^/").split("/")[0]
             kwargs["pk"] = ids.get(first, placement.pk)
+            if "<int:months>" in route:
+                kwargs["months"] = 3  # a benefit check's moment
         elif "<" in route:
             continue  # token links (invitations) carry no data of the pilot
         url = reverse(name, kwargs=kwargs)
