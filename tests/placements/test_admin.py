@@ -201,3 +201,51 @@ def test_admin_benefit_check_twice_for_one_moment_is_refused(admin_client):
         "This check has already been recorded."
     ]
     assert list(BenefitCheck.objects.values_list("outcome", flat=True)) == ["still_on_benefits"]
+
+
+def test_admin_progress_review_in_the_future_is_refused(admin_client):
+    start = timezone.localdate() - timedelta(days=30)
+    placement = PlacementFactory(
+        status="active",
+        planned_start=start,
+        planned_end=start + timedelta(days=120),
+        actual_start=start,
+        actual_end=None,
+    )
+    response = admin_client.post(
+        reverse("admin:placements_progressreview_add"),
+        {"placement": placement.pk, "held_on": _tomorrow(), "notes": "Morgen."},
+    )
+    assert _errors(response) == {"held_on": [FUTURE]}
+    assert not ProgressReview.objects.exists()
+
+
+def test_admin_placement_actual_end_in_the_future_is_refused(admin_client):
+    start = timezone.localdate() - timedelta(days=100)
+    placement = PlacementFactory(
+        status="active",
+        planned_start=start,
+        planned_end=start + timedelta(days=120),
+        actual_start=start,
+        actual_end=None,
+    )
+    data = {
+        "ref": placement.ref,
+        "jobseeker": placement.jobseeker.pk,
+        "entrepreneur": placement.entrepreneur.pk,
+        "status": "terminated",
+        "planned_start": start.isoformat(),
+        "planned_end": (start + timedelta(days=120)).isoformat(),
+        "actual_start": start.isoformat(),
+        "actual_end": _tomorrow(),
+        "end_reason": "illness",
+        "hours_per_week": "",
+    }
+    for prefix in ("state_changes", "progress_reviews"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = admin_client.post(
+        reverse("admin:placements_placement_change", args=[placement.pk]), data
+    )
+    assert _errors(response) == {"actual_end": [FUTURE]}
+    placement.refresh_from_db()
+    assert (placement.status, placement.actual_end) == ("active", None)

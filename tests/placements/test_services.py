@@ -15,9 +15,9 @@ from municipalities.enums import Role
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 from placements.enums import ChangeSource, PlacementStatus
-from placements.models import Placement
+from placements.models import BenefitCheck, Placement
 from placements.selectors import entrepreneurs_with_free_place
-from placements.services import placement_save, placement_transition
+from placements.services import benefit_check_save, placement_save, placement_transition
 from tests.factories import (
     EntrepreneurFactory,
     JobseekerFactory,
@@ -404,3 +404,79 @@ def test_two_simultaneous_proposals_for_one_jobseeker_one_is_refused():
         saved[0]: "saved",
         refused: f"The jobseeker already has placement {saved[0]} (proposed) in this period.",
     }
+
+
+# --- benefit checks ---------------------------------------------------------------------------
+
+
+def _check(placement, **fields) -> BenefitCheck:
+    values = {"months": 3, "checked_on": D(2024, 9, 9), "outcome": "still_on_benefits"}
+    values.update(fields)
+    return BenefitCheck(placement=placement, **values)
+
+
+def test_benefit_check_save_copies_the_municipality_and_saves():
+    placement = PlacementFactory()
+    check = benefit_check_save(check=_check(placement))
+    check.refresh_from_db()
+    assert (check.municipality, check.months, check.outcome) == (
+        placement.municipality,
+        3,
+        "still_on_benefits",
+    )
+
+
+def test_benefit_check_save_refuses_a_future_date_and_a_second_record():
+    placement = PlacementFactory()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError) as info:
+        benefit_check_save(check=_check(placement, checked_on=tomorrow))
+    assert info.value.message_dict == {
+        "checked_on": ["This date lies in the future; record it on or after the day it happens."]
+    }
+    benefit_check_save(check=_check(placement))
+    with pytest.raises(ValidationError) as info:
+        benefit_check_save(check=_check(placement, outcome="benefits_ended"))
+    assert info.value.messages == ["This check has already been recorded."]
+    assert list(BenefitCheck.objects.values_list("outcome", flat=True)) == ["still_on_benefits"]
+
+
+def test_benefit_check_save_refuses_a_running_placement():
+    running = PlacementFactory(status=PlacementStatus.ACTIVE, actual_end=None)
+    with pytest.raises(ValidationError) as info:
+        benefit_check_save(check=_check(running))
+    assert info.value.message_dict == {
+        "placement": [
+            "A benefit check follows an internship that has been completed or terminated."
+        ]
+    }
+    assert not BenefitCheck.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_recording_one_check_at_once_one_learns_it_is_done():
+    placement = PlacementFactory()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def record(outcome: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            benefit_check_save(check=_check(placement, outcome=outcome))
+            outcomes.append("saved")
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=(outcome,))
+        for outcome in ("still_on_benefits", "benefits_ended")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["This check has already been recorded.", "saved"]
+    assert BenefitCheck.objects.count() == 1
