@@ -309,3 +309,23 @@ def test_benefit_checks_due_query_count_is_constant(django_assert_num_queries, r
         checks = benefit_checks_due(user=a.jobcoach, today=_today())
 
     assert [c.months for c in checks] == [6] * rows
+
+
+def test_benefit_check_page_speaks_dutch(client, settings):
+    settings.LANGUAGE_CODE = "nl"
+    a, _b = two_municipalities()
+    placement = _ended(a)
+    client.force_login(a.jobcoach)
+    response = client.post(
+        _url(placement),
+        {"checked_on": _today().isoformat(), "outcome": "could_not_check", "reason": ""},
+    )
+    page = response.content.decode()
+    assert "Uitkeringscontrole 3 maanden na de stage" in page
+    assert (
+        field_error(
+            "id_reason", "Geef aan waarom de uitkeringssituatie niet kon worden gecontroleerd."
+        )
+        in page
+    )
+    assert "niet te controleren" in page
