@@ -5,8 +5,21 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.admin_base import ScopedModelAdmin
 
 from .enums import ChangeSource
-from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
-from .services import benefit_period_save, jobseeker_save, placement_save, progress_review_save
+from .models import (
+    BenefitPeriod,
+    HostEvaluation,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
+from .services import (
+    benefit_period_save,
+    host_evaluation_save,
+    jobseeker_save,
+    placement_save,
+    progress_review_save,
+)
 
 
 class BenefitPeriodInline(admin.TabularInline):
@@ -170,6 +183,21 @@ class ProgressReviewAdmin(ScopedModelAdmin):
         if obj.author_id is None:
             obj.author = request.user
         progress_review_save(review=obj)
+
+
+@admin.register(HostEvaluation)
+class HostEvaluationAdmin(ScopedModelAdmin):
+    list_display = ["placement", "evaluated_on", "would_host_again", "work_readiness", "offer"]
+    list_filter = ["municipality", "would_host_again", "offer"]
+    search_fields = ["placement__ref", "placement__entrepreneur__ref"]
+    date_hierarchy = "evaluated_on"
+    list_select_related = ["placement"]
+    autocomplete_fields = ["placement"]
+    exclude = ["municipality"]
+    readonly_fields = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        host_evaluation_save(evaluation=obj, actor=request.user)
 
 
 ProgressReviewAdmin.verbose = _("progress reviews")

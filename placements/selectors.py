@@ -22,7 +22,14 @@ from pilot.dates import add_months
 from pilot.models import PilotSettings
 
 from .enums import ENDED_STATUSES, PlacementStatus
-from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
+from .models import (
+    BenefitPeriod,
+    HostEvaluation,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
 
 REMINDER_WINDOW_DAYS = 14
 REVIEW_INTERVAL_DAYS = 28
@@ -260,6 +267,10 @@ def placement_reviews(*, user, placement: Placement) -> list[ProgressReview]:
         .select_related("author")
         .order_by("-held_on", "-id")
     )
+
+
+def placement_evaluation(*, user, placement: Placement) -> HostEvaluation | None:
+    return visible(user, HostEvaluation).filter(placement_id=placement.pk).first()
 
 
 # --- the home page's to-do list ---------------------------------------------------------------

@@ -21,7 +21,14 @@ from pilot.figures import figures_changed
 from pilot.models import PilotSettings
 
 from .enums import ChangeSource, PlacementStatus
-from .models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange, ProgressReview
+from .models import (
+    BenefitPeriod,
+    HostEvaluation,
+    Jobseeker,
+    Placement,
+    PlacementStateChange,
+    ProgressReview,
+)
 from .validators import validate_status_change
 
 STARTED_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.TERMINATED)
@@ -187,4 +194,21 @@ def progress_review_save(*, review: ProgressReview) -> ProgressReview:
     """Validate and save a progress review."""
     review.full_clean()
     review.save()
+    # Overdue reviews are among the completeness counts stored with the figures.
+    figures_changed()
     return review
+
+
+def host_evaluation_save(*, evaluation: HostEvaluation, actor) -> HostEvaluation:
+    """Validate and save the host's evaluation of an ended internship (one per placement).
+
+    ``actor`` is kept as the one who recorded it when it is new; a later edit keeps the
+    original recorder.
+    """
+    if evaluation.recorded_by_id is None and evaluation.pk is None:
+        evaluation.recorded_by = actor
+    evaluation.full_clean()
+    evaluation.save()
+    # A missing evaluation is one of the completeness counts stored with the figures.
+    figures_changed()
+    return evaluation

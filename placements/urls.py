@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views.benefits import BenefitEndView, BenefitStartView
+from .views.evaluations import HostEvaluationView
 from .views.jobseekers import (
     JobseekerCreateView,
     JobseekerDetailView,
@@ -27,6 +28,11 @@ urlpatterns = [
     path("placements/", PlacementListView.as_view(), name="placement_list"),
     path("placements/new/", PlacementProposeView.as_view(), name="placement_propose"),
     path("placements/<int:pk>/", PlacementDetailView.as_view(), name="placement_detail"),
+    path(
+        "placements/<int:pk>/evaluation/",
+        HostEvaluationView.as_view(),
+        name="placement_evaluation",
+    ),
     # One URL per lifecycle step: placements/<pk>/agree/, .../start/, .../review/, ...
     *(
         path(

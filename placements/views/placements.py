@@ -12,7 +12,7 @@ from django.views.generic.detail import SingleObjectMixin
 from municipalities.views_base import ScopedQuerysetMixin
 from pilot.models import PilotSettings
 
-from ..enums import PlacementStatus
+from ..enums import ENDED_STATUSES, PlacementStatus
 from ..filters import PlacementFilter
 from ..forms import (
     AgreeForm,
@@ -26,7 +26,12 @@ from ..forms import (
     add_service_errors,
 )
 from ..models import Jobseeker, Placement
-from ..selectors import placement_list_rows, placement_reviews, placement_state_changes
+from ..selectors import (
+    placement_evaluation,
+    placement_list_rows,
+    placement_reviews,
+    placement_state_changes,
+)
 from .base import JOBCOACH_ROLES, PartialListMixin
 
 
@@ -137,6 +142,8 @@ class PlacementDetailView(ScopedQuerysetMixin, DetailView):
         context.update(
             state_changes=placement_state_changes(user=user, placement=placement),
             reviews=placement_reviews(user=user, placement=placement),
+            evaluation_possible=placement.status in ENDED_STATUSES,
+            evaluation=placement_evaluation(user=user, placement=placement),
             steps=[
                 (step, step.form_class(placement=placement, prefix=step.name))
                 for step in steps_for(placement)

@@ -5,6 +5,7 @@ from .coaching import EntrepreneurFactory, GuidanceSessionFactory
 from .municipalities import MunicipalityFactory, RoleAssignmentFactory, UserFactory, user_with_role
 from .placements import (
     BenefitPeriodFactory,
+    HostEvaluationFactory,
     JobseekerFactory,
     PlacementFactory,
     PlacementStateChangeFactory,
@@ -15,6 +16,7 @@ __all__ = [
     "BenefitPeriodFactory",
     "EntrepreneurFactory",
     "GuidanceSessionFactory",
+    "HostEvaluationFactory",
     "JobseekerFactory",
     "MunicipalityFactory",
     "PlacementFactory",

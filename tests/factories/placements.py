@@ -2,9 +2,17 @@ import datetime
 
 import factory
 
-from placements.enums import BenefitType, ChangeSource, PlacementStatus, ResearchConsent
+from placements.enums import (
+    BenefitType,
+    ChangeSource,
+    EvaluationOffer,
+    PlacementStatus,
+    ResearchConsent,
+    WouldHostAgain,
+)
 from placements.models import (
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -78,3 +86,20 @@ class ProgressReviewFactory(factory.django.DjangoModelFactory):
     municipality = factory.SelfAttribute("placement.municipality")
     held_on = datetime.date(2024, 2, 8)
     notes = "Gaat goed; werkt zelfstandiger."
+
+
+class HostEvaluationFactory(factory.django.DjangoModelFactory):
+    """The evaluation of the factory's completed placement, a week after it ended."""
+
+    class Meta:
+        model = HostEvaluation
+
+    placement = factory.SubFactory(PlacementFactory)
+    municipality = factory.SelfAttribute("placement.municipality")
+    evaluated_on = datetime.date(2024, 6, 14)
+    would_host_again = WouldHostAgain.YES
+    work_readiness = 4
+    offer = EvaluationOffer.NONE
+    helped = factory.LazyFunction(lambda: ["jobcoach", "clear_tasks"])
+    missing = factory.LazyFunction(lambda: ["time"])
+    remark = "Fijne stagiair; had wel veel begeleiding nodig."
