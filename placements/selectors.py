@@ -293,8 +293,13 @@ def placements_ending_soon(*, user, today: date) -> list[Placement]:
     )
 
 
-def reviews_due(*, user, today: date) -> list[Placement]:
+def reviews_due(
+    *, user, today: date, placements: QuerySet[Placement] | None = None
+) -> list[Placement]:
     """Active placements whose next progress review is due on or before ``today``.
+
+    ``placements`` replaces the user's editable placements as the rows looked at: the
+    completeness figures (reporting) pass rows they scoped themselves.
 
     The due date (set on each row as ``review_due_on``) is the latest review's "next review"
     date when the jobcoach gave one; otherwise 28 days (4 weeks) after the latest review, or
@@ -304,7 +309,7 @@ def reviews_due(*, user, today: date) -> list[Placement]:
     latest = ProgressReview.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-id")
     four_weeks_ago = today - timedelta(days=REVIEW_INTERVAL_DAYS)
     rows = (
-        editable(user, Placement)
+        (editable(user, Placement) if placements is None else placements)
         .filter(status=PlacementStatus.ACTIVE)
         .annotate(
             last_review_on=Subquery(latest.values("held_on")[:1]),
@@ -340,8 +345,13 @@ class BenefitCheck:
     check_on: date
 
 
-def benefit_checks_due(*, user, today: date) -> list[BenefitCheck]:
+def benefit_checks_due(
+    *, user, today: date, jobseekers: QuerySet[Jobseeker] | None = None
+) -> list[BenefitCheck]:
     """Participants whose benefit status should be checked now.
+
+    ``jobseekers`` replaces the user's editable jobseekers as the rows looked at: the
+    completeness figures (reporting) pass rows they scoped themselves.
 
     The internship end E is the latest actual end of the jobseeker's completed or terminated
     placements; a jobseeker with a placement still active has no E yet (as in the outflow
@@ -355,7 +365,7 @@ def benefit_checks_due(*, user, today: date) -> list[BenefitCheck]:
     earliest_end = add_months(window_start, -max(BENEFIT_CHECK_MONTHS)) - _CLAMP_SLACK
     latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
     rows = (
-        editable(user, Jobseeker)
+        (editable(user, Jobseeker) if jobseekers is None else jobseekers)
         .exclude(placements__status=PlacementStatus.ACTIVE)
         .annotate(
             internship_end=Max(
