@@ -23,6 +23,7 @@ from pilot.models import PilotSettings
 from placements.enums import ChangeSource, PlacementStatus
 from placements.models import (
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -30,6 +31,7 @@ from placements.models import (
 )
 from placements.services import (
     benefit_period_save,
+    host_evaluation_save,
     jobseeker_save,
     placement_save,
     progress_review_save,
@@ -37,6 +39,7 @@ from placements.services import (
 
 from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY
 from .credentials import ADMIN_EMAIL, DEMO_PASSWORD, demo_accounts, jobcoach_email
+from .evaluations import plan_evaluations
 from .plan import DemoPlan
 from .timeline import PILOT_TZ
 
@@ -63,6 +66,7 @@ def reset_pilot_data() -> None:
     for model in apps.get_app_config("reporting").get_models():
         model.objects.all().delete()
     for model in (
+        HostEvaluation,
         ProgressReview,
         PlacementStateChange,
         Placement,
@@ -220,6 +224,22 @@ def write_plan(plan: DemoPlan) -> None:
                 notes=s.notes,
             )
         )
+    # Recorded by the entrepreneur's IMK coach, who holds the closing conversation.
+    for e in plan_evaluations(plan.seed, plan.placements):
+        placement = placements[e.placement_ref]
+        host_evaluation_save(
+            evaluation=HostEvaluation(
+                placement=placement,
+                evaluated_on=e.evaluated_on,
+                would_host_again=e.would_host_again,
+                work_readiness=e.work_readiness,
+                offer=e.offer,
+                helped=e.helped,
+                missing=e.missing,
+                remark=e.remark,
+            ),
+            actor=placement.entrepreneur.imk_coach,
+        )
 
 
 def summary() -> list[tuple[str, int]]:
@@ -241,5 +261,6 @@ def summary() -> list[tuple[str, int]]:
         (_("benefit periods"), BenefitPeriod.objects.count()),
         (_("progress reviews"), ProgressReview.objects.count()),
         (_("guidance sessions"), GuidanceSession.objects.count()),
+        (_("host evaluations"), HostEvaluation.objects.count()),
     ]
     return rows
