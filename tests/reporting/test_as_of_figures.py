@@ -23,6 +23,7 @@ from reporting.snapshots import latest_snapshot, snapshot_compute
 from tests.factories import (
     BenefitPeriodFactory,
     GuidanceSessionFactory,
+    HostEvaluationFactory,
     JobseekerFactory,
     MunicipalityFactory,
     PlacementFactory,
@@ -271,3 +272,17 @@ def test_jobcoach_dashboard_shows_only_their_municipalitys_completeness(client, 
     html = response.content.decode()
     assert "Records to fix per municipality as of 30 September 2025" in html
     assert "Kerkrade" not in html
+
+
+def test_snapshot_after_an_evaluation_is_recorded_is_a_new_one(heerlen, lifecycle):
+    ran, _cancelled, _later = lifecycle
+    as_of = datetime.date(2025, 9, 30)
+    first, _ = snapshot_compute(as_of=as_of, trigger="nightly")
+    HostEvaluationFactory(placement=ran, evaluated_on=datetime.date(2025, 7, 2))
+
+    second, created = snapshot_compute(as_of=as_of, trigger="data_change")
+
+    assert created is True
+    assert first.figures == second.figures  # the outflow figures did not move
+    assert first.figures_as_of["completeness"]["GM0917"]["evaluation_missing"] == 1
+    assert second.figures_as_of["completeness"]["GM0917"]["evaluation_missing"] == 0
