@@ -16,7 +16,7 @@ from placements.enums import PlacementStatus
 from placements.models import Placement
 from reporting.as_of_figures import all_municipalities_funnel_as_of
 from reporting.dashboard import WHOLE_PILOT, build_dashboard_data, municipality_scope
-from reporting.models import ProgressReport, ReportKind
+from reporting.models import MetricsSnapshot, ProgressReport, ReportKind
 from reporting.reports.content import report_content
 from reporting.reports.services import report_render, report_request
 from reporting.snapshots import latest_snapshot, snapshot_compute
@@ -286,3 +286,15 @@ def test_snapshot_after_an_evaluation_is_recorded_is_a_new_one(heerlen, lifecycl
     assert first.figures == second.figures  # the outflow figures did not move
     assert first.figures_as_of["completeness"]["GM0917"]["evaluation_missing"] == 1
     assert second.figures_as_of["completeness"]["GM0917"]["evaluation_missing"] == 0
+
+
+def test_snapshot_stored_before_the_figures_as_of_is_not_shown(heerlen, lifecycle):
+    as_of = datetime.date(2025, 9, 30)
+    old, _ = snapshot_compute(as_of=as_of, trigger="nightly")
+    # As stored before: without these figures, and hashed without them.
+    MetricsSnapshot.objects.filter(pk=old.pk).update(figures_as_of={}, data_fingerprint="0" * 64)
+
+    assert latest_snapshot(as_of=as_of) is None
+    again, created = snapshot_compute(as_of=as_of, trigger="on_demand")
+    assert created is True
+    assert latest_snapshot(as_of=as_of) == again
