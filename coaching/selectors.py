@@ -12,6 +12,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -23,8 +24,8 @@ from django.db.models.functions import Coalesce
 
 from municipalities.access import access_for, visible
 from pilot.models import PilotSettings
-from placements.enums import PlacementStatus
-from placements.models import Placement
+from placements.enums import ENDED_STATUSES, PlacementStatus
+from placements.models import HostEvaluation, Placement
 
 from .enums import SessionMode
 from .models import Entrepreneur, GuidanceSession
@@ -115,3 +116,25 @@ def session_defaults(*, coach) -> dict:
         .first()
     )
     return latest or {"minutes": 60, "mode": SessionMode.IN_PERSON}
+
+
+def entrepreneur_evaluations(*, user, entrepreneur: Entrepreneur) -> list[Placement]:
+    """The entrepreneur's ended internships that ``user`` may see, the latest end first, each
+    with its host evaluation as ``evaluation`` (None while not recorded) and the intern's
+    given name as ``intern_given_name`` (the only field of the jobseeker read)."""
+    placements = list(
+        visible(user, Placement)
+        .filter(entrepreneur_id=entrepreneur.pk, status__in=ENDED_STATUSES)
+        .annotate(intern_given_name=F("jobseeker__given_name"))
+        .only("id", "ref", "status", "actual_start", "actual_end", "entrepreneur_id")
+        .order_by("-actual_end", "-id")
+    )
+    evaluations = {
+        evaluation.placement_id: evaluation
+        for evaluation in visible(user, HostEvaluation).filter(
+            placement_id__in=[p.pk for p in placements]
+        )
+    }
+    for placement in placements:
+        placement.evaluation = evaluations.get(placement.pk)
+    return placements

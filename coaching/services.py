@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pilot.figures import figures_changed
+
 from .models import Entrepreneur, GuidanceSession
 
 
@@ -16,4 +18,6 @@ def guidance_session_save(*, session: GuidanceSession) -> GuidanceSession:
     """Validate and save a guidance session. Its municipality follows the entrepreneur."""
     session.full_clean()
     session.save()
+    # The guidance chart's figures are kept in the stored snapshot: have it recomputed.
+    figures_changed()
     return session

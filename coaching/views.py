@@ -19,7 +19,12 @@ from .enums import GuidanceTopic
 from .filters import EntrepreneurFilter
 from .forms import GuidanceSessionForm
 from .models import Entrepreneur, GuidanceSession
-from .selectors import entrepreneurs_with_intern, guidance_history, session_defaults
+from .selectors import (
+    entrepreneur_evaluations,
+    entrepreneurs_with_intern,
+    guidance_history,
+    session_defaults,
+)
 from .services import guidance_session_save
 
 ENTREPRENEUR_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.IMK_COACH, Role.JOBCOACH})
@@ -86,6 +91,7 @@ class EntrepreneurDetailView(ScopedQuerysetMixin, DetailView):
             show_history=access.is_programme_admin or access.is_imk_coach,
             show_coach=access.is_programme_admin,
             sessions=sessions,
+            evaluations=entrepreneur_evaluations(user=user, entrepreneur=entrepreneur),
             can_log=access.is_imk_coach
             and editable(user, Entrepreneur).filter(pk=entrepreneur.pk).exists(),
         )

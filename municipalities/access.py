@@ -138,6 +138,14 @@ def _own_guidance(a: Access) -> Q | None:
     return _union(_admin(a), _imk(a, Q(coach_id=a.user_id)))
 
 
+def _host_evaluation(a: Access) -> Q | None:
+    # The entrepreneur's own IMK coach records it as well as the jobcoach (domain.md: the
+    # evaluation is the host's word, which the IMK coach gathers).
+    return _union(
+        _admin(a), _jobcoach(a), _imk(a, Q(placement__entrepreneur__imk_coach_id=a.user_id))
+    )
+
+
 def _admin_or_jobcoach(a: Access) -> Q | None:
     return _union(_admin(a), _jobcoach(a))
 
@@ -167,6 +175,7 @@ READ_RULES: dict[str, Rule] = {
     "placements.ProgressReview": _admin_or_jobcoach,
     # Benefit checks say whether someone still lives on benefits: as private as the periods.
     "placements.BenefitCheck": _admin_or_jobcoach,
+    "placements.HostEvaluation": _host_evaluation,
     "coaching.Entrepreneur": _read_entrepreneur,
     "coaching.GuidanceSession": _own_guidance,
     # Snapshots hold participant refs: only the admin reads rows; the dashboards read the
@@ -186,6 +195,7 @@ WRITE_RULES: dict[str, Rule] = {
     "placements.PlacementStateChange": lambda a: None,  # written by the placement service
     "placements.ProgressReview": _admin_or_jobcoach,
     "placements.BenefitCheck": _admin_or_jobcoach,
+    "placements.HostEvaluation": _host_evaluation,
     "coaching.Entrepreneur": lambda a: _union(_admin(a), _imk(a, Q(imk_coach_id=a.user_id))),
     "coaching.GuidanceSession": _own_guidance,
     "reporting.MetricsSnapshot": lambda a: None,  # written by the snapshot task only

@@ -29,6 +29,8 @@ def items_for(access: Access) -> list[NavItem]:
         # The same roles may open the reports list (each sees the reports of their kind).
         items.append(NavItem(_("Dashboard"), "reporting:dashboard"))
         items.append(NavItem(_("Reports"), "reporting:report_list"))
+    if access.is_jobcoach or access.is_programme_admin:
+        items.append(NavItem(_("Data completeness"), "reporting:completeness"))
     if access.is_researcher or access.is_programme_admin:
         items.append(NavItem(_("Research exports"), "exports:list"))
     if access.is_programme_admin:

@@ -8,6 +8,7 @@ from .enums import ChangeSource
 from .models import (
     BenefitCheck,
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -16,6 +17,7 @@ from .models import (
 from .services import (
     benefit_check_save,
     benefit_period_save,
+    host_evaluation_save,
     jobseeker_save,
     placement_save,
     progress_review_save,
@@ -183,6 +185,21 @@ class ProgressReviewAdmin(ScopedModelAdmin):
         if obj.author_id is None:
             obj.author = request.user
         progress_review_save(review=obj)
+
+
+@admin.register(HostEvaluation)
+class HostEvaluationAdmin(ScopedModelAdmin):
+    list_display = ["placement", "evaluated_on", "would_host_again", "work_readiness", "offer"]
+    list_filter = ["municipality", "would_host_again", "offer"]
+    search_fields = ["placement__ref", "placement__entrepreneur__ref"]
+    date_hierarchy = "evaluated_on"
+    list_select_related = ["placement"]
+    autocomplete_fields = ["placement"]
+    exclude = ["municipality"]
+    readonly_fields = ["recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        host_evaluation_save(evaluation=obj, actor=request.user)
 
 
 ProgressReviewAdmin.verbose = _("progress reviews")

@@ -97,3 +97,44 @@ class BenefitCheckOutcome(models.TextChoices):
     STILL_ON_BENEFITS = "still_on_benefits", _("still on benefits")
     BENEFITS_ENDED = "benefits_ended", _("benefits ended")
     COULD_NOT_CHECK = "could_not_check", _("could not be checked")
+
+
+# The host's end-of-internship evaluation (HostEvaluation). The research export codes these
+# values with fixed integers of its own (reporting/exports/variables.py).
+class WouldHostAgain(models.TextChoices):
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    UNSURE = "unsure", _("not sure")
+
+
+class EvaluationOffer(models.TextChoices):
+    NONE = "none", _("nothing offered")
+    CONTRACT = "contract", _("employment contract")
+    JOB_OFFER = "job_offer", _("job offered, not (yet) signed")
+    WORK_LEARN = "work_learn", _("work-and-learn place (e.g. BBL)")
+    OTHER_EMPLOYER = "other_employer", _("recommended to another employer")
+
+
+class EvaluationHelped(models.TextChoices):
+    JOBCOACH = "jobcoach", _("support of the jobcoach")
+    IMK_COACH = "imk_coach", _("guidance of the IMK coach")
+    CLEAR_TASKS = "clear_tasks", _("clear tasks and agreements")
+    MOTIVATION = "motivation", _("the intern's motivation")
+    COLLEAGUES = "colleagues", _("colleagues or customers")
+    TRAINING = "training", _("training on the job")
+    FLEXIBLE_HOURS = "flexible_hours", _("flexible hours")
+    OTHER = "other", _("other")
+
+
+class EvaluationMissing(models.TextChoices):
+    JOBCOACH_CONTACT = "jobcoach_contact", _("more contact with the jobcoach")
+    IMK_GUIDANCE = "imk_guidance", _("more guidance from IMK")
+    SKILLS = "skills", _("the intern's skills")
+    RELIABILITY = "reliability", _("the intern's reliability")
+    LANGUAGE = "language", _("the intern's command of Dutch")
+    TIME = "time", _("time to supervise")
+    COMPENSATION = "compensation", _("financial compensation")
+    OTHER = "other", _("other")
+
+
+READINESS_MIN, READINESS_MAX = 1, 5

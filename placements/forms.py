@@ -21,18 +21,32 @@ from municipalities.models import Municipality
 from pilot.forms import DateInput, StyledFormMixin
 
 from .enums import (
+    READINESS_MAX,
+    READINESS_MIN,
     BenefitCheckOutcome,
     BenefitEndReason,
     BenefitType,
     ChangeSource,
+    EvaluationHelped,
+    EvaluationMissing,
+    EvaluationOffer,
     PlacementEndReason,
     PlacementStatus,
+    WouldHostAgain,
 )
-from .models import BenefitCheck, BenefitPeriod, Jobseeker, Placement, ProgressReview
+from .models import (
+    BenefitCheck,
+    BenefitPeriod,
+    HostEvaluation,
+    Jobseeker,
+    Placement,
+    ProgressReview,
+)
 from .selectors import entrepreneurs_with_free_place, next_placement_ref
 from .services import (
     benefit_check_save,
     benefit_period_save,
+    host_evaluation_save,
     jobseeker_save,
     placement_save,
     placement_transition,
@@ -382,3 +396,77 @@ class BenefitCheckForm(StyledFormMixin, forms.Form):
                 **self.cleaned_data,
             )
         )
+
+
+# --- the host's evaluation --------------------------------------------------------------------
+
+
+def _readiness_choices():
+    labels = {
+        READINESS_MIN: gettext_lazy("1 – far from ready for work"),
+        READINESS_MAX: gettext_lazy("5 – ready for a regular job"),
+    }
+    return [(n, labels.get(n, str(n))) for n in range(READINESS_MIN, READINESS_MAX + 1)]
+
+
+class HostEvaluationForm(StyledFormMixin, forms.ModelForm):
+    """The entrepreneur's evaluation, asked at the end of the internship: choices only, so that
+    it can be filled in during the conversation, and one optional remark."""
+
+    would_host_again = forms.ChoiceField(
+        label=gettext_lazy("Would the entrepreneur host an intern again?"),
+        choices=WouldHostAgain.choices,
+        widget=forms.RadioSelect,
+    )
+    work_readiness = forms.TypedChoiceField(
+        label=gettext_lazy("How ready for work is the intern now?"),
+        choices=_readiness_choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    offer = forms.ChoiceField(
+        label=gettext_lazy("Was a job or contract offered?"),
+        choices=EvaluationOffer.choices,
+        widget=forms.RadioSelect,
+    )
+    helped = forms.MultipleChoiceField(
+        label=gettext_lazy("What helped?"),
+        choices=EvaluationHelped.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    missing = forms.MultipleChoiceField(
+        label=gettext_lazy("What was missing?"),
+        choices=EvaluationMissing.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = HostEvaluation
+        fields = [
+            "evaluated_on",
+            "would_host_again",
+            "work_readiness",
+            "offer",
+            "helped",
+            "missing",
+            "remark",
+        ]
+        widgets = {"evaluated_on": DateInput(), "remark": forms.Textarea(attrs={"rows": 3})}
+        labels = {"evaluated_on": gettext_lazy("Date of the conversation")}
+        help_texts = {
+            "remark": gettext_lazy(
+                "Optional. Stays in this system: it is not part of the research export."
+            )
+        }
+
+    def __init__(self, *args, placement: Placement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.placement = placement
+        self.instance.placement = placement
+        if self.instance.pk is None:
+            self.initial.setdefault("evaluated_on", timezone.localdate())
+
+    def save(self, *, actor) -> HostEvaluation:
+        return host_evaluation_save(evaluation=self.instance, actor=actor)

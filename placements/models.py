@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,19 +15,27 @@ from pilot.models import PilotSettings
 from pilot.validators import not_in_future, validate_not_before_1900
 
 from .enums import (
+    READINESS_MAX,
+    READINESS_MIN,
     BenefitCheckMonths,
     BenefitCheckOutcome,
     BenefitEndReason,
     BenefitType,
     ChangeSource,
+    EvaluationHelped,
+    EvaluationMissing,
+    EvaluationOffer,
     PlacementEndReason,
     PlacementStatus,
     ResearchConsent,
+    WouldHostAgain,
 )
 from .validators import (
     validate_benefit_check,
     validate_benefit_period,
     validate_birth_date,
+    validate_choice_list,
+    validate_host_evaluation,
     validate_placement_state,
     validate_planned_duration,
     validate_progress_review,
@@ -492,6 +500,107 @@ class BenefitCheck(RulesBeforeConstraints, MunicipalityFromParent, models.Model)
                         "checked_on": self.checked_on,
                         "outcome": self.outcome,
                         "reason": self.reason,
+                    },
+                )
+            )
+        _raise_all(*checks)
+
+
+def _validate_helped(value) -> None:
+    validate_choice_list(value, allowed=EvaluationHelped.values)
+
+
+def _validate_missing(value) -> None:
+    validate_choice_list(value, allowed=EvaluationMissing.values)
+
+
+class HostEvaluation(MunicipalityFromParent, models.Model):
+    """The entrepreneur's evaluation of an internship that ended, recorded by their IMK coach
+    or the jobcoach: one per placement.
+
+    It lives with the placement (not in ``coaching``) because it is about one internship and
+    needs its status and dates; ``coaching`` models cannot refer to placements without making
+    the two apps' models import each other.
+    """
+
+    municipality_parent = "placement"
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    placement = models.OneToOneField(
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="host_evaluation",
+        verbose_name=_("placement"),
+    )
+    evaluated_on = models.DateField(
+        _("date of the evaluation"), validators=[validate_not_before_1900]
+    )
+    would_host_again = models.CharField(
+        _("would host an intern again"), max_length=8, choices=WouldHostAgain.choices
+    )
+    work_readiness = models.PositiveSmallIntegerField(
+        _("intern's readiness for work"),
+        validators=[MinValueValidator(READINESS_MIN), MaxValueValidator(READINESS_MAX)],
+        help_text=_("1 = far from ready for work, 5 = ready for a regular job."),
+    )
+    offer = models.CharField(
+        _("job or contract offered"), max_length=16, choices=EvaluationOffer.choices
+    )
+    helped = models.JSONField(
+        _("what helped"), default=list, blank=True, validators=[_validate_helped]
+    )
+    missing = models.JSONField(
+        _("what was missing"), default=list, blank=True, validators=[_validate_missing]
+    )
+    # Free text stays in the application: it is never exported.
+    remark = models.TextField(_("remark"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-evaluated_on", "-id"]
+        verbose_name = _("host evaluation")
+        verbose_name_plural = _("host evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(work_readiness__gte=READINESS_MIN)
+                & Q(work_readiness__lte=READINESS_MAX),
+                name="evaluation_readiness_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "evaluated_on"], name="evaluation_mun_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.evaluated_on}"
+
+    def helped_labels(self) -> list[str]:
+        return [str(EvaluationHelped(code).label) for code in self.helped]
+
+    def missing_labels(self) -> list[str]:
+        return [str(EvaluationMissing(code).label) for code in self.missing]
+
+    def clean(self) -> None:
+        checks: list[tuple] = [(_facts_not_in_future, {"evaluated_on": self.evaluated_on})]
+        if self.placement_id:  # without one, full_clean already says that it is required
+            checks.append(
+                (
+                    validate_host_evaluation,
+                    {
+                        "status": self.placement.status,
+                        "actual_start": self.placement.actual_start,
+                        "evaluated_on": self.evaluated_on,
                     },
                 )
             )

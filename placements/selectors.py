@@ -25,6 +25,7 @@ from .enums import ENDED_STATUSES, BenefitCheckMonths, PlacementStatus
 from .models import (
     BenefitCheck,
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -307,6 +308,10 @@ class PlacementBenefitCheck:
     overdue: bool
 
 
+def placement_evaluation(*, user, placement: Placement) -> HostEvaluation | None:
+    return visible(user, HostEvaluation).filter(placement_id=placement.pk).first()
+
+
 def placement_benefit_checks(
     *, user, placement: Placement, today: date
 ) -> list[PlacementBenefitCheck]:
@@ -355,7 +360,9 @@ def placements_ending_soon(*, user, today: date) -> list[Placement]:
     )
 
 
-def reviews_due(*, user, today: date) -> list[Placement]:
+def reviews_due(
+    *, user, today: date, placements: QuerySet[Placement] | None = None
+) -> list[Placement]:
     """Active placements whose next progress review is due on or before ``today``.
 
     The due date (set on each row as ``review_due_on``) is the latest review's "next review"
@@ -405,7 +412,9 @@ class DueBenefitCheck:
     overdue: bool
 
 
-def benefit_checks_due(*, user, today: date) -> list[DueBenefitCheck]:
+def benefit_checks_due(
+    *, user, today: date, jobseekers: QuerySet[Jobseeker] | None = None
+) -> list[DueBenefitCheck]:
     """Benefit checks that are due or coming up and have not been recorded yet.
 
     The internship end E is the latest actual end of the jobseeker's completed or terminated
@@ -415,6 +424,9 @@ def benefit_checks_due(*, user, today: date) -> list[DueBenefitCheck]:
     placement and moment is recorded (a ``BenefitCheck``); it is ``overdue`` once its date lies
     more than 14 days before ``today`` (the reminder window has passed without a record). An
     overdue check stays listed, however old: a forgotten check must remain visible.
+
+    ``jobseekers`` replaces the user's editable jobseekers as the rows looked at: the
+    completeness figures (reporting) pass rows they scoped themselves.
     """
     window_end = today + timedelta(days=REMINDER_WINDOW_DAYS)
     latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
@@ -422,7 +434,7 @@ def benefit_checks_due(*, user, today: date) -> list[DueBenefitCheck]:
         jobseeker_id=OuterRef("pk"), status__in=ENDED_STATUSES
     ).order_by("-actual_end", "-id")
     rows = list(
-        editable(user, Jobseeker)
+        (editable(user, Jobseeker) if jobseekers is None else jobseekers)
         .exclude(placements__status=PlacementStatus.ACTIVE)
         .annotate(
             internship_end=Subquery(latest_ended.values("actual_end")[:1]),

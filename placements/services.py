@@ -24,6 +24,7 @@ from .enums import ChangeSource, PlacementStatus
 from .models import (
     BenefitCheck,
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -254,6 +255,8 @@ def progress_review_save(*, review: ProgressReview) -> ProgressReview:
     """Validate and save a progress review."""
     review.full_clean()
     review.save()
+    # Overdue reviews are among the completeness counts stored with the figures.
+    figures_changed()
     return review
 
 
@@ -270,3 +273,18 @@ def benefit_check_save(*, check: BenefitCheck) -> BenefitCheck:
             _("This check has already been recorded."), code="check_already_recorded"
         ) from None
     return check
+
+
+def host_evaluation_save(*, evaluation: HostEvaluation, actor) -> HostEvaluation:
+    """Validate and save the host's evaluation of an ended internship (one per placement).
+
+    ``actor`` is kept as the one who recorded it when it is new; a later edit keeps the
+    original recorder.
+    """
+    if evaluation.recorded_by_id is None and evaluation.pk is None:
+        evaluation.recorded_by = actor
+    evaluation.full_clean()
+    evaluation.save()
+    # A missing evaluation is one of the completeness counts stored with the figures.
+    figures_changed()
+    return evaluation

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views.benefit_checks import BenefitCheckView
 from .views.benefits import BenefitEndView, BenefitStartView
+from .views.evaluations import HostEvaluationView
 from .views.jobseekers import (
     JobseekerCreateView,
     JobseekerDetailView,
@@ -32,6 +33,11 @@ urlpatterns = [
         "placements/<int:pk>/benefit-checks/<int:months>/",
         BenefitCheckView.as_view(),
         name="benefit_check",
+    ),
+    path(
+        "placements/<int:pk>/evaluation/",
+        HostEvaluationView.as_view(),
+        name="placement_evaluation",
     ),
     # One URL per lifecycle step: placements/<pk>/agree/, .../start/, .../review/, ...
     *(

@@ -5,6 +5,7 @@ with a stable code. Model.clean() calls them, so the admin, the forms, the API a
 get the same rules.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -251,3 +252,42 @@ def validate_benefit_check(
         )
     if errors:
         raise ValidationError(errors)
+
+
+def validate_choice_list(value, *, allowed: Iterable[str]) -> None:
+    """A list of distinct codes from ``allowed`` (the multiple choices of an evaluation)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("Choose from the list."), code="invalid_choices")
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise ValidationError(
+            _("Unknown choice: %(choices)s."),
+            code="invalid_choices",
+            params={"choices": ", ".join(unknown)},
+        )
+
+
+def validate_host_evaluation(
+    *, status: str, actual_start: date | None, evaluated_on: date | None
+) -> None:
+    """An evaluation is of an internship that ended (completed or terminated), held on a day
+    from the internship's start on: the exit talk often falls in its last week. (Not after
+    today: the facts' rule of ``pilot.validators``.)"""
+    if status not in ENDED_STATUSES:
+        raise ValidationError(
+            {
+                "placement": ValidationError(
+                    _("An evaluation can only be recorded once the internship has ended."),
+                    code="placement_not_ended",
+                )
+            }
+        )
+    if evaluated_on is not None and actual_start is not None and evaluated_on < actual_start:
+        raise ValidationError(
+            {
+                "evaluated_on": ValidationError(
+                    _("The evaluation cannot be before the internship started."),
+                    code="evaluation_before_start",
+                )
+            }
+        )

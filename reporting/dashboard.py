@@ -1,6 +1,6 @@
-"""The dashboard's figures, read from a stored metrics snapshot (never computed from the raw
-rows during a request) plus two aggregate counts (placements per status, guidance per
-entrepreneur).
+"""The dashboard's figures, read from a stored metrics snapshot only (never computed from the
+raw rows during a request): the outflow metrics, and the placement funnel, guidance and
+data-completeness counts the snapshot keeps as of the same date (``as_of_figures``).
 
 Person-level data never leaves this module: the snapshot's participant list (refs only) is
 reduced here to counts and curves. A jobcoach's figures come from the participants of their own
@@ -17,18 +17,15 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.access import Access
 from municipalities.models import Municipality
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 from placements.enums import PlacementStatus
-from placements.models import Placement
 
 from .charts import (
     Chart,
@@ -38,11 +35,12 @@ from .charts import (
     municipality_outflow_chart,
     time_to_outflow_chart,
 )
+from .completeness import GAP_KINDS
 from .models import MetricsSnapshot
+from .snapshots import current_snapshots
 
-# A snapshot never changes, so its dashboard never goes stale for the outflow figures; the
-# status and guidance counts are read from the live tables, so the cached page is rebuilt
-# after this long.
+# A snapshot never changes and every figure comes from it, so its dashboard never goes stale;
+# the expiry only keeps the cache from filling up with old dates.
 CACHE_SECONDS = 15 * 60
 DAYS_PER_MONTH = 365.25 / 12
 GUIDANCE_BUCKETS = ((0, 0, "0"), (1, 2, "1-2"), (3, 5, "3-5"), (6, 10, "6-10"), (11, None, "11+"))
@@ -145,6 +143,7 @@ class DashboardData:
     km: KaplanMeier
     funnel: list[tuple[str, int]]
     guidance: Guidance
+    completeness: list[dict]  # per municipality: code, name and the count of each gap kind
 
     def charts(self) -> list[Chart]:
         return dashboard_charts(self)
@@ -154,9 +153,9 @@ def snapshot_for_dashboard(*, as_of: date) -> MetricsSnapshot | None:
     """The latest snapshot for ``as_of`` without its (large) figures: a cache hit never needs
     them."""
     return (
-        MetricsSnapshot.objects.filter(as_of=as_of)
+        current_snapshots(as_of=as_of)
         .order_by("-computed_at")
-        .only("id", "as_of", "computed_at")
+        .defer("figures", "figures_as_of")
         .first()
     )
 
@@ -167,15 +166,22 @@ def dashboard_figures_html(*, snapshot: MetricsSnapshot, scope: Scope) -> SafeSt
     Rendering five charts with their tables (342 rows at national scale) costs far more than
     the rest of the page; a snapshot never changes, so neither does this fragment.
     """
-    key = f"reporting:dashboard-html:v1:{snapshot.pk}:{scope.key}:{get_language()}"
+    key = f"reporting:dashboard-html:v2:{snapshot.pk}:{scope.key}:{get_language()}"
     html = cache.get(key)
     if html is None:
-        if "figures" in snapshot.get_deferred_fields():
-            snapshot.refresh_from_db(fields=["figures"])
+        deferred = snapshot.get_deferred_fields() & {"figures", "figures_as_of"}
+        if deferred:
+            snapshot.refresh_from_db(fields=sorted(deferred))
         data = build_dashboard_data(snapshot=snapshot, scope=scope)
         html = render_to_string(
             "reporting/_dashboard_figures.html",
-            {"headline": data.headline, "charts": data.charts(), "whole_pilot": scope.whole_pilot},
+            {
+                "headline": data.headline,
+                "charts": data.charts(),
+                "whole_pilot": scope.whole_pilot,
+                "completeness": data.completeness,
+                "gap_kinds": list(GAP_KINDS.items()),
+            },
         )
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
@@ -194,8 +200,9 @@ def build_dashboard_data(*, snapshot: MetricsSnapshot, scope: Scope) -> Dashboar
         municipalities=municipalities,
         cumulative=cumulative_outflow(participants, as_of=as_of),
         km=kaplan_meier(participants, as_of=as_of),
-        funnel=all_municipalities_placement_funnel(municipality_ids=scope.ids),
-        guidance=all_municipalities_guidance(as_of=as_of, municipality_ids=scope.ids),
+        funnel=snapshot_funnel(snapshot, scope),
+        guidance=snapshot_guidance(snapshot, scope),
+        completeness=snapshot_completeness(snapshot, scope),
     )
 
 
@@ -334,45 +341,44 @@ def kaplan_meier(participants: Sequence[dict], *, as_of: date) -> KaplanMeier:
     )
 
 
-# --- Aggregates read from the live tables (counts only) --------------------------------------
+# --- The snapshot's funnel, guidance and completeness (counts only) -------------------------
 
 
-def all_municipalities_placement_funnel(
-    *, municipality_ids: Collection[int] | None = None
-) -> list[tuple[str, int]]:
-    """Placements per current status, in lifecycle order: one GROUP BY query."""
-    placements = Placement.objects.order_by()
-    if municipality_ids is not None:
-        placements = placements.filter(municipality_id__in=list(municipality_ids))
-    counts = dict(placements.values_list("status").annotate(n=Count("id")))
+def _in_scope(per_code: dict, scope: Scope) -> list[tuple[str, object]]:
+    return sorted(
+        (code, value)
+        for code, value in per_code.items()
+        if scope.codes is None or code in scope.codes
+    )
+
+
+def snapshot_funnel(snapshot: MetricsSnapshot, scope: Scope) -> list[tuple[str, int]]:
+    """Placements per status as of the snapshot's date, in lifecycle order."""
+    counts: Counter = Counter()
+    for _code, per_status in _in_scope(snapshot.figures_as_of["funnel"], scope):
+        counts.update(per_status)
     return [(str(PlacementStatus(s).label), counts.get(s, 0)) for s in FUNNEL_ORDER]
 
 
-def all_municipalities_guidance(
-    *, as_of: date, municipality_ids: Collection[int] | None = None
-) -> Guidance:
-    """Guidance sessions held on or before ``as_of``, per entrepreneur: one query.
+def snapshot_completeness(snapshot: MetricsSnapshot, scope: Scope) -> list[dict]:
+    """Per municipality in the scope (by code): its name and the count of each gap kind."""
+    names = {m["code"]: m["name"] for m in snapshot.figures["municipalities"]}
+    rows = []
+    for code, counts in _in_scope(snapshot.figures_as_of["completeness"], scope):
+        per_kind = {kind: counts.get(kind, 0) for kind in GAP_KINDS}
+        # ``cells``: (heading, count) in the order of GAP_KINDS, for the templates' columns.
+        cells = [(GAP_KINDS[kind], n) for kind, n in per_kind.items()]
+        rows.append({"code": code, "name": names.get(code, code), **per_kind, "cells": cells})
+    return rows
+
+
+def snapshot_guidance(snapshot: MetricsSnapshot, scope: Scope) -> Guidance:
+    """Guidance sessions held on or before the snapshot's date, per entrepreneur.
 
     Returns a distribution (entrepreneurs by number of sessions) and totals per municipality;
     never an entrepreneur's name or reference.
     """
-    entrepreneurs = Entrepreneur.objects.order_by()
-    sessions = GuidanceSession.objects.order_by().filter(held_on__lte=as_of)
-    if municipality_ids is not None:
-        entrepreneurs = entrepreneurs.filter(municipality_id__in=list(municipality_ids))
-        sessions = sessions.filter(municipality_id__in=list(municipality_ids))
-    # Two GROUP BY queries: entrepreneurs per municipality, and sessions per entrepreneur for
-    # those who had any (a join over every entrepreneur costs more at national scale).
-    per_entrepreneur = sessions.values_list("municipality_id", "entrepreneur_id").annotate(
-        n=Count("id"), minutes=Sum("minutes")
-    )
-    municipalities = entrepreneurs.values_list(
-        "municipality_id", "municipality__code", "municipality__name"
-    ).annotate(n=Count("id"))
     buckets = {label: [0, 0, 0] for _lo, _hi, label in GUIDANCE_BUCKETS}
-    per_municipality: dict[int, list] = {
-        id_: [code, name, count, 0, 0] for id_, code, name, count in municipalities
-    }
 
     def bucket_for(count: int) -> list[int]:
         for low, high, label in GUIDANCE_BUCKETS:
@@ -380,28 +386,29 @@ def all_municipalities_guidance(
                 return buckets[label]
         raise AssertionError(count)
 
-    with_sessions = 0
-    for municipality_id, _entrepreneur_id, count, minutes in per_entrepreneur:
-        bucket = bucket_for(count)
-        bucket[0] += 1
-        bucket[1] += count
-        bucket[2] += minutes
-        with_sessions += 1
-        totals = per_municipality.get(municipality_id)
-        if totals is not None:
-            totals[3] += count
-            totals[4] += minutes
-    buckets[GUIDANCE_BUCKETS[0][2]][0] = (
-        sum(row[2] for row in per_municipality.values()) - with_sessions
-    )
+    per_municipality = []
+    for code, municipality in _in_scope(snapshot.figures_as_of["guidance"], scope):
+        sessions = minutes = 0
+        for count, spent in municipality["sessions"]:
+            bucket = bucket_for(count)
+            bucket[0] += 1
+            bucket[1] += count
+            bucket[2] += spent
+            sessions += count
+            minutes += spent
+        # Entrepreneurs without any session yet.
+        buckets[GUIDANCE_BUCKETS[0][2]][0] += municipality["entrepreneurs"] - len(
+            municipality["sessions"]
+        )
+        per_municipality.append(
+            (code, municipality["name"], municipality["entrepreneurs"], sessions, minutes / 60)
+        )
     return Guidance(
         buckets=[(label, e, s, m / 60) for label, (e, s, m) in buckets.items()],
         entrepreneurs=sum(b[0] for b in buckets.values()),
         sessions=sum(b[1] for b in buckets.values()),
         hours=sum(b[2] for b in buckets.values()) / 60,
-        per_municipality=sorted(
-            (code, name, e, n, m / 60) for code, name, e, n, m in per_municipality.values()
-        ),
+        per_municipality=sorted(per_municipality),
     )
 
 

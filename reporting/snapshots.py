@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from datetime import date
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from pilot.models import PilotSettings
 
+from .as_of_figures import all_municipalities_figures_as_of
 from .metrics import MetricsRows, metrics_as_json_dict, metrics_from_rows
 from .models import MetricsSnapshot
 from .selectors import all_municipalities_metrics_rows
@@ -19,8 +21,10 @@ from .selectors import all_municipalities_metrics_rows
 logger = logging.getLogger(__name__)
 
 
-def data_fingerprint(rows: MetricsRows, pilot: PilotSettings) -> str:
-    """A hash of everything the rules read, independent of row order."""
+def data_fingerprint(rows: MetricsRows, pilot: PilotSettings, figures_as_of: dict) -> str:
+    """A hash of everything the rules read, independent of row order, and of the funnel,
+    guidance and completeness figures (which read more tables than the rules: hashing their
+    result is cheaper than hashing all of those rows, and exact all the same)."""
     digest = hashlib.sha256()
     digest.update(repr((str(pilot.target_ratio.normalize()), pilot.follow_up_months)).encode())
     for table in (rows.municipalities, rows.jobseekers, rows.placements, rows.benefit_periods):
@@ -28,6 +32,8 @@ def data_fingerprint(rows: MetricsRows, pilot: PilotSettings) -> str:
         for line in sorted(map(repr, table)):
             digest.update(line.encode())
             digest.update(b"\n")
+    digest.update(b"\x1e")
+    digest.update(json.dumps(figures_as_of, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -39,7 +45,8 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
     """
     pilot = PilotSettings.load()
     rows = all_municipalities_metrics_rows()
-    fingerprint = data_fingerprint(rows, pilot)
+    figures_as_of = all_municipalities_figures_as_of(as_of=as_of)
+    fingerprint = data_fingerprint(rows, pilot, figures_as_of)
     existing = MetricsSnapshot.objects.filter(as_of=as_of, data_fingerprint=fingerprint).first()
     if existing is not None:
         return existing, False
@@ -67,6 +74,7 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
                 trigger=trigger,
                 duration_ms=duration_ms,
                 figures=figures,
+                figures_as_of=figures_as_of,
             )
     except IntegrityError:
         # A concurrent run stored the same date and data first: theirs is ours.
@@ -75,9 +83,16 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
     return snapshot, True
 
 
+def current_snapshots(*, as_of: date):
+    """The snapshots for ``as_of`` that hold every figure the pages and reports show: one
+    stored before the funnel, guidance and completeness were kept with the figures is computed
+    again rather than shown with those missing."""
+    return MetricsSnapshot.objects.filter(as_of=as_of).exclude(figures_as_of={})
+
+
 def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:
     """The most recently computed snapshot for ``as_of``, or None."""
-    return MetricsSnapshot.objects.filter(as_of=as_of).order_by("-computed_at").first()
+    return current_snapshots(as_of=as_of).order_by("-computed_at").first()
 
 
 SNAPSHOT_REQUEST_SECONDS = 300

@@ -22,6 +22,7 @@ from pilot.demo.plan import build_plan
 from pilot.demo.timeline import DATA_UNTIL
 from pilot.models import PilotSettings
 from placements.enums import (
+    ENDED_STATUSES,
     NEXT_STATUSES,
     BenefitCheckOutcome,
     BenefitEndReason,
@@ -32,6 +33,7 @@ from placements.enums import (
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -286,6 +288,7 @@ def test_seed_demo_holds_no_fact_after_its_timeline(demo_output, db):
         *ProgressReview.objects.values_list("held_on", flat=True),
         *GuidanceSession.objects.values_list("held_on", flat=True),
         *BenefitCheck.objects.values_list("checked_on", flat=True),
+        *HostEvaluation.objects.values_list("evaluated_on", flat=True),
         *(
             moment.date()
             for moment in PlacementStateChange.objects.values_list("changed_at", flat=True)
@@ -306,6 +309,15 @@ def test_seed_demo_records_benefit_checks_and_leaves_some_overdue(demo_output, d
         )
     ]
     assert 0 < overdue.count(True) < len(overdue)
+
+
+def test_seed_demo_evaluates_most_ended_internships_by_their_imk_coach(demo_output, db):
+    ended = Placement.objects.filter(status__in=ENDED_STATUSES)
+    evaluations = HostEvaluation.objects.select_related("placement__entrepreneur")
+
+    assert 0 < evaluations.count() < ended.count()
+    assert all(e.recorded_by_id == e.placement.entrepreneur.imk_coach_id for e in evaluations)
+    assert all(e.evaluated_on >= e.placement.actual_end for e in evaluations)
 
 
 def test_seed_demo_has_logins_for_every_role(demo_output, db):

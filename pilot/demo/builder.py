@@ -24,6 +24,7 @@ from placements.enums import ChangeSource, PlacementStatus
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -32,6 +33,7 @@ from placements.models import (
 from placements.services import (
     benefit_check_save,
     benefit_period_save,
+    host_evaluation_save,
     jobseeker_save,
     placement_save,
     progress_review_save,
@@ -39,6 +41,7 @@ from placements.services import (
 
 from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY
 from .credentials import ADMIN_EMAIL, DEMO_PASSWORD, demo_accounts, jobcoach_email
+from .evaluations import plan_evaluations
 from .plan import DemoPlan
 from .timeline import PILOT_TZ
 
@@ -66,6 +69,7 @@ def reset_pilot_data() -> None:
         model.objects.all().delete()
     for model in (
         BenefitCheck,
+        HostEvaluation,
         ProgressReview,
         PlacementStateChange,
         Placement,
@@ -235,6 +239,22 @@ def write_plan(plan: DemoPlan) -> None:
                 notes=s.notes,
             )
         )
+    # Recorded by the entrepreneur's IMK coach, who holds the closing conversation.
+    for e in plan_evaluations(plan.seed, plan.placements):
+        placement = placements[e.placement_ref]
+        host_evaluation_save(
+            evaluation=HostEvaluation(
+                placement=placement,
+                evaluated_on=e.evaluated_on,
+                would_host_again=e.would_host_again,
+                work_readiness=e.work_readiness,
+                offer=e.offer,
+                helped=e.helped,
+                missing=e.missing,
+                remark=e.remark,
+            ),
+            actor=placement.entrepreneur.imk_coach,
+        )
 
 
 def summary() -> list[tuple[str, int]]:
@@ -257,5 +277,6 @@ def summary() -> list[tuple[str, int]]:
         (_("progress reviews"), ProgressReview.objects.count()),
         (_("benefit checks"), BenefitCheck.objects.count()),
         (_("guidance sessions"), GuidanceSession.objects.count()),
+        (_("host evaluations"), HostEvaluation.objects.count()),
     ]
     return rows

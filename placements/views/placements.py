@@ -13,7 +13,7 @@ from django.views.generic.detail import SingleObjectMixin
 from municipalities.views_base import ScopedQuerysetMixin
 from pilot.models import PilotSettings
 
-from ..enums import PlacementStatus
+from ..enums import ENDED_STATUSES, PlacementStatus
 from ..filters import PlacementFilter
 from ..forms import (
     AgreeForm,
@@ -29,6 +29,7 @@ from ..forms import (
 from ..models import Jobseeker, Placement
 from ..selectors import (
     placement_benefit_checks,
+    placement_evaluation,
     placement_list_rows,
     placement_reviews,
     placement_state_changes,
@@ -146,6 +147,8 @@ class PlacementDetailView(ScopedQuerysetMixin, DetailView):
             benefit_checks=placement_benefit_checks(
                 user=user, placement=placement, today=timezone.localdate()
             ),
+            evaluation_possible=placement.status in ENDED_STATUSES,
+            evaluation=placement_evaluation(user=user, placement=placement),
             steps=[
                 (step, step.form_class(placement=placement, prefix=step.name))
                 for step in steps_for(placement)

@@ -43,6 +43,7 @@ TABLE_WEIGHTS = {
     "progress_reviews": 5,
     "entrepreneurs": 5,
     "guidance_sessions": 5,
+    "host_evaluations": 2,
 }
 # The tables the second of two forked lanes writes, when there are lanes (lanes.py); the first
 # writes the rest. About half the work each at national scale: for CSV, where PostgreSQL formats

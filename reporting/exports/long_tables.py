@@ -1,8 +1,8 @@
 """The long tables of a research export, each one query whose columns PostgreSQL already codes.
 
 Every long table (internships, benefit periods, progress reviews, entrepreneurs, guidance
-sessions) is described once, as a ``values_list`` query in the column order of its table in
-``variables.py``:
+sessions, host evaluations) is described once, as a ``values_list`` query in the column order
+of its table in ``variables.py``:
 
 - the leading columns are record ids that leave the database only through Python: participant,
   internship and entrepreneur ids become pseudonyms (the key never goes to the database), and a
@@ -56,6 +56,7 @@ from .scope import (
     ResearchScope,
     all_municipalities_consented_benefit_periods,
     all_municipalities_consented_entrepreneurs,
+    all_municipalities_consented_evaluations,
     all_municipalities_consented_reviews,
     all_municipalities_consented_sessions,
     all_municipalities_started_placements,
@@ -199,12 +200,37 @@ def _guidance_sessions(scope: ResearchScope) -> QuerySet:
     )
 
 
+def _host_evaluations(scope: ResearchScope) -> QuerySet:
+    # No remark and no recorder: the choices only. The readiness scale's values are its codes
+    # (a check constraint keeps them within 1-5).
+    return (
+        all_municipalities_consented_evaluations(scope)
+        .order_by("placement_id")
+        .values_list(
+            "placement_id",
+            "placement__jobseeker_id",
+            "placement__entrepreneur_id",
+            "evaluated_on",
+            coded("would_host_again", v.WOULD_HOST_AGAIN),
+            "work_readiness",
+            coded("offer", v.EVALUATION_OFFER),
+            *(_yes_no(_contains("helped", choice)) for choice in v.HELPED),
+            *(_yes_no(_contains("missing", choice)) for choice in v.MISSING),
+        )
+    )
+
+
 def _has_topic(topic: str) -> Q:
+    return _contains("topics", topic)
+
+
+def _contains(field: str, value: str) -> Q:
+    """Rows whose JSON list ``field`` holds ``value``."""
     if connection.vendor == "postgresql":
-        return Q(topics__contains=[topic])  # jsonb @> '["topic"]'
+        return Q(**{f"{field}__contains": [value]})  # jsonb @> '["value"]'
     # SQLite (the demo) has no JSON containment: the quoted value in the list's JSON text. No
-    # topic value contains another's quoted form.
-    return Q(topics__icontains=f'"{topic}"')
+    # value of these lists contains another's quoted form.
+    return Q(**{f"{field}__icontains": f'"{value}"'})
 
 
 LONG_TABLES: dict[str, LongTable] = {
@@ -217,6 +243,12 @@ LONG_TABLES: dict[str, LongTable] = {
         LongTable("progress_reviews", ("placement", "participant"), Placement, _progress_reviews),
         LongTable("entrepreneurs", ("entrepreneur", "municipality"), Entrepreneur, _entrepreneurs),
         LongTable("guidance_sessions", ("entrepreneur",), Entrepreneur, _guidance_sessions),
+        LongTable(
+            "host_evaluations",
+            ("placement", "participant", "entrepreneur"),
+            Placement,
+            _host_evaluations,
+        ),
     )
 }
 

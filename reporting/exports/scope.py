@@ -4,12 +4,12 @@ Like ``reporting.selectors``, these reads do not go through ``municipalities.acc
 research export covers the whole pilot. What protects the people in it is decided here, once:
 
 - only participants (outflow-metrics.md) with research consent "yes" and their internships,
-  benefit periods, progress reviews and entrepreneurs are read;
+  benefit periods, progress reviews, host evaluations and entrepreneurs are read;
 - only facts dated on or before the export date A are read.
 
 Which columns leave is decided by the row sources (``rows.py``, ``long_tables.py``), which
 select only the columns listed in ``variables.py``: no name, birth date (only the year), client
-number, contact detail, KvK number, trade name, reference or note is ever read.
+number, contact detail, KvK number, trade name, reference, note or remark is ever read.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.db.models import Exists, Max, OuterRef, QuerySet
 from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.models import Municipality
 from placements.enums import PlacementStatus, ResearchConsent
-from placements.models import BenefitPeriod, Jobseeker, Placement, ProgressReview
+from placements.models import BenefitPeriod, HostEvaluation, Jobseeker, Placement, ProgressReview
 
 from .writers.safe import safe_cell
 
@@ -111,6 +111,18 @@ def all_municipalities_consented_sessions(
     return GuidanceSession.objects.filter(
         held_on__lte=scope.as_of,
         entrepreneur_id__in=all_municipalities_started_placements(scope).values("entrepreneur_id"),
+    ).order_by()
+
+
+def all_municipalities_consented_evaluations(
+    scope: ResearchScope,
+) -> QuerySet[HostEvaluation]:
+    """Host evaluations held on or before A of internships in the export that ended on or
+    before A (an evaluation of an internship still running as of A does not exist yet)."""
+    return HostEvaluation.objects.filter(
+        evaluated_on__lte=scope.as_of,
+        placement__actual_end__lte=scope.as_of,
+        placement_id__in=all_municipalities_started_placements(scope).values("id"),
     ).order_by()
 
 

@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from coaching.enums import GuidanceTopic, PriorSupport, SessionMode
-from placements.enums import BenefitEndReason, BenefitType, PlacementEndReason, PlacementStatus
+from placements.enums import (
+    BenefitEndReason,
+    BenefitType,
+    EvaluationHelped,
+    EvaluationMissing,
+    EvaluationOffer,
+    PlacementEndReason,
+    PlacementStatus,
+    WouldHostAgain,
+)
 from reporting.metrics import OutflowStatus
 
 
@@ -171,6 +180,42 @@ SESSION_MODE = _values(
     (3, SessionMode.VIDEO, "videogesprek", "video call"),
 )
 
+WOULD_HOST_AGAIN = _values(
+    "would_host_again",
+    (0, WouldHostAgain.NO, "nee", "no"),
+    (1, WouldHostAgain.YES, "ja", "yes"),
+    (2, WouldHostAgain.UNSURE, "weet niet", "not sure"),
+)
+
+# The scale's values are the codes themselves: 1 is the least ready, 5 the most.
+WORK_READINESS = _values(
+    "work_readiness",
+    (1, "1", "1 ver van werk", "1 far from ready for work"),
+    (2, "2", "2", "2"),
+    (3, "3", "3", "3"),
+    (4, "4", "4", "4"),
+    (5, "5", "5 klaar voor regulier werk", "5 ready for a regular job"),
+)
+
+EVALUATION_OFFER = _values(
+    "evaluation_offer",
+    (0, EvaluationOffer.NONE, "niets aangeboden", "nothing offered"),
+    (1, EvaluationOffer.CONTRACT, "arbeidscontract", "employment contract"),
+    (
+        2,
+        EvaluationOffer.JOB_OFFER,
+        "baan aangeboden, (nog) niet getekend",
+        "job offered, not (yet) signed",
+    ),
+    (3, EvaluationOffer.WORK_LEARN, "leerwerkplek (bijv. BBL)", "work-and-learn place (e.g. BBL)"),
+    (
+        4,
+        EvaluationOffer.OTHER_EMPLOYER,
+        "aanbevolen bij andere werkgever",
+        "recommended to another employer",
+    ),
+)
+
 VALUE_SETS = (
     YES_NO,
     BENEFIT_TYPE,
@@ -180,6 +225,9 @@ VALUE_SETS = (
     OUTFLOW_STATUS,
     PRIOR_SUPPORT,
     SESSION_MODE,
+    WOULD_HOST_AGAIN,
+    WORK_READINESS,
+    EVALUATION_OFFER,
 )
 
 # Topics of guidance sessions: one 0/1 variable each, named topic_<value>.
@@ -203,6 +251,49 @@ TOPIC_LABELS: dict[str, tuple[str, str]] = {
     GuidanceTopic.OTHER: ("onderwerp: overig", "topic: other"),
 }
 TOPICS: tuple[str, ...] = tuple(str(topic) for topic in GuidanceTopic)
+
+# What helped and what was missing in a host evaluation: one 0/1 variable each, named
+# helped_<value> and missing_<value>.
+HELPED_LABELS: dict[str, tuple[str, str]] = {
+    EvaluationHelped.JOBCOACH: ("hielp: steun jobcoach", "helped: support of the jobcoach"),
+    EvaluationHelped.IMK_COACH: ("hielp: begeleiding IMK", "helped: guidance of the IMK coach"),
+    EvaluationHelped.CLEAR_TASKS: (
+        "hielp: duidelijke taken en afspraken",
+        "helped: clear tasks and agreements",
+    ),
+    EvaluationHelped.MOTIVATION: ("hielp: motivatie stagiair", "helped: the intern's motivation"),
+    EvaluationHelped.COLLEAGUES: ("hielp: collega's of klanten", "helped: colleagues or customers"),
+    EvaluationHelped.TRAINING: ("hielp: leren op de werkplek", "helped: training on the job"),
+    EvaluationHelped.FLEXIBLE_HOURS: ("hielp: flexibele uren", "helped: flexible hours"),
+    EvaluationHelped.OTHER: ("hielp: overig", "helped: other"),
+}
+MISSING_LABELS: dict[str, tuple[str, str]] = {
+    EvaluationMissing.JOBCOACH_CONTACT: (
+        "miste: meer contact met jobcoach",
+        "missing: more contact with the jobcoach",
+    ),
+    EvaluationMissing.IMK_GUIDANCE: (
+        "miste: meer begeleiding IMK",
+        "missing: more guidance from IMK",
+    ),
+    EvaluationMissing.SKILLS: ("miste: vaardigheden stagiair", "missing: the intern's skills"),
+    EvaluationMissing.RELIABILITY: (
+        "miste: betrouwbaarheid stagiair",
+        "missing: the intern's reliability",
+    ),
+    EvaluationMissing.LANGUAGE: (
+        "miste: beheersing Nederlands stagiair",
+        "missing: the intern's command of Dutch",
+    ),
+    EvaluationMissing.TIME: ("miste: tijd om te begeleiden", "missing: time to supervise"),
+    EvaluationMissing.COMPENSATION: (
+        "miste: financiële vergoeding",
+        "missing: financial compensation",
+    ),
+    EvaluationMissing.OTHER: ("miste: overig", "missing: other"),
+}
+HELPED: tuple[str, ...] = tuple(str(choice) for choice in EvaluationHelped)
+MISSING: tuple[str, ...] = tuple(str(choice) for choice in EvaluationMissing)
 
 
 # --- Variables -------------------------------------------------------------------------------
@@ -560,6 +651,69 @@ GUIDANCE_SESSIONS = Table(
     ),
 )
 
+HOST_EVALUATIONS = Table(
+    "host_evaluations",
+    "evaluaties ondernemer",
+    "host evaluations",
+    "One row per evaluation by the host entrepreneur of an internship in the placements table "
+    "that ended on or before A, held on or before A. Recorded by the IMK coach or the "
+    "jobcoach at the end of the internship. The free-text remark is never exported; what "
+    "helped and what was missing are one 0/1 variable each.",
+    (
+        PLACEMENT_ID,
+        PARTICIPANT_ID,
+        ENTREPRENEUR_ID,
+        _date("evaluated_on", "datum evaluatie", "date of evaluation", "Date of the conversation."),
+        Variable(
+            "would_host_again",
+            "wil opnieuw stagiair",
+            "would host again",
+            VarType.CODED,
+            "Whether the entrepreneur would host an intern again.",
+            WOULD_HOST_AGAIN,
+        ),
+        Variable(
+            "work_readiness",
+            "werkfitheid stagiair (1-5)",
+            "intern's readiness for work (1-5)",
+            VarType.CODED,
+            "The entrepreneur's judgement of the intern's readiness for work at the end of the "
+            "internship, from 1 (far from ready for work) to 5 (ready for a regular job).",
+            WORK_READINESS,
+        ),
+        Variable(
+            "offer",
+            "baan of contract aangeboden",
+            "job or contract offered",
+            VarType.CODED,
+            "What the entrepreneur offered the intern at the end of the internship.",
+            EVALUATION_OFFER,
+        ),
+        *(
+            Variable(
+                f"helped_{choice}",
+                HELPED_LABELS[choice][0],
+                HELPED_LABELS[choice][1],
+                VarType.CODED,
+                f"1 when the entrepreneur named '{choice}' as something that helped, else 0.",
+                YES_NO,
+            )
+            for choice in HELPED
+        ),
+        *(
+            Variable(
+                f"missing_{choice}",
+                MISSING_LABELS[choice][0],
+                MISSING_LABELS[choice][1],
+                VarType.CODED,
+                f"1 when the entrepreneur named '{choice}' as something that was missing, else 0.",
+                YES_NO,
+            )
+            for choice in MISSING
+        ),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     PARTICIPANTS,
     PLACEMENTS,
@@ -567,5 +721,6 @@ TABLES: tuple[Table, ...] = (
     PROGRESS_REVIEWS,
     ENTREPRENEURS,
     GUIDANCE_SESSIONS,
+    HOST_EVALUATIONS,
 )
 TABLES_BY_NAME = {table.name: table for table in TABLES}

@@ -14,9 +14,9 @@ class SnapshotTrigger(models.TextChoices):
 class MetricsSnapshot(models.Model):
     """The figures of ``outflow-metrics.md`` as of one date, from one state of the data.
 
-    ``data_fingerprint`` is a hash of every input row and pilot setting the rules read: the same
-    date and the same data give the same fingerprint, which is what keeps recomputation
-    idempotent (one snapshot per date and state of the data).
+    ``data_fingerprint`` is a hash of every input row and pilot setting the rules read, and of
+    ``figures_as_of``: the same date and the same data give the same fingerprint, which is what
+    keeps recomputation idempotent (one snapshot per date and state of the data).
     """
 
     as_of = models.DateField(_("as of"))
@@ -30,6 +30,11 @@ class MetricsSnapshot(models.Model):
     # The metrics JSON of data-exchange.md: totals, per municipality and per participant (refs
     # only, no names). Pages for the funder and researchers read only the aggregates.
     figures = models.JSONField(_("figures"))
+    # The placement funnel, the guidance and the completeness counts as of the same date, per
+    # municipality code (reporting.as_of_figures): the dashboard and the reports read them here
+    # rather than from the live tables, so a report rendered again shows the same figures.
+    # Empty only in snapshots stored before these were added.
+    figures_as_of = models.JSONField(_("funnel, guidance and completeness"), default=dict)
 
     class Meta:
         ordering = ["-as_of", "-computed_at"]

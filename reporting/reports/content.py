@@ -1,7 +1,9 @@
 """What goes into each report: plain context for the PDF templates, read from one snapshot.
 
 The figures come from the same snapshot and the same dashboard code as the dashboard, so a
-report and the dashboard for one date always agree (and agree with ``pilot_metrics``).
+report and the dashboard for one date always agree (and agree with ``pilot_metrics``), and a
+report rendered again from the same snapshot shows the same figures: the funnel, guidance and
+completeness counts are the snapshot's too, not the live tables'.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from municipalities.models import Municipality
 from placements.enums import BenefitEndReason, BenefitType
 
+from ..completeness import GAP_KINDS
 from ..dashboard import (
     WHOLE_PILOT,
     Scope,
@@ -22,7 +25,7 @@ from ..dashboard import (
     dashboard_charts,
 )
 from ..models import MetricsSnapshot, ProgressReport, ReportKind, ReportStatus
-from .research import all_municipalities_data_completeness, all_municipalities_outflow_benefit_types
+from .research import all_municipalities_outflow_benefit_types
 
 FIGURE_KEYS = (
     "planned_places",
@@ -33,12 +36,6 @@ FIGURE_KEYS = (
     "sustained_outflow",
     "open",
     "no_outflow",
-)
-COMPLETENESS_KEYS = (
-    "no_benefit_period",
-    "unknown_end_reason",
-    "overdue_reviews",
-    "past_planned_end",
 )
 
 
@@ -77,6 +74,7 @@ def _common(snapshot: MetricsSnapshot, title: str) -> dict:
         "computed_at": snapshot.computed_at,
         "snapshot_id": snapshot.pk,
         "target_ratio": snapshot.figures["target_ratio"],
+        "gap_kinds": list(GAP_KINDS.values()),
     }
 
 
@@ -95,6 +93,8 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             # printing them twice would only make a long report longer.
             "charts_without_table": ["municipalities"],
             "guidance": data.guidance,
+            # Counts only, per municipality: the funder sees no records.
+            "completeness": data.completeness,
             "previous": previous,
             "changes": changes_since(previous.snapshot.figures, snapshot.figures)
             if previous
@@ -190,20 +190,9 @@ def research_content(snapshot: MetricsSnapshot) -> ReportContent:
             ],
             "charts": [charts["time_to_outflow"], charts["funnel"]],
             "km": data.km,
-            "completeness": completeness_rows(snapshot, WHOLE_PILOT),
+            "completeness": data.completeness,
         },
     )
-
-
-def completeness_rows(snapshot: MetricsSnapshot, scope: Scope) -> list[dict]:
-    gaps = all_municipalities_data_completeness(as_of=snapshot.as_of, municipality_ids=scope.ids)
-    municipalities = Municipality.objects.order_by("code").values_list("id", "code", "name")
-    if scope.ids is not None:
-        municipalities = municipalities.filter(id__in=list(scope.ids))
-    return [
-        {"code": code, "name": name, **{k: gaps.get(id_, {}).get(k, 0) for k in COMPLETENESS_KEYS}}
-        for id_, code, name in municipalities
-    ]
 
 
 def municipality_content(snapshot: MetricsSnapshot, *, municipality: Municipality) -> ReportContent:
@@ -228,6 +217,6 @@ def municipality_content(snapshot: MetricsSnapshot, *, municipality: Municipalit
                 charts["time_to_outflow"],
                 charts["guidance"],
             ],
-            "completeness": completeness_rows(snapshot, scope),
+            "completeness": data.completeness,
         },
     )

@@ -64,7 +64,14 @@ def _jobcoach_with_work_to_do():
 
 REPORTS = ["Dashboard", "Reports"]
 NAVIGATION = {
-    Role.JOBCOACH: ["Home", "Jobseekers", "Placements", "Entrepreneurs", *REPORTS],
+    Role.JOBCOACH: [
+        "Home",
+        "Jobseekers",
+        "Placements",
+        "Entrepreneurs",
+        *REPORTS,
+        "Data completeness",
+    ],
     Role.IMK_COACH: ["Home", "Entrepreneurs"],
     Role.PROGRAMME_ADMIN: [
         "Home",
@@ -72,6 +79,7 @@ NAVIGATION = {
         "Placements",
         "Entrepreneurs",
         *REPORTS,
+        "Data completeness",
         "Research exports",
         "Invite a person",
         "Administration",

@@ -131,3 +131,52 @@ def test_imk_coach_logs_a_guidance_session_on_a_phone(phone_page, a11y):
     )
 
     a11y.assert_clean()
+
+
+def test_imk_coach_records_the_entrepreneurs_evaluation_on_a_phone(phone_page, a11y):
+    page = phone_page
+    today = timezone.localdate()
+    heerlen = MunicipalityFactory(code="GM0917", name="Heerlen")
+    coach = user_with_role(Role.IMK_COACH, email="joost@imk.example", full_name="Joost Bakker")
+    bakery = EntrepreneurFactory(
+        municipality=heerlen, ref="ENT-HRL-01", trade_name="Bakkerij Van Dam", imk_coach=coach
+    )
+    placement = PlacementFactory(
+        jobseeker=JobseekerFactory(municipality=heerlen, given_name="Sanne"),
+        entrepreneur=bakery,
+        ref="PL-HRL-01",
+        planned_start=today - datetime.timedelta(days=130),
+        planned_end=today - datetime.timedelta(days=3),
+        actual_start=today - datetime.timedelta(days=130),
+        actual_end=today - datetime.timedelta(days=3),
+    )
+
+    sign_in(page, coach)
+    page.goto(f"/entrepreneurs/{bakery.pk}/")
+    expect(page.get_by_text("No evaluation recorded yet.")).to_be_visible()
+    a11y.check(page, "entrepreneur page, evaluation missing")
+    page.get_by_role("link", name="Record the evaluation of PL-HRL-01").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evaluation of placement PL-HRL-01")
+    a11y.check(page, "evaluation form")
+    assert_fits_width(page)
+
+    page.get_by_role("group", name="Would the entrepreneur host an intern again?").get_by_label(
+        "yes"
+    ).check()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_label("employment contract").check()
+    page.get_by_label("clear tasks and agreements").check()
+    page.get_by_label("time to supervise").check()
+    page.get_by_role("button", name="Save evaluation").click()
+
+    expect(page.get_by_text("Evaluation of placement PL-HRL-01 saved.")).to_be_visible()
+    expect(page.get_by_text("employment contract")).to_be_visible()
+    a11y.check(page, "entrepreneur page with the evaluation")
+    assert_fits_width(page)
+    a11y.assert_clean()
+    evaluation = placement.host_evaluation
+    assert (evaluation.offer, evaluation.work_readiness, evaluation.missing) == (
+        "contract",
+        4,
+        ["time"],
+    )

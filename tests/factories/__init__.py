@@ -6,6 +6,7 @@ from .municipalities import MunicipalityFactory, RoleAssignmentFactory, UserFact
 from .placements import (
     BenefitCheckFactory,
     BenefitPeriodFactory,
+    HostEvaluationFactory,
     JobseekerFactory,
     PlacementFactory,
     PlacementStateChangeFactory,
@@ -17,6 +18,7 @@ __all__ = [
     "BenefitPeriodFactory",
     "EntrepreneurFactory",
     "GuidanceSessionFactory",
+    "HostEvaluationFactory",
     "JobseekerFactory",
     "MunicipalityFactory",
     "PlacementFactory",

@@ -6,12 +6,15 @@ from placements.enums import (
     BenefitCheckOutcome,
     BenefitType,
     ChangeSource,
+    EvaluationOffer,
     PlacementStatus,
     ResearchConsent,
+    WouldHostAgain,
 )
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -99,3 +102,20 @@ class BenefitCheckFactory(factory.django.DjangoModelFactory):
     checked_on = datetime.date(2024, 9, 9)
     outcome = BenefitCheckOutcome.STILL_ON_BENEFITS
     reason = ""
+
+
+class HostEvaluationFactory(factory.django.DjangoModelFactory):
+    """The evaluation of the factory's completed placement, a week after it ended."""
+
+    class Meta:
+        model = HostEvaluation
+
+    placement = factory.SubFactory(PlacementFactory)
+    municipality = factory.SelfAttribute("placement.municipality")
+    evaluated_on = datetime.date(2024, 6, 14)
+    would_host_again = WouldHostAgain.YES
+    work_readiness = 4
+    offer = EvaluationOffer.NONE
+    helped = factory.LazyFunction(lambda: ["jobcoach", "clear_tasks"])
+    missing = factory.LazyFunction(lambda: ["time"])
+    remark = "Fijne stagiair; had wel veel begeleiding nodig."

@@ -40,6 +40,7 @@ def test_export_research_command_writes_the_zip(tmp_path, format):
                 "progress_reviews",
                 "entrepreneurs",
                 "guidance_sessions",
+                "host_evaluations",
             )
         ]
         + ["codebook.csv", "codebook.html"]

@@ -18,8 +18,17 @@ from openpyxl import load_workbook
 from coaching.enums import GuidanceTopic, PriorSupport, SessionMode
 from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.models import User
-from placements.enums import BenefitEndReason, BenefitType, PlacementEndReason, PlacementStatus
-from placements.models import BenefitPeriod, Jobseeker, Placement, ProgressReview
+from placements.enums import (
+    BenefitEndReason,
+    BenefitType,
+    EvaluationHelped,
+    EvaluationMissing,
+    EvaluationOffer,
+    PlacementEndReason,
+    PlacementStatus,
+    WouldHostAgain,
+)
+from placements.models import BenefitPeriod, HostEvaluation, Jobseeker, Placement, ProgressReview
 from reporting.exports import long_tables
 from reporting.exports import variables as v
 from reporting.exports.build import build_research_export
@@ -31,6 +40,7 @@ from reporting.exports.writers import open_writer, safe_cell
 from reporting.metrics import OutflowStatus
 from tests.factories import (
     GuidanceSessionFactory,
+    HostEvaluationFactory,
     JobseekerFactory,
     PlacementFactory,
     ProgressReviewFactory,
@@ -71,6 +81,18 @@ def _example_with_identifying_details() -> None:
             notes=f"Geheime begeleidingsnotitie {number} over de zaak.",
             topics=["onboarding", "finances"],
         )
+    ended = Placement.objects.filter(actual_end__lte=AS_OF).order_by("ref")
+    for number, placement in enumerate(ended, start=1):
+        HostEvaluationFactory(
+            placement=placement,
+            evaluated_on=placement.actual_end,
+            would_host_again=("yes", "no", "unsure")[number % 3],
+            work_readiness=1 + number % 5,
+            offer=("none", "contract", "job_offer")[number % 3],
+            helped=["imk_coach", "colleagues"],
+            missing=["compensation"],
+            remark=f"Geheime opmerking ondernemer {number} over de stagiair.",
+        )
 
 
 def _identifying_strings() -> set[str]:
@@ -86,6 +108,7 @@ def _identifying_strings() -> set[str]:
     strings |= set(Placement.objects.values_list("ref", flat=True))
     strings |= set(ProgressReview.objects.values_list("notes", flat=True))
     strings |= set(GuidanceSession.objects.values_list("notes", flat=True))
+    strings |= set(HostEvaluation.objects.values_list("remark", flat=True))
     strings |= set(User.objects.values_list("email", flat=True))
     strings |= {name for name in User.objects.values_list("full_name", flat=True) if name}
     return strings
@@ -269,6 +292,8 @@ def test_export_codebook_lists_every_variable_in_both_languages(tmp_path):
         (v.OUTFLOW_STATUS, OutflowStatus),
         (v.PRIOR_SUPPORT, PriorSupport),
         (v.SESSION_MODE, SessionMode),
+        (v.WOULD_HOST_AGAIN, WouldHostAgain),
+        (v.EVALUATION_OFFER, EvaluationOffer),
     ],
 )
 def test_codebook_value_labels_cover_every_choice_with_unique_codes(value_set, choices):
@@ -279,6 +304,63 @@ def test_codebook_value_labels_cover_every_choice_with_unique_codes(value_set, c
 
 def test_codebook_topics_cover_every_guidance_topic():
     assert set(v.TOPICS) == set(GuidanceTopic.values) == set(v.TOPIC_LABELS)
+
+
+def test_codebook_evaluation_choices_cover_every_choice():
+    assert set(v.HELPED) == set(EvaluationHelped.values) == set(v.HELPED_LABELS)
+    assert set(v.MISSING) == set(EvaluationMissing.values) == set(v.MISSING_LABELS)
+    assert set(v.WORK_READINESS.codes.values()) == {1, 2, 3, 4, 5}
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_export_host_evaluations_are_coded_with_codebook_labels_and_no_remark(tmp_path, format):
+    placement = PlacementFactory()
+    HostEvaluationFactory(
+        placement=placement,
+        would_host_again="unsure",
+        work_readiness=2,
+        offer="work_learn",
+        helped=["imk_coach"],
+        missing=["language", "time"],
+        remark="Opmerking die het bedrijf niet mag verlaten.",
+    )
+    pseudonyms = Pseudonymiser()
+    archive = _export(tmp_path, format)
+
+    (row,) = _rows_in_file(archive, v.HOST_EVALUATIONS, format, tmp_path)
+    assert dict(zip(v.HOST_EVALUATIONS.names, row, strict=True)) == {
+        "placement_id": pseudonyms.placement(placement.pk),
+        "participant_id": pseudonyms.participant(placement.jobseeker_id),
+        "entrepreneur_id": pseudonyms.entrepreneur(placement.entrepreneur_id),
+        "evaluated_on": date(2024, 6, 14),
+        "would_host_again": 2,
+        "work_readiness": 2,
+        "offer": 3,
+        **{f"helped_{c}": int(c == "imk_coach") for c in v.HELPED},
+        **{f"missing_{c}": int(c in {"language", "time"}) for c in v.MISSING},
+    }
+    for member in archive.namelist():
+        for text in _cells(archive, member, tmp_path):
+            assert "Opmerking die het bedrijf" not in text, member
+    codebook = list(csv.DictReader(io.StringIO(archive.read("codebook.csv").decode("utf-8"))))
+    labels = {
+        row["variable"]: row["values_nl"] for row in codebook if row["table"] == "host_evaluations"
+    }
+    assert labels["would_host_again"] == "0 = nee; 1 = ja; 2 = weet niet"
+    assert labels["offer"] == (
+        "0 = niets aangeboden; 1 = arbeidscontract; 2 = baan aangeboden, (nog) niet getekend; "
+        "3 = leerwerkplek (bijv. BBL); 4 = aanbevolen bij andere werkgever"
+    )
+    assert (
+        labels["work_readiness"]
+        == "1 = 1 ver van werk; 2 = 2; 3 = 3; 4 = 4; 5 = 5 klaar voor regulier werk"
+    )
+    assert labels["missing_language"] == "0 = nee; 1 = ja"
+    if format in ("sav", "dta"):
+        path = tmp_path / f"host_evaluations.{format}"
+        _frame, meta = (pyreadstat.read_sav if format == "sav" else pyreadstat.read_dta)(str(path))
+        assert meta.variable_value_labels["offer"][3] == "leerwerkplek (bijv. BBL)"
+        assert meta.column_names_to_labels["work_readiness"] == "werkfitheid stagiair (1-5)"
 
 
 def test_codebook_variable_names_fit_spss_and_stata():
@@ -359,6 +441,7 @@ def test_export_build_reports_progress_up_to_100_and_counts_rows(tmp_path):
         "progress_reviews": 5,
         "entrepreneurs": 5,
         "guidance_sessions": 5,
+        "host_evaluations": 5,
     }
     assert seen[0] == 0
     assert seen[-1] == 100

@@ -28,6 +28,7 @@ from tests.factories import (
     BenefitPeriodFactory,
     EntrepreneurFactory,
     GuidanceSessionFactory,
+    HostEvaluationFactory,
     JobseekerFactory,
     PlacementFactory,
     ProgressReviewFactory,
@@ -403,3 +404,26 @@ def test_a_value_the_codebook_does_not_know_fails_the_table_rather_than_going_mi
 
     with pytest.raises(DataError, match="invalid input syntax for type integer"):
         _table(name, date(2025, 1, 31))
+
+
+def test_research_host_evaluations_only_of_consented_participants_and_on_or_before_a():
+    evaluated = HostEvaluationFactory(evaluated_on=date(2024, 6, 10), offer="contract")
+    HostEvaluationFactory(
+        placement=PlacementFactory(jobseeker=JobseekerFactory(research_consent="no"))
+    )
+    HostEvaluationFactory(evaluated_on=date(2024, 7, 1))  # after A
+    pseudonyms = Pseudonymiser()
+
+    rows = _table("host_evaluations", date(2024, 6, 30))
+
+    assert [(r["placement_id"], r["offer"], r["helped_jobcoach"]) for r in rows] == [
+        (pseudonyms.placement(evaluated.placement_id), v.EVALUATION_OFFER.code("contract"), 1)
+    ]
+    assert "remark" not in rows[0]
+
+
+def test_research_host_evaluation_of_an_internship_running_as_of_a_is_left_out():
+    HostEvaluationFactory(evaluated_on=date(2024, 6, 1))  # the internship ends 2024-06-07
+
+    assert _table("host_evaluations", date(2024, 6, 5)) == []
+    assert len(_table("host_evaluations", date(2024, 6, 7))) == 1

@@ -55,6 +55,7 @@ def test_worker_builds_the_export_with_progress(celery_worker_process, client):
             "progress_reviews": 0,
             "entrepreneurs": 3,
             "guidance_sessions": 0,
+            "host_evaluations": 0,
         }
         assert export.finished_at is not None
         assert "participants.sav" in zipfile.ZipFile(path).namelist()

@@ -1,0 +1,82 @@
+"""The data-completeness pages: what is missing or overdue in the records, per municipality,
+with a link to the page where each gap is fixed. For jobcoaches (their own municipalities) and
+the programme admin (every municipality side by side); always today's live records, since the
+point is to fix them now."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import DetailView, ListView
+
+from municipalities.enums import Role
+from municipalities.models import Municipality
+from municipalities.views_base import ScopedQuerysetMixin
+
+from .completeness import GAP_KINDS, completeness_gaps, count_per_municipality, visible_rows
+
+COMPLETENESS_ROLES = frozenset({Role.JOBCOACH, Role.PROGRAMME_ADMIN})
+
+
+class CompletenessOverviewView(ScopedQuerysetMixin, ListView):
+    """Every visible municipality in one table, one column per kind of gap."""
+
+    model = Municipality
+    roles = COMPLETENESS_ROLES
+    template_name = "reporting/completeness.html"
+    context_object_name = "municipalities"
+
+    def scope_queryset(self, queryset):
+        return queryset.order_by("name")
+
+    def get(self, request, *args, **kwargs):
+        municipalities = list(self.get_queryset().values_list("pk", flat=True)[:2])
+        if len(municipalities) == 1:
+            # A jobcoach of one municipality has nothing to compare: straight to the lists.
+            return redirect("reporting:completeness_detail", pk=municipalities[0])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        municipalities = list(context["municipalities"])
+        gaps = completeness_gaps(visible_rows(self.request.user), on=today)
+        counts = count_per_municipality(gaps, [m.pk for m in municipalities])
+        context.update(
+            today=today,
+            kinds=list(GAP_KINDS.items()),
+            rows=[
+                (
+                    m,
+                    [(label, counts[m.pk][kind]) for kind, label in GAP_KINDS.items()],
+                    sum(counts[m.pk].values()),
+                )
+                for m in municipalities
+            ],
+            totals=[(label, len(gaps[kind])) for kind, label in GAP_KINDS.items()],
+        )
+        return context
+
+
+class CompletenessDetailView(ScopedQuerysetMixin, DetailView):
+    """One municipality's gaps, listed per kind, each linking to the record to fix (404 for a
+    municipality the user may not see)."""
+
+    model = Municipality
+    roles = COMPLETENESS_ROLES
+    template_name = "reporting/completeness_detail.html"
+    context_object_name = "municipality"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        gaps = completeness_gaps(
+            visible_rows(self.request.user, municipality_id=self.object.pk), on=today
+        )
+        context.update(
+            today=today,
+            sections=[(kind, label, gaps[kind]) for kind, label in GAP_KINDS.items()],
+            total=sum(len(found) for found in gaps.values()),
+            several=self.get_queryset().count() > 1,
+        )
+        return context

@@ -1,0 +1,237 @@
+"""The data-completeness pages: exact gaps per kind, links to fix them, and who sees which."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from municipalities.enums import Role
+from placements.enums import PlacementStatus
+from placements.models import Placement
+from reporting.completeness import GAP_KINDS, all_municipalities_completeness_counts
+from tests.factories import (
+    BenefitPeriodFactory,
+    HostEvaluationFactory,
+    JobseekerFactory,
+    MunicipalityFactory,
+    PlacementFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _running(municipality, ref, *, today, started_days_ago=100, planned_end_in=-10):
+    start = today - timedelta(days=started_days_ago)
+    return PlacementFactory(
+        jobseeker=JobseekerFactory(municipality=municipality, ref=f"JS-{ref}"),
+        ref=ref,
+        status=PlacementStatus.ACTIVE,
+        planned_start=start,
+        planned_end=today + timedelta(days=planned_end_in),
+        actual_start=start,
+        actual_end=None,
+    )
+
+
+def _ended(municipality, ref, *, today, ended_days_ago):
+    end = today - timedelta(days=ended_days_ago)
+    start = end - timedelta(days=150)
+    return PlacementFactory(
+        jobseeker=JobseekerFactory(municipality=municipality, ref=f"JS-{ref}"),
+        ref=ref,
+        planned_start=start,
+        planned_end=end,
+        actual_start=start,
+        actual_end=end,
+    )
+
+
+@pytest.fixture
+def pilot():
+    """Heerlen has one gap of every kind; Kerkrade one running placement past its end."""
+    today = timezone.localdate()
+    heerlen = MunicipalityFactory(code="GM0917", name="Heerlen")
+    kerkrade = MunicipalityFactory(code="GM0928", name="Kerkrade")
+    # Running 100 days, planned end passed, never reviewed, no benefit period, untouched.
+    stale = _running(heerlen, "HRL-1", today=today)
+    Placement.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=90))
+    # Ended 100 days ago: its 3-month benefit check fell a few days ago; no evaluation.
+    unevaluated = _ended(heerlen, "HRL-2", today=today, ended_days_ago=100)
+    BenefitPeriodFactory(jobseeker=unevaluated.jobseeker)
+    # Ended long ago and evaluated, but the benefit ended with an unknown reason.
+    evaluated = _ended(heerlen, "HRL-3", today=today, ended_days_ago=400)
+    HostEvaluationFactory(placement=evaluated, evaluated_on=evaluated.actual_end)
+    BenefitPeriodFactory(
+        jobseeker=evaluated.jobseeker, end_date=today - timedelta(days=300), end_reason="other"
+    )
+    # Running, reviewed recently... by nobody: but it started only a week ago.
+    fresh = _running(heerlen, "HRL-4", today=today, started_days_ago=7, planned_end_in=90)
+    BenefitPeriodFactory(jobseeker=fresh.jobseeker)
+    elsewhere = _running(kerkrade, "KRK-1", today=today, started_days_ago=20, planned_end_in=-1)
+    BenefitPeriodFactory(jobseeker=elsewhere.jobseeker)
+    return {
+        "today": today,
+        "heerlen": heerlen,
+        "kerkrade": kerkrade,
+        "stale": stale,
+        "unevaluated": unevaluated,
+        "evaluated": evaluated,
+        "elsewhere": elsewhere,
+        "jobcoach": user_with_role(Role.JOBCOACH, heerlen),
+    }
+
+
+def _refs(response) -> dict[str, list[str]]:
+    return {kind: [gap.ref for gap in gaps] for kind, _label, gaps in response.context["sections"]}
+
+
+def test_completeness_lists_every_gap_of_the_municipality_exactly(client, pilot):
+    client.force_login(pilot["jobcoach"])
+
+    response = client.get(reverse("reporting:completeness_detail", args=[pilot["heerlen"].pk]))
+
+    assert response.status_code == 200
+    assert _refs(response) == {
+        "no_benefit_period": ["JS-HRL-1"],
+        "benefit_check_overdue": ["JS-HRL-2"],
+        "review_overdue": ["HRL-1"],
+        "past_planned_end": ["HRL-1"],
+        "untouched": ["HRL-1"],
+        "evaluation_missing": ["HRL-2"],
+        "unknown_end_reason": ["JS-HRL-3"],
+    }
+    assert response.context["total"] == 7
+
+
+def test_completeness_lines_link_to_the_record_to_fix(client, pilot):
+    client.force_login(pilot["jobcoach"])
+
+    response = client.get(reverse("reporting:completeness_detail", args=[pilot["heerlen"].pk]))
+
+    html = response.content.decode()
+    links = {
+        reverse("placements:jobseeker_detail", args=[pilot["stale"].jobseeker_id]),
+        reverse("placements:placement_detail", args=[pilot["stale"].pk]),
+        reverse("placements:placement_evaluation", args=[pilot["unevaluated"].pk]),
+        reverse("placements:jobseeker_detail", args=[pilot["evaluated"].jobseeker_id]),
+    }
+    assert all(f'href="{link}"' in html for link in links)
+
+
+def test_completeness_gap_disappears_once_fixed(client, pilot):
+    HostEvaluationFactory(
+        placement=pilot["unevaluated"], evaluated_on=pilot["unevaluated"].actual_end
+    )
+    client.force_login(pilot["jobcoach"])
+
+    response = client.get(reverse("reporting:completeness_detail", args=[pilot["heerlen"].pk]))
+
+    assert _refs(response)["evaluation_missing"] == []
+
+
+def test_completeness_jobcoach_of_one_municipality_goes_straight_to_its_lists(client, pilot):
+    client.force_login(pilot["jobcoach"])
+
+    response = client.get(reverse("reporting:completeness"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "reporting:completeness_detail", args=[pilot["heerlen"].pk]
+    )
+
+
+def test_completeness_jobcoach_never_sees_another_municipalitys_rows(client, pilot):
+    client.force_login(pilot["jobcoach"])
+
+    other = client.get(reverse("reporting:completeness_detail", args=[pilot["kerkrade"].pk]))
+    own = client.get(reverse("reporting:completeness_detail", args=[pilot["heerlen"].pk]))
+
+    assert other.status_code == 404
+    refs = {ref for found in _refs(own).values() for ref in found}
+    assert refs == {"JS-HRL-1", "JS-HRL-2", "JS-HRL-3", "HRL-1", "HRL-2"}
+    assert "KRK" not in own.content.decode()
+
+
+def test_completeness_jobcoach_of_two_municipalities_sees_both_side_by_side(client, pilot):
+    client.force_login(user_with_role(Role.JOBCOACH, pilot["heerlen"], pilot["kerkrade"]))
+
+    response = client.get(reverse("reporting:completeness"))
+
+    assert [
+        (m.name, [c for _l, c in counts], total) for m, counts, total in response.context["rows"]
+    ] == [
+        ("Heerlen", [1, 1, 1, 1, 1, 1, 1], 7),
+        ("Kerkrade", [0, 0, 0, 1, 0, 0, 0], 1),
+    ]
+
+
+def test_completeness_programme_admin_sees_every_municipality_side_by_side(client, pilot):
+    MunicipalityFactory(code="GM0935", name="Maastricht")
+    client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+
+    response = client.get(reverse("reporting:completeness"))
+
+    assert response.status_code == 200
+    assert [(m.name, total) for m, _counts, total in response.context["rows"]] == [
+        ("Heerlen", 7),
+        ("Kerkrade", 1),
+        ("Maastricht", 0),
+    ]
+    assert [c for _l, c in response.context["totals"]] == [1, 1, 1, 2, 1, 1, 1]
+    detail = client.get(reverse("reporting:completeness_detail", args=[pilot["kerkrade"].pk]))
+    assert _refs(detail)["past_planned_end"] == ["KRK-1"]
+
+
+@pytest.mark.parametrize("role", [Role.FUNDER, Role.RESEARCHER, Role.IMK_COACH])
+def test_completeness_pages_refuse_other_roles(client, pilot, role):
+    client.force_login(user_with_role(role))
+
+    overview = client.get(reverse("reporting:completeness"))
+    detail = client.get(reverse("reporting:completeness_detail", args=[pilot["heerlen"].pk]))
+
+    assert (overview.status_code, detail.status_code) == (403, 403)
+
+
+def test_completeness_counts_for_the_snapshot_are_per_municipality_code(pilot):
+    counts = all_municipalities_completeness_counts(as_of=pilot["today"])
+
+    assert counts == {
+        "GM0917": dict.fromkeys(GAP_KINDS, 1),
+        "GM0928": {**dict.fromkeys(GAP_KINDS, 0), "past_planned_end": 1},
+    }
+
+
+def test_completeness_as_of_an_earlier_date_counts_what_was_due_then(pilot):
+    # 200 days ago only the long-ended internship had ended (and been evaluated), and its
+    # benefit had ended with an unknown reason; nothing else had started yet.
+    counts = all_municipalities_completeness_counts(as_of=pilot["today"] - timedelta(days=200))
+    # 99 days ago HRL-2 had just ended: its evaluation was missing, no check was due yet.
+    later = all_municipalities_completeness_counts(as_of=pilot["today"] - timedelta(days=99))
+
+    assert counts["GM0917"] == {**dict.fromkeys(GAP_KINDS, 0), "unknown_end_reason": 1}
+    assert counts["GM0928"] == dict.fromkeys(GAP_KINDS, 0)
+    assert later["GM0917"] == {
+        **dict.fromkeys(GAP_KINDS, 0),
+        "no_benefit_period": 1,
+        "evaluation_missing": 1,
+        "unknown_end_reason": 1,
+    }
+
+
+@pytest.mark.parametrize("extra", [0, 2])
+def test_completeness_page_queries_do_not_grow_with_rows(client, pilot, extra):
+    for n in range(extra):
+        _running(pilot["heerlen"], f"HRL-X{n}", today=pilot["today"])
+    client.force_login(pilot["jobcoach"])
+    url = reverse("reporting:completeness_detail", args=[pilot["heerlen"].pk])
+    client.get(url)  # sessions, settings and the like, once
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.context["total"] == 7 + 3 * extra
+    assert len(queries) == 12
