@@ -369,11 +369,14 @@ def reviews_due(
     date when the jobcoach gave one; otherwise 28 days (4 weeks) after the latest review, or
     after the actual start when there has been no review yet. "Latest" is the review with the
     latest date.
+
+    ``placements`` replaces the user's editable placements as the rows looked at: the
+    completeness figures (reporting) pass rows they scoped themselves.
     """
     latest = ProgressReview.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-id")
     four_weeks_ago = today - timedelta(days=REVIEW_INTERVAL_DAYS)
     rows = (
-        editable(user, Placement)
+        (editable(user, Placement) if placements is None else placements)
         .filter(status=PlacementStatus.ACTIVE)
         .annotate(
             last_review_on=Subquery(latest.values("held_on")[:1]),
