@@ -22,6 +22,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from municipalities.access import access_for, visible
+from municipalities.enums import RecordKind
+from municipalities.history import HistoryEntry, history_entries
+from municipalities.models import Correction
 from pilot.models import PilotSettings
 from placements.enums import PlacementStatus
 from placements.models import Placement
@@ -115,3 +118,15 @@ def session_defaults(*, coach) -> dict:
         .first()
     )
     return latest or {"minutes": 60, "mode": SessionMode.IN_PERSON}
+
+
+def entrepreneur_corrections(*, user, entrepreneur: Entrepreneur) -> list[HistoryEntry]:
+    """Corrections and withdrawals of this entrepreneur's guidance sessions that ``user`` may
+    read (the admin, and the IMK coach of the entrepreneur), oldest first. One query."""
+    rows = (
+        visible(user, Correction)
+        .filter(subject_kind=RecordKind.ENTREPRENEUR, subject_id=entrepreneur.pk)
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+    return history_entries(rows, models_by_kind={RecordKind.GUIDANCE_SESSION: GuidanceSession})

@@ -78,6 +78,8 @@ class Jobseeker(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["ref"]
@@ -131,6 +133,8 @@ class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["jobseeker_id", "start_date", "benefit_type"]
@@ -201,6 +205,8 @@ class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["ref"]
@@ -354,6 +360,8 @@ class ProgressReview(MunicipalityFromParent, models.Model):
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-id"]
