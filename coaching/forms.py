@@ -69,12 +69,3 @@ class GuidanceSessionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
         """Show a service's errors at their field, and those of fields not on the form on top."""
         for field, errors in exc.update_error_dict({}).items():
             self.add_error(field if field in self.fields else None, errors)
-
-
-class WithdrawForm(VersionedFormMixin, StyledFormMixin, forms.Form):
-    """Withdraw a record made by mistake; the service requires the reason."""
-
-    reason = CorrectionReasonField(
-        label=_("Why is it withdrawn?"),
-        help_text=_("Kept in the history with what the record said. No personal details, please."),
-    )

@@ -15,12 +15,13 @@ from municipalities.access import access_for, editable
 from municipalities.enums import ChangeSource, Role
 from municipalities.history import ChangedBy
 from municipalities.views_base import ScopedQuerysetMixin
+from pilot.forms import WithdrawForm
 from pilot.stale_edits import StaleEditViewMixin
 from pilot.versioning import StaleEdit
 
 from .enums import GuidanceTopic
 from .filters import EntrepreneurFilter
-from .forms import GuidanceSessionForm, WithdrawForm
+from .forms import GuidanceSessionForm
 from .models import Entrepreneur, GuidanceSession
 from .selectors import (
     entrepreneur_corrections,

@@ -61,7 +61,8 @@ class ServiceAdminForm(VersionedFormMixin, forms.ModelForm):
     error. The form carries the version it was based on, like every edit form.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version_field = "based_on_version"
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = CorrectionReasonField()
 
     def __init__(self, *args, **kwargs):
@@ -115,7 +116,7 @@ class ServiceModelAdmin(ScopedModelAdmin):
         fields = list(super().get_fields(request, obj))
         if obj is None:
             # A new row corrects nothing and is based on no version.
-            fields = [name for name in fields if name not in {"reason", "version"}]
+            fields = [name for name in fields if name not in {"reason", "based_on_version"}]
         return fields
 
     def save_model(self, request, obj, form, change):

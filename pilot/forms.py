@@ -5,6 +5,8 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 from django.utils.translation import gettext_lazy
 
+from .stale_edits import VersionedFormMixin
+
 # Radio and checkbox groups get no class here: Django puts a widget's class on the group's
 # wrapper too, which would style the wrapper as one big radio button. Their inputs are styled by
 # .choice-group in pilot.css. (CheckboxSelectMultiple is a RadioSelect, and both are Selects:
@@ -72,3 +74,14 @@ class CorrectionReasonField(forms.CharField):
         super().__init__(
             max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), **kwargs
         )
+
+
+class WithdrawForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """Withdraw a record made by mistake; the service requires the reason."""
+
+    reason = CorrectionReasonField(
+        label=gettext_lazy("Why is it withdrawn?"),
+        help_text=gettext_lazy(
+            "Kept in the history with what the record said. No personal details, please."
+        ),
+    )

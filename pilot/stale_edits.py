@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from .versioning import StaleEdit
 
 # Not part of the record: never compared, never carried over.
-UNTRACKED = frozenset({"version", "reason"})
+UNTRACKED = frozenset({"version", "based_on_version", "reason"})
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,16 @@ class VersionedFormMixin:
     form passes it on to its instance; other forms read ``cleaned_data["version"]``.
     """
 
+    # The admin names it otherwise: its model forms may not name a non-editable model field.
+    version_field = "version"
+
     def __init__(self, *args, version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if version is None:
             return
-        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=version)
+        self.fields[self.version_field] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=version
+        )
         for name in self.tracked_names:
             self.fields[name].show_hidden_initial = True
         if self.is_bound:
@@ -91,8 +96,9 @@ class VersionedFormMixin:
     def _post_clean(self):
         super()._post_clean()
         instance = getattr(self, "instance", None)
-        if instance is not None and "version" in self.cleaned_data:
-            instance.version = self.cleaned_data["version"]
+        based_on = self.cleaned_data.get(self.version_field)
+        if instance is not None and based_on is not None:
+            instance.version = based_on
 
     def stale_lines(self, current_form: forms.BaseForm) -> list[StaleLine]:
         """The fields whose stored value changed since this form was shown."""
@@ -123,7 +129,7 @@ class VersionedFormMixin:
             data.setlist(self.add_initial_prefix(name), current)
             if name not in mine:
                 data.setlist(self.add_prefix(name), current)
-        data[self.add_prefix("version")] = str(version)
+        data[self.add_prefix(self.version_field)] = str(version)
         return data
 
 

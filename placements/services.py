@@ -102,9 +102,7 @@ def benefit_period_save(*, period: BenefitPeriod, change: ChangedBy | None = Non
     """
     with transaction.atomic():
         before = lock_current(period)
-        changes = (
-            fact_changes(before, period, fields=BENEFIT_FACTS) if before is not None else {}
-        )
+        changes = fact_changes(before, period, fields=BENEFIT_FACTS) if before is not None else {}
         errors: dict[str, list] = {}
         corrects = _correction_errors(changes, change, errors)
         for field, field_errors in _benefit_period_errors(period).items():
