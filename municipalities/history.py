@@ -127,7 +127,7 @@ def _show(field: models.Field, value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(field, models.DateField):
-        return date_format(datetime.date.fromisoformat(value))
+        return date_format(datetime.date.fromisoformat(value), "j F Y")
     if isinstance(field, models.ForeignKey):
         return _("changed")
     return str(value)
@@ -136,7 +136,9 @@ def _show(field: models.Field, value) -> str:
 def describe_changes(model: type[models.Model], changes: dict) -> list[ChangeLine]:
     """The changes of one correction as lines a person reads: field label, old, new."""
     lines = []
-    for name, pair in changes.items():
+    # In the model's field order: PostgreSQL's jsonb keeps keys in an order of its own.
+    order = {field.name: position for position, field in enumerate(model._meta.fields)}
+    for name, pair in sorted(changes.items(), key=lambda item: order.get(item[0], 0)):
         field = model._meta.get_field(name)
         label = str(field.verbose_name)
         label = label[:1].upper() + label[1:]

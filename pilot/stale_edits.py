@@ -46,7 +46,7 @@ def _display(field: forms.Field, value) -> str:
     if value in (None, "", [], ()):
         return "–"
     if isinstance(value, datetime.date):
-        return date_format(value)
+        return date_format(value, "j F Y")
     choices = getattr(field, "choices", None)
     if choices is not None and not isinstance(field, forms.ModelChoiceField):
         labels = {str(key): label for key, label in field.choices}
