@@ -44,6 +44,24 @@ def _plain(value):
     return value
 
 
+def _value(obj, name: str):
+    """A field's value as the database will hold it, so that 1004 and Decimal("1004.00") or a
+    date given as text compare as what they are."""
+    if obj is None:
+        return None
+    meta = getattr(obj, "_meta", None)
+    if meta is None:
+        return getattr(obj, name)
+    field = meta.get_field(name)
+    value = getattr(obj, field.attname)
+    if value is None or field.is_relation:
+        return value
+    value = field.to_python(value)
+    if isinstance(field, models.DecimalField):
+        value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
 def fact_changes(
     before: models.Model | None,
     after: models.Model | None,
@@ -58,10 +76,9 @@ def fact_changes(
     """
     changes: dict = {}
     for name in fields:
-        old = _plain(getattr(before, name)) if before is not None else None
-        new = _plain(getattr(after, name)) if after is not None else None
+        old, new = _value(before, name), _value(after, name)
         if old != new:
-            changes[name] = [old, new]
+            changes[name] = [_plain(old), _plain(new)]
     for name in text_fields:
         old = getattr(before, name) if before is not None else ""
         new = getattr(after, name) if after is not None else ""

@@ -529,3 +529,39 @@ def test_undo_offered_on_the_placement_page(client):
     page = client.get(reverse("placements:placement_detail", args=[a.placement.pk]))
     assert page.context["undo_to"] == "agreed"
     assert "Undo last step (back to agreed)" in page.content.decode()
+
+
+def test_placement_correction_pages_of_another_municipality_are_404(client):
+    a, b = two_municipalities()
+    client.force_login(a.jobcoach)
+    before = snapshot()
+    url = reverse("placements:placement_correct", args=[b.placement.pk])
+    assert client.get(url).status_code == 404
+    data = _placement_form(b.placement, actual_start="2025-03-04", reason="Niet van mij.")
+    assert client.post(url, data).status_code == 404
+    assert client.get(reverse("placements:placement_undo", args=[b.placement.pk])).status_code == (
+        404
+    )
+    assert snapshot() == before
+    assert Correction.objects.count() == 0
+
+
+def test_other_roles_cannot_open_the_correction_pages(client):
+    from .pages import other_roles
+
+    a, _b = two_municipalities()
+    review = ProgressReviewFactory(placement=a.placement)
+    before = snapshot()
+    for user in other_roles().values():
+        client.force_login(user)
+        for name, pk in (
+            ("benefit_correct", a.period.pk),
+            ("benefit_withdraw", a.period.pk),
+            ("review_correct", review.pk),
+            ("review_withdraw", review.pk),
+            ("placement_correct", a.placement.pk),
+            ("placement_undo", a.placement.pk),
+        ):
+            url = reverse(f"placements:{name}", args=[pk])
+            assert client.post(url, {"version": "1", "reason": "x"}).status_code == 403, name
+    assert snapshot() == before
