@@ -55,6 +55,10 @@ class RecordPageMixin(StaleEditViewMixin, ScopedQuerysetMixin):
     def back_url(self) -> str:
         raise NotImplementedError
 
+    def subject(self) -> str:
+        """Whose record this is, as the page's subtitle."""
+        raise NotImplementedError
+
     def gone_url(self) -> str:
         return self.back_url()
 
@@ -64,6 +68,7 @@ class RecordPageMixin(StaleEditViewMixin, ScopedQuerysetMixin):
             intro=self.intro,
             button=self.button,
             back_url=self.back_url(),
+            subject=self.subject(),
             record=self.object,
             **kwargs,
         )
@@ -121,6 +126,10 @@ class BenefitPageMixin:
     def back_url(self) -> str:
         return reverse("placements:jobseeker_detail", args=[self.object.jobseeker_id]) + "#benefits"
 
+    def subject(self) -> str:
+        jobseeker = self.object.jobseeker
+        return f"{jobseeker.full_name} ({jobseeker.ref})"
+
 
 class BenefitCorrectView(BenefitPageMixin, CorrectView):
     form_class = BenefitCorrectForm
@@ -157,6 +166,9 @@ class ReviewPageMixin:
     def back_url(self) -> str:
         return reverse("placements:placement_detail", args=[self.object.placement_id])
 
+    def subject(self) -> str:
+        return self.object.placement.ref
+
 
 class ReviewCorrectView(ReviewPageMixin, CorrectView):
     form_class = ReviewCorrectForm
@@ -191,6 +203,9 @@ class PlacementPageMixin:
 
     def back_url(self) -> str:
         return reverse("placements:placement_detail", args=[self.object.pk])
+
+    def subject(self) -> str:
+        return f"{self.object.ref} ({self.object.get_status_display()})"
 
 
 class PlacementCorrectView(PlacementPageMixin, CorrectView):

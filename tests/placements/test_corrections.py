@@ -565,3 +565,26 @@ def test_other_roles_cannot_open_the_correction_pages(client):
             url = reverse(f"placements:{name}", args=[pk])
             assert client.post(url, {"version": "1", "reason": "x"}).status_code == 403, name
     assert snapshot() == before
+
+
+def _queries_for_jobseeker_page(client, jobseeker) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("placements:jobseeker_detail", args=[jobseeker.pk])).status_code
+    return len(queries)
+
+
+def test_jobseeker_page_queries_do_not_grow_with_the_corrections(client):
+    a, _b = two_municipalities()
+    period = _ended_period(a)
+    client.force_login(a.jobcoach)
+    url = reverse("placements:benefit_correct", args=[period.pk])
+    client.post(url, _benefit_form(period, end_date="2025-06-01", reason="Een."))
+    one = _queries_for_jobseeker_page(client, a.jobseeker)
+    for day, reason in (("2025-06-02", "Twee."), ("2025-06-03", "Drie.")):
+        period.refresh_from_db()
+        client.post(url, _benefit_form(period, end_date=day, reason=reason))
+    assert Correction.objects.count() == 3
+    assert _queries_for_jobseeker_page(client, a.jobseeker) == one
