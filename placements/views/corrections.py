@@ -17,7 +17,7 @@ from django.views.generic import FormView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
 from municipalities.enums import ChangeSource
-from municipalities.history import ChangedBy
+from municipalities.history import ChangedBy, describe_changes, fact_changes
 from municipalities.views_base import ScopedQuerysetMixin
 from pilot.forms import WithdrawForm
 from pilot.stale_edits import StaleEditViewMixin
@@ -33,6 +33,7 @@ from ..forms import (
 )
 from ..models import BenefitPeriod, Placement, ProgressReview
 from ..services import (
+    BENEFIT_FACTS,
     benefit_period_withdraw,
     progress_review_withdraw,
     undo_target,
@@ -96,6 +97,13 @@ class CorrectView(RecordPageMixin, UpdateView):
 
 class WithdrawView(RecordPageMixin, UpdateView):
     form_class = WithdrawForm
+    facts: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        # What is withdrawn, as it is stored now (after a stale refusal: the current values).
+        lines = describe_changes(self.model, fact_changes(None, self.object, fields=self.facts))
+        shown = [line for line in lines if line.new != "–"]
+        return super().get_context_data(record_facts=shown, **kwargs)
 
     @staticmethod
     def withdraw(record, change: ChangedBy) -> None:
@@ -142,6 +150,7 @@ class BenefitCorrectView(BenefitPageMixin, CorrectView):
 
 
 class BenefitWithdrawView(BenefitPageMixin, WithdrawView):
+    facts = BENEFIT_FACTS
     title = gettext_lazy("Withdraw a benefit")
     intro = gettext_lazy(
         "Only for a benefit recorded by mistake. It is removed; the history keeps what it said."
@@ -182,6 +191,7 @@ class ReviewCorrectView(ReviewPageMixin, CorrectView):
 
 
 class ReviewWithdrawView(ReviewPageMixin, WithdrawView):
+    facts = ("held_on", "next_review_on")
     title = gettext_lazy("Withdraw a progress review")
     intro = gettext_lazy("Only for a review recorded by mistake. It is removed.")
     button = gettext_lazy("Withdraw review")

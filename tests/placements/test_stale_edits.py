@@ -208,3 +208,28 @@ def test_edit_form_without_its_version_is_refused(client):
     assert response.status_code == 200
     assert response.context["form"].errors["version"] == ["This field is required."]
     assert snapshot() == before
+
+
+def test_stale_withdraw_shows_the_record_as_it_is_now(client):
+    a, _b = two_municipalities()
+    client.force_login(a.jobcoach)
+    url = reverse("placements:benefit_withdraw", args=[a.period.pk])
+    colleague = BenefitPeriod.objects.get(pk=a.period.pk)
+    colleague.monthly_amount = "1000.00"
+    benefit_period_save(period=colleague)
+    before = snapshot()
+
+    response = client.post(url, {"version": "1", "reason": "Fout."})
+
+    assert response.status_code == 409
+    facts = [(line.label, line.new) for line in response.context["record_facts"]]
+    assert facts == [
+        ("Benefit type", "Participatiewet (bijstand)"),
+        ("Start date", "1 January 2020"),
+        ("Monthly amount (EUR)", "1000.00"),
+    ]
+    assert response.context["form"]["version"].value() == "2"
+    assert snapshot() == before
+    # Withdrawn after seeing the current values: based on version 2 now.
+    assert client.post(url, {"version": "2", "reason": "Fout."}).status_code == 302
+    assert not BenefitPeriod.objects.filter(pk=a.period.pk).exists()
