@@ -77,7 +77,8 @@ def fact_changes(
     changes: dict = {}
     for name in fields:
         old, new = _value(before, name), _value(after, name)
-        if old != new:
+        # "" and None both say "nothing recorded" (a withdrawn row's empty end reason, say).
+        if old != new and not (old in EMPTY and new in EMPTY):
             changes[name] = [_plain(old), _plain(new)]
     for name in text_fields:
         old = getattr(before, name) if before is not None else ""
