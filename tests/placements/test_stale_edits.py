@@ -233,3 +233,18 @@ def test_stale_withdraw_shows_the_record_as_it_is_now(client):
     # Withdrawn after seeing the current values: based on version 2 now.
     assert client.post(url, {"version": "2", "reason": "Fout."}).status_code == 302
     assert not BenefitPeriod.objects.filter(pk=a.period.pk).exists()
+
+
+def test_stale_page_speaks_dutch(client, settings):
+    settings.LANGUAGE_CODE = "nl"
+    a, _b = two_municipalities()
+    client.force_login(a.jobcoach)
+    url = reverse("placements:jobseeker_update", args=[a.jobseeker.pk])
+    mine = _shown_form_data(client.get(url))
+    _colleague_saves_jobseeker(a.jobseeker.pk, phone="06-12345678")
+
+    html = client.post(url, {**mine, "email": "ayla@example.nl"}).content.decode()
+
+    assert "Iemand anders heeft dit gewijzigd terwijl u ermee bezig was." in html
+    assert "Intussen gewijzigd" in html
+    assert "Huidige waarde" in html
