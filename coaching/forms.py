@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilot.forms import DateInput, StyledFormMixin
+from pilot.forms import CorrectionReasonField, DateInput, StyledFormMixin
+from pilot.stale_edits import VersionedFormMixin
 
 from .enums import GuidanceTopic, SessionMode
 from .models import GuidanceSession
@@ -25,7 +26,7 @@ def _minute_label(minutes: int) -> str:
 CHIPS = {"class": "choice-chips"}
 
 
-class GuidanceSessionForm(StyledFormMixin, forms.ModelForm):
+class GuidanceSessionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     minutes = forms.TypedChoiceField(
         label=_("Duration"), coerce=int, widget=forms.RadioSelect(attrs=CHIPS), choices=()
     )
@@ -60,6 +61,9 @@ class GuidanceSessionForm(StyledFormMixin, forms.ModelForm):
             # A new instance's empty values fill self.initial, so the defaults go there.
             self.initial.update(defaults or {})
             self.initial["held_on"] = timezone.localdate()
+        else:
+            # Changing a saved session is a correction: the service asks for the reason.
+            self.fields["reason"] = CorrectionReasonField()
 
     def add_service_errors(self, exc: ValidationError) -> None:
         """Show a service's errors at their field, and those of fields not on the form on top."""

@@ -42,6 +42,8 @@ class Entrepreneur(models.Model):
     contact_email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["ref"]
@@ -86,6 +88,8 @@ class GuidanceSession(MunicipalityFromParent, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-id"]

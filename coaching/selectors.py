@@ -23,6 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from municipalities.access import access_for, visible
+from municipalities.enums import RecordKind
+from municipalities.history import HistoryEntry, history_entries
+from municipalities.models import Correction
 from pilot.models import PilotSettings
 from placements.enums import ENDED_STATUSES, PlacementStatus
 from placements.models import HostEvaluation, Placement
@@ -138,3 +141,15 @@ def entrepreneur_evaluations(*, user, entrepreneur: Entrepreneur) -> list[Placem
     for placement in placements:
         placement.evaluation = evaluations.get(placement.pk)
     return placements
+
+
+def entrepreneur_corrections(*, user, entrepreneur: Entrepreneur) -> list[HistoryEntry]:
+    """Corrections and withdrawals of this entrepreneur's guidance sessions that ``user`` may
+    read (the admin, and the IMK coach of the entrepreneur), oldest first. One query."""
+    rows = (
+        visible(user, Correction)
+        .filter(subject_kind=RecordKind.ENTREPRENEUR, subject_id=entrepreneur.pk)
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+    return history_entries(rows, models_by_kind={RecordKind.GUIDANCE_SESSION: GuidanceSession})

@@ -21,4 +21,9 @@ urlpatterns = [
         views.GuidanceSessionUpdateView.as_view(),
         name="session_update",
     ),
+    path(
+        "sessions/<int:pk>/withdraw/",
+        views.GuidanceSessionWithdrawView.as_view(),
+        name="session_withdraw",
+    ),
 ]

@@ -12,20 +12,25 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
 from municipalities.access import access_for, editable
-from municipalities.enums import Role
+from municipalities.enums import ChangeSource, Role
+from municipalities.history import ChangedBy
 from municipalities.views_base import ScopedQuerysetMixin
+from pilot.forms import WithdrawForm
+from pilot.stale_edits import StaleEditViewMixin
+from pilot.versioning import StaleEdit
 
 from .enums import GuidanceTopic
 from .filters import EntrepreneurFilter
 from .forms import GuidanceSessionForm
 from .models import Entrepreneur, GuidanceSession
 from .selectors import (
+    entrepreneur_corrections,
     entrepreneur_evaluations,
     entrepreneurs_with_intern,
     guidance_history,
     session_defaults,
 )
-from .services import guidance_session_save
+from .services import guidance_session_save, guidance_session_withdraw
 
 ENTREPRENEUR_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.IMK_COACH, Role.JOBCOACH})
 
@@ -94,6 +99,7 @@ class EntrepreneurDetailView(ScopedQuerysetMixin, DetailView):
             evaluations=entrepreneur_evaluations(user=user, entrepreneur=entrepreneur),
             can_log=access.is_imk_coach
             and editable(user, Entrepreneur).filter(pk=entrepreneur.pk).exists(),
+            corrections=entrepreneur_corrections(user=user, entrepreneur=entrepreneur),
         )
         return context
 
@@ -132,8 +138,11 @@ class GuidanceSessionCreateView(ScopedQuerysetMixin, FormView):
         return redirect("coaching:entrepreneur_detail", pk=self.entrepreneur.pk)
 
 
-class GuidanceSessionUpdateView(ScopedQuerysetMixin, UpdateView):
-    """Change a session afterwards: its author, or a programme admin (404 for anyone else)."""
+class GuidanceSessionUpdateView(StaleEditViewMixin, ScopedQuerysetMixin, UpdateView):
+    """Correct a session afterwards: its author, or a programme admin (404 for anyone else).
+
+    The form carries the version it was based on; a change made meanwhile is shown, not lost.
+    """
 
     model = GuidanceSession
     for_writing = True
@@ -149,13 +158,63 @@ class GuidanceSessionUpdateView(ScopedQuerysetMixin, UpdateView):
         return super().get_context_data(entrepreneur=self.object.entrepreneur, **kwargs)
 
     def form_valid(self, form):
+        change = ChangedBy(
+            actor=self.request.user,
+            source=ChangeSource.WEB,
+            reason=form.cleaned_data.get("reason", ""),
+        )
         try:
-            self.object = guidance_session_save(session=form.save(commit=False))
+            self.object = guidance_session_save(session=form.save(commit=False), change=change)
+        except StaleEdit as exc:
+            return self.stale_edit(form, exc)
         except ValidationError as exc:
             form.add_service_errors(exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Guidance session saved."))
         return redirect(self.get_success_url())
 
+    def gone_url(self) -> str:
+        return self.get_success_url()
+
     def get_success_url(self) -> str:
+        return reverse("coaching:entrepreneur_detail", kwargs={"pk": self.object.entrepreneur_id})
+
+
+class GuidanceSessionWithdrawView(StaleEditViewMixin, ScopedQuerysetMixin, UpdateView):
+    """Withdraw a session logged by mistake, with a reason (its author or a programme admin)."""
+
+    model = GuidanceSession
+    for_writing = True
+    roles = frozenset({Role.IMK_COACH, Role.PROGRAMME_ADMIN})
+    form_class = WithdrawForm
+    template_name = "coaching/guidance_session_withdraw.html"
+    context_object_name = "session"
+
+    def scope_queryset(self, queryset):
+        return queryset.select_related("entrepreneur")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entrepreneur=self.object.entrepreneur, **kwargs)
+
+    def form_valid(self, form):
+        self.object.version = form.cleaned_data["version"]
+        change = ChangedBy(
+            actor=self.request.user, source=ChangeSource.WEB, reason=form.cleaned_data["reason"]
+        )
+        try:
+            guidance_session_withdraw(session=self.object, change=change)
+        except StaleEdit as exc:
+            return self.stale_edit(form, exc)
+        except ValidationError as exc:
+            form.add_error("reason", exc.message_dict.get("reason", exc.messages))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Guidance session withdrawn."))
+        return redirect(self.gone_url())
+
+    def gone_url(self) -> str:
         return reverse("coaching:entrepreneur_detail", kwargs={"pk": self.object.entrepreneur_id})

@@ -146,6 +146,24 @@ def _host_evaluation(a: Access) -> Q | None:
     )
 
 
+def _read_correction(a: Access) -> Q | None:
+    """Corrections are read by whoever reads the records they are about: the jobcoach those of
+    their municipalities' jobseekers and placements, the IMK coach those of the guidance
+    sessions with their own entrepreneurs."""
+    from coaching.models import Entrepreneur
+
+    from .enums import RecordKind
+
+    sessions = Q(record_kind=RecordKind.GUIDANCE_SESSION)
+    own_entrepreneurs = Entrepreneur.objects.filter(imk_coach_id=a.user_id).values("id")
+    jobcoach = _jobcoach(a)
+    return _union(
+        _admin(a),
+        jobcoach & ~sessions if jobcoach is not None else None,
+        _imk(a, sessions & Q(subject_id__in=own_entrepreneurs)),
+    )
+
+
 def _admin_or_jobcoach(a: Access) -> Q | None:
     return _union(_admin(a), _jobcoach(a))
 
@@ -168,6 +186,7 @@ READ_RULES: dict[str, Rule] = {
     "municipalities.User": _own_user,
     "municipalities.RoleAssignment": _own_role_assignments,
     "municipalities.AuditEvent": _admin,
+    "municipalities.Correction": _read_correction,
     "placements.Jobseeker": _read_jobseeker,
     "placements.BenefitPeriod": _admin_or_jobcoach,
     "placements.Placement": _read_placement,
@@ -189,6 +208,7 @@ WRITE_RULES: dict[str, Rule] = {
     "municipalities.User": _admin,
     "municipalities.RoleAssignment": _admin,
     "municipalities.AuditEvent": lambda a: None,  # append-only, written by services
+    "municipalities.Correction": lambda a: None,  # append-only, written by services
     "placements.Jobseeker": _admin_or_jobcoach,
     "placements.BenefitPeriod": _admin_or_jobcoach,
     "placements.Placement": _admin_or_jobcoach,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ScopedModelAdmin
 from .invitations import invitation_send_again
-from .models import AuditEvent, Municipality, RoleAssignment, User
+from .models import AuditEvent, Correction, Municipality, RoleAssignment, User
 
 
 @admin.register(Municipality)
@@ -94,3 +94,22 @@ class AuditEventAdmin(ScopedModelAdmin):
 
 # Access comes from roles (RoleAssignment), not from Django's groups.
 admin.site.unregister(Group)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ScopedModelAdmin):
+    list_display = ["changed_at", "record_kind", "record_id", "action", "changed_by", "source"]
+    list_filter = ["record_kind", "action", "source", "municipality"]
+    search_fields = ["reason"]
+    date_hierarchy = "changed_at"
+    list_select_related = ["changed_by"]
+
+    # The history is append-only, in the admin too: written by the services with each write.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

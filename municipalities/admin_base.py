@@ -1,10 +1,19 @@
 """The admin's base class: every admin list and form goes through the access rules too."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from pilot.figures import figures_changed
+from pilot.forms import CorrectionReasonField
+from pilot.stale_edits import VersionedFormMixin
+from pilot.versioning import StaleEdit
 
 from .access import editable, visible
+from .enums import ChangeSource
+from .history import ChangedBy
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -42,3 +51,76 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         figures_changed()
+
+
+class ServiceAdminForm(VersionedFormMixin, forms.ModelForm):
+    """An admin form whose row is saved by a domain service (``service_save``).
+
+    The service runs once during validation inside a transaction that is rolled back, so that
+    its rules (and the reason a correction needs) show at the fields instead of as a server
+    error. The form carries the version it was based on, like every edit form.
+    """
+
+    version_field = "based_on_version"
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = CorrectionReasonField()
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        version = instance.version if instance is not None and instance.pk else None
+        super().__init__(*args, version=version, **kwargs)
+
+    def service_save(self, change: ChangedBy):
+        raise NotImplementedError
+
+    def change_by(self, actor) -> ChangedBy:
+        return ChangedBy(
+            actor=actor, source=ChangeSource.ADMIN, reason=self.cleaned_data.get("reason", "")
+        )
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        adding = self.instance._state.adding
+        based_on = self.instance.version
+        try:
+            with transaction.atomic():
+                self.service_save(self.change_by(None))
+                transaction.set_rollback(True)
+        except StaleEdit:
+            self.add_error(
+                None,
+                _(
+                    "Someone else changed this meanwhile. Open it again to see the current "
+                    "values, then make your change again."
+                ),
+            )
+        except ValidationError as exc:
+            self._update_errors(exc)
+        finally:
+            # The trial was rolled back: make the instance what it was for the real save.
+            self.instance.version = based_on
+            if adding:
+                self.instance.pk = None
+                self.instance._state.adding = True
+
+
+class ServiceModelAdmin(ScopedModelAdmin):
+    """Saves through the form's service, records who made the change, and offers no delete:
+    withdrawing a record needs a reason, which the withdraw pages ask for."""
+
+    form = ServiceAdminForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None:
+            # A new row corrects nothing and is based on no version.
+            fields = [name for name in fields if name not in {"reason", "based_on_version"}]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        form.service_save(form.change_by(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import MUNICIPAL_ROLES, Role
+from .enums import MUNICIPAL_ROLES, ChangeSource, CorrectionAction, RecordKind, Role
 from .validators import validate_cbs_code
 
 
@@ -178,6 +178,58 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_ref}"
+
+
+class Correction(models.Model):
+    """One correction or withdrawal of a recorded fact: old and new values, who, when and why.
+
+    Generic over the records that can be corrected (``record_kind`` + ``record_id``), so that a
+    withdrawn record keeps its history after its row is gone. ``subject`` is the page whose
+    history shows it (the jobseeker, the placement or the entrepreneur). ``changes`` is
+    ``{field: [old, new]}`` for the fact's own values (dates, codes, amounts); free text such as
+    notes is recorded as ``{field: null}`` (changed, text not kept): this table is read by more
+    people and kept longer than the notes, and the figures never depend on them. Written by
+    ``municipalities.history.correction_record`` only, in the transaction of the write itself.
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    record_kind = models.CharField(_("record"), max_length=24, choices=RecordKind.choices)
+    record_id = models.PositiveBigIntegerField(_("record id"))
+    subject_kind = models.CharField(_("shown with"), max_length=24, choices=RecordKind.choices)
+    subject_id = models.PositiveBigIntegerField(_("shown with id"))
+    action = models.CharField(_("action"), max_length=16, choices=CorrectionAction.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+    reason = models.CharField(_("reason"), max_length=500)
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=8, choices=ChangeSource.choices)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        constraints = [
+            # A correction without its why is what this table exists to prevent.
+            models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["subject_kind", "subject_id", "changed_at"], name="correction_subject"
+            ),
+            models.Index(fields=["municipality", "changed_at"], name="correction_mun_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_kind} {self.record_id} {self.action}"
 
 
 class MunicipalityFromParent:

@@ -3,6 +3,9 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
+from django.utils.translation import gettext_lazy
+
+from .stale_edits import VersionedFormMixin
 
 # Radio and checkbox groups get no class here: Django puts a widget's class on the group's
 # wrapper too, which would style the wrapper as one big radio button. Their inputs are styled by
@@ -52,3 +55,33 @@ class StyledFormMixin:
                 if error_id not in described:
                     widget.attrs["aria-describedby"] = f"{error_id} {described}".strip()
                 widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
+class CorrectionReasonField(forms.CharField):
+    """Why a recorded fact is corrected or withdrawn. Whether it is needed is the service's
+    rule (changing a recorded value needs it, filling in an empty one does not), so the field
+    itself is optional and the service's error is shown at it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", gettext_lazy("Reason for the correction"))
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy(
+                "Needed when you change or withdraw something already recorded; it is kept with "
+                "the old and new values. No personal details, please."
+            ),
+        )
+        super().__init__(
+            max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}), **kwargs
+        )
+
+
+class WithdrawForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """Withdraw a record made by mistake; the service requires the reason."""
+
+    reason = CorrectionReasonField(
+        label=gettext_lazy("Why is it withdrawn?"),
+        help_text=gettext_lazy(
+            "Kept in the history with what the record said. No personal details, please."
+        ),
+    )

@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.admin_base import ScopedModelAdmin
+from municipalities.admin_base import ScopedModelAdmin, ServiceAdminForm, ServiceModelAdmin
 
-from .enums import ChangeSource
 from .models import (
     BenefitCheck,
     BenefitPeriod,
@@ -24,16 +22,42 @@ from .services import (
 )
 
 
-class BenefitPeriodInline(admin.TabularInline):
-    model = BenefitPeriod
+class ReadOnlyInline(admin.TabularInline):
+    """Child rows shown on their parent's page; they are changed on their own admin page (or
+    the jobcoach's pages), where a correction asks for its reason and the version is checked."""
+
     extra = 0
-    exclude = ["municipality"]
     show_change_link = True
-    # Saved through the service (overlap rule) by JobseekerAdmin.save_formset.
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BenefitPeriodInline(ReadOnlyInline):
+    model = BenefitPeriod
+    fields = ["benefit_type", "start_date", "end_date", "end_reason", "monthly_amount"]
+    readonly_fields = fields
+
+
+class JobseekerAdminForm(ServiceAdminForm):
+    # Identity details: no correction history (see jobseeker_save), so no reason to ask.
+    reason = None
+
+    class Meta:
+        model = Jobseeker
+        fields = "__all__"
+
+    def service_save(self, change):
+        return jobseeker_save(jobseeker=self.instance)
 
 
 @admin.register(Jobseeker)
-class JobseekerAdmin(ScopedModelAdmin):
+class JobseekerAdmin(ServiceModelAdmin):
+    form = JobseekerAdminForm
     list_display = ["ref", "given_name", "family_name", "municipality", "research_consent"]
     list_filter = ["municipality", "research_consent"]
     search_fields = ["ref", "given_name", "family_name", "client_number"]
@@ -41,28 +65,29 @@ class JobseekerAdmin(ScopedModelAdmin):
     autocomplete_fields = ["municipality"]
     inlines = [BenefitPeriodInline]
 
-    def save_model(self, request, obj, form, change):
-        jobseeker_save(jobseeker=obj)
+    def has_delete_permission(self, request, obj=None):
+        # Removing a person is not a correction of a fact: the admin may still do it.
+        return ScopedModelAdmin.has_delete_permission(self, request, obj)
 
-    def save_formset(self, request, form, formset, change):
-        for obj in formset.save(commit=False):
-            benefit_period_save(period=obj)
-        for obj in formset.deleted_objects:
-            obj.delete()
+
+class BenefitPeriodAdminForm(ServiceAdminForm):
+    class Meta:
+        model = BenefitPeriod
+        exclude = ["municipality"]
+
+    def service_save(self, change):
+        return benefit_period_save(period=self.instance, change=change)
 
 
 @admin.register(BenefitPeriod)
-class BenefitPeriodAdmin(ScopedModelAdmin):
+class BenefitPeriodAdmin(ServiceModelAdmin):
+    form = BenefitPeriodAdminForm
     list_display = ["jobseeker", "benefit_type", "start_date", "end_date", "end_reason"]
     list_filter = ["municipality", "benefit_type", "end_reason"]
     search_fields = ["jobseeker__ref"]
     date_hierarchy = "start_date"
     list_select_related = ["jobseeker"]
     autocomplete_fields = ["jobseeker"]
-    exclude = ["municipality"]
-
-    def save_model(self, request, obj, form, change):
-        benefit_period_save(period=obj)
 
 
 class StateChangeInline(admin.TabularInline):
@@ -78,46 +103,30 @@ class StateChangeInline(admin.TabularInline):
         return False
 
 
-class ProgressReviewInline(admin.StackedInline):
+class ProgressReviewInline(ReadOnlyInline):
     model = ProgressReview
-    extra = 0
-    exclude = ["municipality"]
+    fields = ["held_on", "author", "next_review_on"]
+    readonly_fields = fields
 
 
-class PlacementAdminForm(admin.options.forms.ModelForm):
+class PlacementAdminForm(ServiceAdminForm):
     class Meta:
         model = Placement
         exclude = ["municipality"]
 
-    def _post_clean(self):
-        super()._post_clean()
-        # Rules that need other rows, and the lifecycle direction, come from the service; run
-        # it in validation so that its errors show next to the fields instead of a 500.
-        from django.db import transaction
-
-        if self.errors:
-            return
-        was_adding = self.instance._state.adding
-        try:
-            with transaction.atomic():
-                placement_save(
-                    placement=self.instance,
-                    actor=None,
-                    source=ChangeSource.ADMIN,
-                    single_step=False,
-                )
-                transaction.set_rollback(True)
-        except ValidationError as exc:
-            self._update_errors(exc)
-        finally:
-            # The trial save was rolled back: make the instance new again for the real save.
-            if was_adding:
-                self.instance.pk = None
-                self.instance._state.adding = True
+    def service_save(self, change):
+        # The admin may skip steps forward (they happened outside the system), never back.
+        return placement_save(
+            placement=self.instance,
+            actor=change.actor,
+            source=change.source,
+            single_step=False,
+            reason=change.reason,
+        )
 
 
 @admin.register(Placement)
-class PlacementAdmin(ScopedModelAdmin):
+class PlacementAdmin(ServiceModelAdmin):
     form = PlacementAdminForm
     list_display = [
         "ref",
@@ -135,22 +144,6 @@ class PlacementAdmin(ScopedModelAdmin):
     list_select_related = ["jobseeker", "entrepreneur"]
     autocomplete_fields = ["jobseeker", "entrepreneur"]
     inlines = [StateChangeInline, ProgressReviewInline]
-
-    def save_model(self, request, obj, form, change):
-        placement_save(
-            placement=obj, actor=request.user, source=ChangeSource.ADMIN, single_step=False
-        )
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is ProgressReview:
-            for obj in formset.save(commit=False):
-                if obj.author_id is None:
-                    obj.author = request.user
-                progress_review_save(review=obj)
-            for obj in formset.deleted_objects:
-                obj.delete()
-        else:
-            formset.save()
 
 
 @admin.register(PlacementStateChange)
@@ -171,20 +164,26 @@ class PlacementStateChangeAdmin(ScopedModelAdmin):
         return False
 
 
+class ProgressReviewAdminForm(ServiceAdminForm):
+    class Meta:
+        model = ProgressReview
+        exclude = ["municipality"]
+
+    def service_save(self, change):
+        if self.instance.author_id is None:
+            self.instance.author = change.actor
+        return progress_review_save(review=self.instance, change=change)
+
+
 @admin.register(ProgressReview)
-class ProgressReviewAdmin(ScopedModelAdmin):
+class ProgressReviewAdmin(ServiceModelAdmin):
+    form = ProgressReviewAdminForm
     list_display = ["placement", "held_on", "author", "next_review_on"]
     list_filter = ["municipality"]
     search_fields = ["placement__ref"]
     date_hierarchy = "held_on"
     list_select_related = ["placement", "author"]
     autocomplete_fields = ["placement"]
-    exclude = ["municipality"]
-
-    def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
-            obj.author = request.user
-        progress_review_save(review=obj)
 
 
 @admin.register(HostEvaluation)

@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Shared with the correction history in municipalities, which sits below this app.
+from municipalities.enums import ChangeSource  # noqa: F401
+
 
 class ResearchConsent(models.TextChoices):
     YES = "yes", _("yes")
@@ -26,6 +29,22 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
     PlacementStatus.COMPLETED: frozenset(),
     PlacementStatus.TERMINATED: frozenset(),
     PlacementStatus.CANCELLED: frozenset(),
+}
+
+# A step taken by mistake goes back to the status before it, clearing what that step recorded.
+# A cancellation goes back to where it was cancelled from (the state change says which).
+UNDO_CLEARS: dict[str, tuple[str, ...]] = {
+    PlacementStatus.AGREED: (),
+    PlacementStatus.ACTIVE: ("actual_start",),
+    PlacementStatus.COMPLETED: ("actual_end",),
+    PlacementStatus.TERMINATED: ("actual_end", "end_reason"),
+    PlacementStatus.CANCELLED: ("end_reason",),
+}
+UNDO_TO: dict[str, str] = {
+    PlacementStatus.AGREED: PlacementStatus.PROPOSED,
+    PlacementStatus.ACTIVE: PlacementStatus.AGREED,
+    PlacementStatus.COMPLETED: PlacementStatus.ACTIVE,
+    PlacementStatus.TERMINATED: PlacementStatus.ACTIVE,
 }
 
 NOT_STARTED_STATUSES = frozenset(
@@ -75,14 +94,6 @@ COUNTED_END_REASONS = frozenset(
     }
 )
 WORK_END_REASONS = frozenset({BenefitEndReason.WORK, BenefitEndReason.SELF_EMPLOYMENT})
-
-
-class ChangeSource(models.TextChoices):
-    WEB = "web", _("web")
-    ADMIN = "admin", _("admin")
-    IMPORT = "import", _("import")
-    API = "api", _("API")
-    DEMO = "demo", _("demo data")
 
 
 class BenefitCheckMonths(models.IntegerChoices):

@@ -17,10 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipalities.access import editable, visible, writable_municipality_ids
+from municipalities.history import ChangedBy
 from municipalities.models import Municipality
-from pilot.forms import DateInput, StyledFormMixin
+from pilot.forms import CorrectionReasonField, DateInput, StyledFormMixin
+from pilot.stale_edits import VersionedFormMixin
 
 from .enums import (
+    ENDED_STATUSES,
+    NEEDS_END_REASON,
+    NOT_STARTED_STATUSES,
     READINESS_MAX,
     READINESS_MIN,
     BenefitCheckOutcome,
@@ -50,6 +55,7 @@ from .services import (
     jobseeker_save,
     placement_save,
     placement_transition,
+    placement_undo_step,
     progress_review_save,
 )
 
@@ -70,7 +76,7 @@ def _end_reason_choices(choices):
 # --- jobseekers -------------------------------------------------------------------------------
 
 
-class JobseekerForm(StyledFormMixin, forms.ModelForm):
+class JobseekerForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """Create and edit a jobseeker. The municipality and reference are set once, at creation:
     child rows and imports refer to them."""
 
@@ -198,23 +204,30 @@ class ProposeForm(StyledFormMixin, forms.Form):
             return placement_save(placement=placement, actor=actor, source=ChangeSource.WEB)
 
 
-class StepForm(StyledFormMixin, forms.Form):
+class StepForm(VersionedFormMixin, StyledFormMixin, forms.Form):
     """One step of a placement's lifecycle: moves it to ``to_status``, setting the placement
-    fields that the step's form asks for (the form's field names are the placement's)."""
+    fields that the step's form asks for (the form's field names are the placement's).
+
+    It carries the placement's version: of two steps sent at once, the second is refused."""
 
     to_status: str = ""
 
     def __init__(self, *args, placement: Placement, **kwargs):
+        kwargs.setdefault("version", placement.version)
         super().__init__(*args, **kwargs)
         self.placement = placement
 
+    def step_values(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"version", "reason"}}
+
     def perform(self, *, actor) -> None:
+        self.placement.version = self.cleaned_data["version"]
         placement_transition(
             placement=self.placement,
             to_status=self.to_status,
             actor=actor,
             source=ChangeSource.WEB,
-            **self.cleaned_data,
+            **self.step_values(),
         )
 
 
@@ -289,7 +302,7 @@ class ReviewForm(StepForm):
 
     def perform(self, *, actor) -> None:
         progress_review_save(
-            review=ProgressReview(placement=self.placement, author=actor, **self.cleaned_data)
+            review=ProgressReview(placement=self.placement, author=actor, **self.step_values())
         )
 
 
@@ -308,6 +321,13 @@ class BenefitEndForm(StyledFormMixin, forms.Form):
         label=gettext_lazy("Benefit that ended"),
         queryset=None,
         empty_label=gettext_lazy("Choose a benefit"),
+        # Only running benefits can be chosen: one ended meanwhile is refused, not ended twice.
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "This benefit is not running any more: someone may have recorded its end "
+                "meanwhile. Check the jobseeker's page."
+            )
+        },
     )
     end_date = forms.DateField(label=gettext_lazy("Last day of the benefit"), widget=DateInput)
     end_reason = forms.ChoiceField(
@@ -470,3 +490,109 @@ class HostEvaluationForm(StyledFormMixin, forms.ModelForm):
 
     def save(self, *, actor) -> HostEvaluation:
         return host_evaluation_save(evaluation=self.instance, actor=actor)
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+
+class CorrectionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
+    """Correct what was recorded. The service decides whether it is a correction (a recorded
+    value changed) and then requires the reason shown here."""
+
+    reason = CorrectionReasonField()
+
+    def change_by(self, actor) -> ChangedBy:
+        return ChangedBy(actor=actor, source=ChangeSource.WEB, reason=self.cleaned_data["reason"])
+
+
+class BenefitCorrectForm(CorrectionForm):
+    class Meta:
+        model = BenefitPeriod
+        fields = ["benefit_type", "start_date", "end_date", "end_reason", "monthly_amount"]
+        widgets = {"start_date": DateInput, "end_date": DateInput}
+        help_texts = {
+            "end_date": gettext_lazy(
+                "Empty both the end date and the end reason if the benefit did not end."
+            )
+        }
+
+    def save(self, *, actor) -> BenefitPeriod:
+        return benefit_period_save(period=self.instance, change=self.change_by(actor))
+
+
+class ReviewCorrectForm(CorrectionForm):
+    class Meta:
+        model = ProgressReview
+        fields = ["held_on", "notes", "next_review_on"]
+        widgets = {
+            "held_on": DateInput,
+            "next_review_on": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def save(self, *, actor) -> ProgressReview:
+        return progress_review_save(review=self.instance, change=self.change_by(actor))
+
+
+class PlacementCorrectForm(CorrectionForm):
+    """The placement's dates and hours; the actual dates and end reason only where its status
+    has them. The status itself changes by a step, or by undoing one."""
+
+    class Meta:
+        model = Placement
+        fields = [
+            "planned_start",
+            "planned_end",
+            "hours_per_week",
+            "actual_start",
+            "actual_end",
+            "end_reason",
+        ]
+        widgets = dict.fromkeys(
+            ("planned_start", "planned_end", "actual_start", "actual_end"), DateInput
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.instance.status
+        drop = set()
+        if status in NOT_STARTED_STATUSES:
+            drop |= {"actual_start", "actual_end"}
+        if status not in ENDED_STATUSES:
+            drop.add("actual_end")
+        if status not in NEEDS_END_REASON:
+            drop.add("end_reason")
+        for name in drop:
+            del self.fields[name]
+        if "end_reason" in self.fields:
+            self.fields["end_reason"].choices = _end_reason_choices(PlacementEndReason.choices)
+
+    def save(self, *, actor) -> Placement:
+        change = self.change_by(actor)
+        return placement_save(
+            placement=self.instance, actor=actor, source=change.source, reason=change.reason
+        )
+
+
+class UndoStepForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    reason = CorrectionReasonField(
+        label=gettext_lazy("Why is this step taken back?"),
+        help_text=gettext_lazy(
+            "Kept in the history with the values the step had recorded. No personal details, "
+            "please."
+        ),
+    )
+
+    def __init__(self, *args, placement: Placement, **kwargs):
+        kwargs.setdefault("version", placement.version)
+        super().__init__(*args, **kwargs)
+        self.placement = placement
+
+    def perform(self, *, actor) -> None:
+        self.placement.version = self.cleaned_data["version"]
+        placement_undo_step(
+            placement=self.placement,
+            change=ChangedBy(
+                actor=actor, source=ChangeSource.WEB, reason=self.cleaned_data["reason"]
+            ),
+        )

@@ -113,6 +113,8 @@ class Jobseeker(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["ref"]
@@ -168,6 +170,8 @@ class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["jobseeker_id", "start_date", "benefit_type"]
@@ -250,6 +254,8 @@ class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["ref"]
@@ -402,6 +408,8 @@ class ProgressReview(MunicipalityFromParent, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-id"]

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
 from municipalities.access import access_for, editable, visible, writable_municipality_ids
-from municipalities.models import Municipality
+from municipalities.enums import RecordKind
+from municipalities.history import HistoryEntry, history_entries
+from municipalities.models import Correction, Municipality
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 
@@ -123,7 +125,7 @@ class TimelineEvent:
     on: date
     # Orders events of one day: later steps of a day come first in a newest-first list.
     at: datetime
-    kind: str  # placement, state_change, review, benefit, benefit_check
+    kind: str  # placement, state_change, review, benefit, benefit_check, correction
     title: str
     detail: str = ""
     url_name: str = ""
@@ -149,17 +151,82 @@ def jobseeker_benefit_periods(*, user, jobseeker: Jobseeker) -> list[BenefitPeri
     )
 
 
+# The records whose corrections the jobcoach pages show, by the kind the history names them.
+CORRECTED_MODELS = {
+    RecordKind.BENEFIT_PERIOD: BenefitPeriod,
+    RecordKind.PLACEMENT: Placement,
+    RecordKind.PROGRESS_REVIEW: ProgressReview,
+}
+
+
+def _corrections(user, q: Q) -> list[HistoryEntry]:
+    rows = (
+        visible(user, Correction)
+        .filter(q, record_kind__in=list(CORRECTED_MODELS))
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+    return history_entries(rows, models_by_kind=CORRECTED_MODELS)
+
+
+def jobseeker_corrections(
+    *, user, jobseeker: Jobseeker, placements: list[Placement]
+) -> list[HistoryEntry]:
+    """Corrections and withdrawals of this jobseeker's benefit periods, placements and
+    reviews, oldest first. One query."""
+    return _corrections(
+        user,
+        Q(subject_kind=RecordKind.JOBSEEKER, subject_id=jobseeker.pk)
+        | Q(subject_kind=RecordKind.PLACEMENT, subject_id__in=[p.pk for p in placements]),
+    )
+
+
+def placement_corrections(*, user, placement: Placement) -> list[HistoryEntry]:
+    """Corrections of this placement (dates, steps undone) and of its reviews. One query."""
+    return _corrections(user, Q(subject_kind=RecordKind.PLACEMENT, subject_id=placement.pk))
+
+
 def jobseeker_timeline(
-    *, user, jobseeker: Jobseeker, placements: list[Placement], periods: list[BenefitPeriod]
+    *,
+    user,
+    jobseeker: Jobseeker,
+    placements: list[Placement],
+    periods: list[BenefitPeriod],
+    corrections: list[HistoryEntry] = (),
 ) -> list[TimelineEvent]:
     """Everything that happened to one jobseeker, newest first: the internships' actual start
     and end, every recorded state change (with who recorded it), the progress reviews, the
-    benefit checks, and the start and end of every benefit period.
+    benefit checks, the start and end of every benefit period, and every correction (what
+    changed, who, why).
 
-    ``placements`` and ``periods`` are the page's own lists (passed in so that they are read
-    once); state changes, reviews and checks cost one query each.
+    ``placements``, ``periods`` and ``corrections`` are the page's own lists (passed in so
+    that they are read once); state changes, reviews and checks cost one query each.
     """
     events: list[TimelineEvent] = []
+    for entry in corrections:
+        correction = entry.correction
+        changes = "; ".join(
+            _("%(field)s: changed") % {"field": line.label}
+            if line.text_only
+            else f"{line.label}: {line.old} → {line.new}"
+            for line in entry.lines
+        )
+        events.append(
+            TimelineEvent(
+                on=timezone.localtime(correction.changed_at).date(),
+                at=correction.changed_at,
+                kind="correction",
+                title=entry.title,
+                detail="\n".join(
+                    [
+                        changes,
+                        _("Reason: %(reason)s") % {"reason": correction.reason},
+                        _("recorded by %(who)s (%(source)s)")
+                        % {"who": entry.who, "source": correction.get_source_display()},
+                    ]
+                ),
+            )
+        )
     for p in placements:
         where = p.entrepreneur.trade_name
         if p.actual_start:

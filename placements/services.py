@@ -4,6 +4,11 @@ Every write goes through a service here: it validates the row (``full_clean()``,
 rules apply), checks the rules that need other rows inside the transaction, saves, and records
 the state change where the lifecycle moved. Forms, the admin, the import and the API call these;
 none of them repeats a rule.
+
+Every write of an existing row is based on the version the caller read (``pilot.versioning``:
+a stale edit raises ``StaleEdit``), and every change of an already recorded fact is a correction:
+it needs a reason and leaves a ``Correction`` with the old and new values
+(``municipalities.history``), in the same transaction.
 """
 
 from __future__ import annotations
@@ -17,10 +22,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
+from municipalities.enums import CorrectionAction, RecordKind
+from municipalities.history import (
+    ChangedBy,
+    correction_record,
+    fact_changes,
+    is_correction,
+    require_reason,
+)
 from pilot.figures import figures_changed
 from pilot.models import PilotSettings
+from pilot.versioning import StaleEdit, lock_current, save_next_version
 
-from .enums import ChangeSource, PlacementStatus
+from .enums import UNDO_CLEARS, UNDO_TO, ChangeSource, PlacementStatus
 from .models import (
     BenefitCheck,
     BenefitPeriod,
@@ -31,6 +45,21 @@ from .models import (
     ProgressReview,
 )
 from .validators import validate_status_change
+
+# The recorded facts of each record that the history keeps old and new values of. Names,
+# contact details and free text stay out (see municipalities.models.Correction).
+BENEFIT_FACTS = ("benefit_type", "start_date", "end_date", "end_reason", "monthly_amount")
+PLACEMENT_FACTS = (
+    "entrepreneur",
+    "planned_start",
+    "planned_end",
+    "hours_per_week",
+    "actual_start",
+    "actual_end",
+    "end_reason",
+)
+REVIEW_FACTS = ("placement", "held_on", "next_review_on")
+REVIEW_TEXT = ("notes",)
 
 
 def _overlapping(start_field: str, end_field: str, start: date, end: date | None) -> Q:
@@ -46,16 +75,80 @@ def _merge(errors: dict[str, list], exc: ValidationError) -> None:
         errors.setdefault(field, []).extend(field_errors)
 
 
+def _correction_errors(changes: dict, change: ChangedBy | None, errors: dict) -> bool:
+    """Whether ``changes`` correct a recorded fact; adds the missing reason to ``errors``."""
+    if not is_correction(changes):
+        return False
+    try:
+        require_reason(change)
+    except ValidationError as exc:
+        _merge(errors, exc)
+    return True
+
+
 def jobseeker_save(*, jobseeker: Jobseeker) -> Jobseeker:
-    """Validate and save a jobseeker."""
-    jobseeker.full_clean()
-    jobseeker.save()
-    figures_changed()
+    """Validate and save a jobseeker, refusing an edit based on an older version.
+
+    Identity and contact details are not facts of the figures: their changes are not kept in
+    the correction history (which would copy them), only the version moves.
+    """
+    with transaction.atomic():
+        lock_current(jobseeker)
+        jobseeker.full_clean()
+        save_next_version(jobseeker)
+        figures_changed()
     return jobseeker
 
 
-def benefit_period_save(*, period: BenefitPeriod) -> BenefitPeriod:
-    """Validate and save a benefit period; periods of one type of one person never overlap."""
+def benefit_period_save(*, period: BenefitPeriod, change: ChangedBy | None = None) -> BenefitPeriod:
+    """Validate and save a benefit period; periods of one type of one person never overlap.
+
+    Changing or clearing a recorded value (an end date, say, or undoing an end) is a
+    correction: ``change`` must give its reason, and the history keeps old and new values.
+    """
+    with transaction.atomic():
+        before = lock_current(period)
+        changes = fact_changes(before, period, fields=BENEFIT_FACTS) if before is not None else {}
+        errors: dict[str, list] = {}
+        corrects = _correction_errors(changes, change, errors)
+        for field, field_errors in _benefit_period_errors(period).items():
+            errors.setdefault(field, []).extend(field_errors)
+        if errors:
+            raise ValidationError(errors)
+        save_next_version(period)
+        if corrects:
+            correction_record(
+                record=period,
+                record_kind=RecordKind.BENEFIT_PERIOD,
+                subject_kind=RecordKind.JOBSEEKER,
+                subject_id=period.jobseeker_id,
+                action=CorrectionAction.CORRECTED,
+                changes=changes,
+                change=change,
+            )
+        figures_changed()
+    return period
+
+
+def benefit_period_withdraw(*, period: BenefitPeriod, change: ChangedBy) -> None:
+    """Withdraw a benefit period recorded by mistake: it is deleted, and the history keeps
+    what it said, who withdrew it, when and why."""
+    with transaction.atomic():
+        before = lock_current(period)
+        correction_record(
+            record=before,
+            record_kind=RecordKind.BENEFIT_PERIOD,
+            subject_kind=RecordKind.JOBSEEKER,
+            subject_id=before.jobseeker_id,
+            action=CorrectionAction.WITHDRAWN,
+            changes=fact_changes(before, None, fields=BENEFIT_FACTS),
+            change=change,
+        )
+        before.delete()
+        figures_changed()
+
+
+def _benefit_period_errors(period: BenefitPeriod) -> dict[str, list]:
     errors: dict[str, list] = {}
     try:
         period.full_clean()
@@ -79,11 +172,7 @@ def benefit_period_save(*, period: BenefitPeriod) -> BenefitPeriod:
                     code="benefit_overlap",
                 )
             ]
-    if errors:
-        raise ValidationError(errors)
-    period.save()
-    figures_changed()
-    return period
+    return errors
 
 
 Period = tuple[date, date]
@@ -191,29 +280,68 @@ def placement_save(
     source: str,
     single_step: bool = True,
     at=None,
+    reason: str = "",
 ) -> Placement:
     """Validate and save a placement, and record its state change when the status moved.
 
     ``single_step`` allows one lifecycle step at a time (the web forms); the import and the
     admin pass False, as the steps in between may have happened outside the system, but no way
-    in can move a placement backwards.
+    in can move a placement backwards (``placement_undo_step`` does that, with a reason).
+
+    When the status stays and an already recorded value changes (a date, the hours, the end
+    reason), the save is a correction: ``reason`` is required and the history keeps it.
     """
+    return _placement_write(
+        placement=placement,
+        change=ChangedBy(actor=actor, source=source, reason=reason),
+        single_step=single_step,
+        at=at,
+    )
+
+
+def _lock_people(placement: Placement) -> None:
+    # Lock the people involved (always in this order, then the placement itself) so that two
+    # concurrent saves cannot both pass the "one at a time" checks, nor deadlock.
+    list(Jobseeker.objects.select_for_update().filter(pk=placement.jobseeker_id))
+    list(Entrepreneur.objects.select_for_update().filter(pk=placement.entrepreneur_id))
+
+
+def _placement_write(
+    *,
+    placement: Placement,
+    change: ChangedBy,
+    single_step: bool,
+    at=None,
+    undo_from: str | None = None,
+) -> Placement:
     rules = PilotSettings.load()
     with transaction.atomic():
-        # Lock the people involved so that two concurrent saves cannot both pass the
-        # "one at a time" checks.
-        list(Jobseeker.objects.select_for_update().filter(pk=placement.jobseeker_id))
-        list(Entrepreneur.objects.select_for_update().filter(pk=placement.entrepreneur_id))
-        previous = (
-            Placement.objects.filter(pk=placement.pk).values_list("status", flat=True).first()
-            if placement.pk
-            else None
-        )
+        _lock_people(placement)
+        before = lock_current(placement)
+        previous = before.status if before is not None else None
         errors: dict[str, list] = {}
-        try:
-            validate_status_change(previous, placement.status, single_step=single_step)
-        except ValidationError as exc:
-            _merge(errors, exc)
+        if undo_from is None:
+            try:
+                validate_status_change(previous, placement.status, single_step=single_step)
+            except ValidationError as exc:
+                _merge(errors, exc)
+        elif previous != undo_from:
+            raise StaleEdit(current=before)
+        changes = (
+            fact_changes(before, placement, fields=("status", *PLACEMENT_FACTS))
+            if before is not None
+            else {}
+        )
+        # A step forward is recorded as a state change; a changed value under the same status,
+        # or a step undone, is a correction.
+        corrects = undo_from is not None or (
+            previous == placement.status and _correction_errors(changes, change, errors)
+        )
+        if undo_from is not None:
+            try:
+                require_reason(change)
+            except ValidationError as exc:
+                _merge(errors, exc)
         try:
             placement.full_clean()
         except ValidationError as exc:
@@ -225,16 +353,26 @@ def placement_save(
                 errors.setdefault(field, []).extend(clash)
         if errors:
             raise ValidationError(errors)
-        placement.save()
+        save_next_version(placement)
         if previous != placement.status:
             PlacementStateChange.objects.create(
                 municipality_id=placement.municipality_id,
                 placement=placement,
                 from_status=previous or "",
                 to_status=placement.status,
-                changed_by=actor,
+                changed_by=change.actor if getattr(change.actor, "pk", None) else None,
                 changed_at=at or timezone.now(),
-                source=source,
+                source=change.source,
+            )
+        if corrects:
+            correction_record(
+                record=placement,
+                record_kind=RecordKind.PLACEMENT,
+                subject_kind=RecordKind.PLACEMENT,
+                subject_id=placement.pk,
+                action=CorrectionAction.STEP_UNDONE if undo_from else CorrectionAction.CORRECTED,
+                changes=changes,
+                change=change,
             )
         figures_changed()
     return placement
@@ -251,13 +389,91 @@ def placement_transition(
     return placement_save(placement=placement, actor=actor, source=source, single_step=True)
 
 
-def progress_review_save(*, review: ProgressReview) -> ProgressReview:
-    """Validate and save a progress review."""
-    review.full_clean()
-    review.save()
-    # Overdue reviews are among the completeness counts stored with the figures.
-    figures_changed()
+def undo_target(placement: Placement) -> str | None:
+    """The status a step taken by mistake goes back to, or None when there is no step to undo."""
+    if placement.status == PlacementStatus.CANCELLED:
+        # Cancelled from proposed or agreed: the state change says which.
+        last = (
+            PlacementStateChange.objects.filter(
+                placement_id=placement.pk, to_status=PlacementStatus.CANCELLED
+            )
+            .order_by("-changed_at", "-id")
+            .values_list("from_status", flat=True)
+            .first()
+        )
+        return last or PlacementStatus.PROPOSED
+    return UNDO_TO.get(placement.status)
+
+
+def placement_undo_step(*, placement: Placement, change: ChangedBy) -> Placement:
+    """Take back the last lifecycle step, taken by mistake: the placement returns to the status
+    before it, the values that step recorded are cleared, a state change records the step back
+    and the history keeps the cleared values, who, when and why (a reason is required)."""
+    undo_from = placement.status
+    back_to = undo_target(placement)
+    if back_to is None:
+        raise ValidationError(
+            _("Placement %(ref)s has no step to undo.") % {"ref": placement.ref},
+            code="nothing_to_undo",
+        )
+    placement.status = back_to
+    for name in UNDO_CLEARS[undo_from]:
+        setattr(placement, name, "" if name == "end_reason" else None)
+    return _placement_write(
+        placement=placement, change=change, single_step=False, undo_from=undo_from
+    )
+
+
+def progress_review_save(
+    *, review: ProgressReview, change: ChangedBy | None = None
+) -> ProgressReview:
+    """Validate and save a progress review. Changing one already saved is a correction (with
+    a reason; the history notes that the notes changed, not their text)."""
+    with transaction.atomic():
+        before = lock_current(review)
+        changes = (
+            fact_changes(before, review, fields=REVIEW_FACTS, text_fields=REVIEW_TEXT)
+            if before is not None
+            else {}
+        )
+        errors: dict[str, list] = {}
+        corrects = _correction_errors(changes, change, errors)
+        try:
+            review.full_clean()
+        except ValidationError as exc:
+            _merge(errors, exc)
+        if errors:
+            raise ValidationError(errors)
+        save_next_version(review)
+        if corrects:
+            correction_record(
+                record=review,
+                record_kind=RecordKind.PROGRESS_REVIEW,
+                subject_kind=RecordKind.PLACEMENT,
+                subject_id=review.placement_id,
+                action=CorrectionAction.CORRECTED,
+                changes=changes,
+                change=change,
+            )
+        figures_changed()
     return review
+
+
+def progress_review_withdraw(*, review: ProgressReview, change: ChangedBy) -> None:
+    """Withdraw a progress review recorded by mistake, keeping the trace in the history."""
+    with transaction.atomic():
+        before = lock_current(review)
+        correction_record(
+            record=before,
+            record_kind=RecordKind.PROGRESS_REVIEW,
+            subject_kind=RecordKind.PLACEMENT,
+            subject_id=before.placement_id,
+            action=CorrectionAction.WITHDRAWN,
+            changes=fact_changes(before, None, fields=REVIEW_FACTS, text_fields=REVIEW_TEXT),
+            change=change,
+        )
+        before.delete()
+        figures_changed()
 
 
 def benefit_check_save(*, check: BenefitCheck) -> BenefitCheck:

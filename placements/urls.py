@@ -2,6 +2,14 @@ from django.urls import path
 
 from .views.benefit_checks import BenefitCheckView
 from .views.benefits import BenefitEndView, BenefitStartView
+from .views.corrections import (
+    BenefitCorrectView,
+    BenefitWithdrawView,
+    PlacementCorrectView,
+    PlacementUndoView,
+    ReviewCorrectView,
+    ReviewWithdrawView,
+)
 from .views.evaluations import HostEvaluationView
 from .views.jobseekers import (
     JobseekerCreateView,
@@ -26,6 +34,10 @@ urlpatterns = [
     path("jobseekers/<int:pk>/edit/", JobseekerUpdateView.as_view(), name="jobseeker_update"),
     path("jobseekers/<int:pk>/benefits/ended/", BenefitEndView.as_view(), name="benefit_end"),
     path("jobseekers/<int:pk>/benefits/new/", BenefitStartView.as_view(), name="benefit_start"),
+    path("benefits/<int:pk>/correct/", BenefitCorrectView.as_view(), name="benefit_correct"),
+    path("benefits/<int:pk>/withdraw/", BenefitWithdrawView.as_view(), name="benefit_withdraw"),
+    path("reviews/<int:pk>/correct/", ReviewCorrectView.as_view(), name="review_correct"),
+    path("reviews/<int:pk>/withdraw/", ReviewWithdrawView.as_view(), name="review_withdraw"),
     path("placements/", PlacementListView.as_view(), name="placement_list"),
     path("placements/new/", PlacementProposeView.as_view(), name="placement_propose"),
     path("placements/<int:pk>/", PlacementDetailView.as_view(), name="placement_detail"),
@@ -39,6 +51,8 @@ urlpatterns = [
         HostEvaluationView.as_view(),
         name="placement_evaluation",
     ),
+    path("placements/<int:pk>/correct/", PlacementCorrectView.as_view(), name="placement_correct"),
+    path("placements/<int:pk>/undo/", PlacementUndoView.as_view(), name="placement_undo"),
     # One URL per lifecycle step: placements/<pk>/agree/, .../start/, .../review/, ...
     *(
         path(

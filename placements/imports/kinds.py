@@ -9,9 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Entrepreneur
 from coaching.services import entrepreneur_save
+from municipalities.history import ChangedBy
 from municipalities.models import Municipality
 from municipalities.services import municipality_save
 
@@ -19,6 +21,15 @@ from ..enums import ChangeSource
 from ..models import BenefitPeriod, Jobseeker, Placement
 from ..services import benefit_period_save, jobseeker_save, placement_save
 from .reader import parse_amount, parse_date, parse_text, parse_whole_number
+
+# A file that changes a value already recorded corrects it: the history keeps the old and new
+# values with this reason and source "import", as for a correction made on a page. The file has
+# no column for a reason; the import itself is the why (and the audit log says which run).
+IMPORT_REASON = _("Changed by a CSV import")
+
+
+def _by_import() -> ChangedBy:
+    return ChangedBy(actor=None, source=ChangeSource.IMPORT, reason=str(IMPORT_REASON))
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,11 @@ PLACEMENTS = FileKind(
     # The steps between two imports happened outside the system, so a status may skip ahead
     # along the lifecycle (never back); the service records the change.
     save=lambda obj: placement_save(
-        placement=obj, actor=None, source=ChangeSource.IMPORT, single_step=False
+        placement=obj,
+        actor=None,
+        source=ChangeSource.IMPORT,
+        single_step=False,
+        reason=str(IMPORT_REASON),
     ),
     row_column="ref",
     process_order="actual_start",
@@ -144,7 +159,7 @@ BENEFIT_PERIODS = FileKind(
         Column("monthly_amount", "monthly_amount", parse_amount),
     ),
     key=("jobseeker_ref", "benefit_type", "start_date"),
-    save=lambda obj: benefit_period_save(period=obj),
+    save=lambda obj: benefit_period_save(period=obj, change=_by_import()),
     row_column="start_date",
     process_order="start_date",
     follows=(("municipality", "jobseeker_ref"),),

@@ -1,16 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from municipalities.views_base import ScopedQuerysetMixin
+from pilot.stale_edits import StaleEditViewMixin
+from pilot.versioning import StaleEdit
 
 from ..filters import JobseekerFilter
 from ..forms import JobseekerForm, add_service_errors
 from ..models import Jobseeker
 from ..selectors import (
     jobseeker_benefit_periods,
+    jobseeker_corrections,
     jobseeker_list_rows,
     jobseeker_placements,
     jobseeker_timeline,
@@ -47,12 +51,17 @@ class JobseekerDetailView(ScopedQuerysetMixin, DetailView):
         user, jobseeker = self.request.user, self.object
         placements = jobseeker_placements(user=user, jobseeker=jobseeker)
         periods = jobseeker_benefit_periods(user=user, jobseeker=jobseeker)
+        corrections = jobseeker_corrections(user=user, jobseeker=jobseeker, placements=placements)
         context.update(
             placements=placements,
             periods=periods,
             has_running_benefit=any(p.end_date is None for p in periods),
             timeline=jobseeker_timeline(
-                user=user, jobseeker=jobseeker, placements=placements, periods=periods
+                user=user,
+                jobseeker=jobseeker,
+                placements=placements,
+                periods=periods,
+                corrections=corrections,
             ),
         )
         return context
@@ -68,6 +77,8 @@ class JobseekerFormMixin:
     def form_valid(self, form):
         try:
             self.object = form.save()
+        except StaleEdit as exc:
+            return self.stale_edit(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -85,10 +96,13 @@ class JobseekerCreateView(ScopedQuerysetMixin, JobseekerFormMixin, CreateView):
         return _("Jobseeker %(ref)s added.")
 
 
-class JobseekerUpdateView(ScopedQuerysetMixin, JobseekerFormMixin, UpdateView):
+class JobseekerUpdateView(StaleEditViewMixin, ScopedQuerysetMixin, JobseekerFormMixin, UpdateView):
     roles = JOBCOACH_ROLES
     model = Jobseeker
     for_writing = True
+
+    def gone_url(self) -> str:
+        return reverse("placements:jobseeker_list")
 
     @property
     def success_message(self):

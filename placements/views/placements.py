@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -12,6 +13,8 @@ from django.views.generic.detail import SingleObjectMixin
 
 from municipalities.views_base import ScopedQuerysetMixin
 from pilot.models import PilotSettings
+from pilot.stale_edits import StaleEditViewMixin
+from pilot.versioning import StaleEdit
 
 from ..enums import ENDED_STATUSES, PlacementStatus
 from ..filters import PlacementFilter
@@ -29,11 +32,13 @@ from ..forms import (
 from ..models import Jobseeker, Placement
 from ..selectors import (
     placement_benefit_checks,
+    placement_corrections,
     placement_evaluation,
     placement_list_rows,
     placement_reviews,
     placement_state_changes,
 )
+from ..services import undo_target
 from .base import JOBCOACH_ROLES, PartialListMixin
 
 
@@ -153,12 +158,38 @@ class PlacementDetailView(ScopedQuerysetMixin, DetailView):
                 (step, step.form_class(placement=placement, prefix=step.name))
                 for step in steps_for(placement)
             ],
+            undo_to=_undo_label(placement),
+            corrections=placement_corrections(user=user, placement=placement),
         )
         return context
 
 
-class PlacementStepView(ScopedQuerysetMixin, SingleObjectMixin, FormView):
-    """One lifecycle step: GET shows its form, POST performs it through the service."""
+def _undo_label(placement: Placement) -> str:
+    """The status the last step would go back to, as the page names it ("" for none)."""
+    target = undo_target(placement)
+    return PlacementStatus(target).label if target else ""
+
+
+def changed_meanwhile(request, placement: Placement):
+    """The answer to a step sent on a placement that moved on meanwhile: a clear message on the
+    placement's page, never an error page."""
+    messages.warning(
+        request,
+        _(
+            "Placement %(ref)s was changed by someone else meanwhile and is now %(status)s. "
+            "Your step was not recorded: check the placement and try again if still needed."
+        )
+        % {"ref": placement.ref, "status": placement.get_status_display()},
+    )
+    return redirect("placements:placement_detail", pk=placement.pk)
+
+
+class PlacementStepView(StaleEditViewMixin, ScopedQuerysetMixin, SingleObjectMixin, FormView):
+    """One lifecycle step: GET shows its form, POST performs it through the service.
+
+    The form carries the placement's version: of two steps sent at once one succeeds, the
+    other gets a message (or, when its step is still possible, its form back on the current
+    placement)."""
 
     roles = JOBCOACH_ROLES
     model = Placement
@@ -205,6 +236,8 @@ class PlacementStepView(ScopedQuerysetMixin, SingleObjectMixin, FormView):
     def form_valid(self, form):
         try:
             form.perform(actor=self.request.user)
+        except StaleEdit as exc:
+            return self.stale_edit(form, exc)
         except ValidationError as exc:
             # The service changed the object in memory before it refused: show the stored row.
             self.object.refresh_from_db()
@@ -212,6 +245,14 @@ class PlacementStepView(ScopedQuerysetMixin, SingleObjectMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, self.step.done % {"ref": self.object.ref})
         return redirect("placements:placement_detail", pk=self.object.pk)
+
+    def stale_edit(self, form, exc: StaleEdit):
+        if exc.current is not None and exc.current.status not in self.step.from_statuses:
+            return changed_meanwhile(self.request, exc.current)
+        return super().stale_edit(form, exc)
+
+    def gone_url(self) -> str:
+        return reverse("placements:placement_list")
 
 
 class PlacementProposeView(ScopedQuerysetMixin, FormView):

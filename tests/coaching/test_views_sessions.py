@@ -172,7 +172,9 @@ def test_session_update_by_author_saves_exact_values(client, pilot):
     client.force_login(pilot["coach_a"])
     form = client.get(_update_url(session)).context["form"]
     assert form["held_on"].value() == datetime.date(2024, 3, 1)
-    response = client.post(_update_url(session), FORM)
+    response = client.post(
+        _update_url(session), {**FORM, "version": "1", "reason": "Verkeerde dag ingevuld."}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("coaching:entrepreneur_detail", args=[pilot["own"].pk])
     assert _values(session) == {
@@ -219,7 +221,10 @@ def test_session_update_jobcoach_forbidden_and_unchanged(client, pilot):
 def test_session_update_by_programme_admin_keeps_the_author(client, pilot):
     session = GuidanceSessionFactory(entrepreneur=pilot["other"], coach=pilot["coach_b"])
     client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
-    response = client.post(_update_url(session), {**FORM, "notes": "Gecorrigeerd."})
+    response = client.post(
+        _update_url(session),
+        {**FORM, "notes": "Gecorrigeerd.", "version": "1", "reason": "Notities aangevuld."},
+    )
     assert response.status_code == 302
     values = _values(session)
     assert (values["notes"], values["coach"], values["minutes"]) == (

@@ -52,6 +52,10 @@ def _placement_form(jobseeker, entrepreneur, **overrides):
         "end_reason": "",
         "hours_per_week": "24",
     }
+    if "based_on_version" not in overrides:
+        # The admin form sends back the version it was shown with; a new row has none.
+        existing = Placement.objects.filter(ref=overrides.get("ref", "")).first()
+        data["based_on_version"] = existing.version if existing else ""
     for prefix in ("state_changes", "progress_reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)

@@ -275,7 +275,7 @@ def test_jobseeker_edit_changes_research_consent(client):
     client.force_login(a.jobcoach)
     url = reverse("placements:jobseeker_update", args=[a.jobseeker.pk])
     assert "ref" not in client.get(url).context["form"].fields
-    response = client.post(url, _form(research_consent=ResearchConsent.NO))
+    response = client.post(url, _form(research_consent=ResearchConsent.NO, version="1"))
     assert response.status_code == 302
     a.jobseeker.refresh_from_db()
     assert (a.jobseeker.research_consent, a.jobseeker.ref) == (ResearchConsent.NO, "HRL-001")

@@ -226,6 +226,7 @@ def test_placement_whole_lifecycle_through_the_pages(client):
     response = client.post(
         _step("agree", placement),
         {
+            "agree-version": placement.version,
             "agree-planned_start": "2025-09-01",
             "agree-planned_end": "2026-01-30",
             "agree-hours_per_week": "24",
@@ -239,7 +240,10 @@ def test_placement_whole_lifecycle_through_the_pages(client):
         24,
     )
 
-    client.post(_step("start", placement), {"start-actual_start": "2025-09-02"})
+    client.post(
+        _step("start", placement),
+        {"start-version": placement.version, "start-actual_start": "2025-09-02"},
+    )
     placement.refresh_from_db()
     assert (placement.status, placement.actual_start) == (
         PlacementStatus.ACTIVE,
@@ -255,6 +259,7 @@ def test_placement_whole_lifecycle_through_the_pages(client):
     client.post(
         _step("review", placement),
         {
+            "review-version": placement.version,
             "review-held_on": "2025-10-01",
             "review-notes": "Works independently now.",
             "review-next_review_on": "2025-11-01",
@@ -268,7 +273,10 @@ def test_placement_whole_lifecycle_through_the_pages(client):
         a.municipality,
     )
 
-    response = client.post(_step("complete", placement), {"complete-actual_end": "2026-01-30"})
+    response = client.post(
+        _step("complete", placement),
+        {"complete-version": placement.version, "complete-actual_end": "2026-01-30"},
+    )
     assert response.status_code == 302
     placement.refresh_from_db()
     assert (placement.status, placement.actual_end) == (
@@ -296,7 +304,11 @@ def test_placement_terminate_records_the_reason(client):
     client.force_login(a.jobcoach)
     response = client.post(
         _step("terminate", a.placement),
-        {"terminate-actual_end": "2025-04-15", "terminate-end_reason": "illness"},
+        {
+            "terminate-version": a.placement.version,
+            "terminate-actual_end": "2025-04-15",
+            "terminate-end_reason": "illness",
+        },
     )
     assert response.status_code == 302
     a.placement.refresh_from_db()
@@ -312,7 +324,10 @@ def test_placement_terminate_without_reason_is_refused_at_the_field(client):
     a, _b = two_municipalities()
     client.force_login(a.jobcoach)
     before = snapshot()
-    response = client.post(_step("terminate", a.placement), {"terminate-actual_end": "2025-04-15"})
+    response = client.post(
+        _step("terminate", a.placement),
+        {"terminate-version": a.placement.version, "terminate-actual_end": "2025-04-15"},
+    )
     assert response.status_code == 200
     assert field_error("id_terminate-end_reason", "This field is required.") in (
         response.content.decode()
@@ -324,7 +339,10 @@ def test_placement_cancel_records_the_reason(client):
     a, _b = two_municipalities()
     proposal = _proposal(a)
     client.force_login(a.jobcoach)
-    response = client.post(_step("cancel", proposal), {"cancel-end_reason": "mismatch"})
+    response = client.post(
+        _step("cancel", proposal),
+        {"cancel-version": proposal.version, "cancel-end_reason": "mismatch"},
+    )
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert (proposal.status, proposal.end_reason) == (PlacementStatus.CANCELLED, "mismatch")
@@ -335,7 +353,11 @@ def test_placement_step_not_valid_for_the_status_changes_nothing(client):
     a, _b = two_municipalities()
     client.force_login(a.jobcoach)
     before = snapshot()
-    response = client.post(_step("agree", a.placement), {"agree-hours_per_week": "20"}, follow=True)
+    response = client.post(
+        _step("agree", a.placement),
+        {"agree-version": a.placement.version, "agree-hours_per_week": "20"},
+        follow=True,
+    )
     assert response.redirect_chain == [(_detail(a.placement), 302)]
     assert (
         "That step is not possible now: placement HRL-001-P1 is active."
@@ -374,7 +396,10 @@ def test_placement_complete_too_early_is_shown_at_the_field(client):
     a, _b = two_municipalities()
     client.force_login(a.jobcoach)
     before = snapshot()
-    response = client.post(_step("complete", a.placement), {"complete-actual_end": "2025-05-01"})
+    response = client.post(
+        _step("complete", a.placement),
+        {"complete-version": a.placement.version, "complete-actual_end": "2025-05-01"},
+    )
     assert response.status_code == 200
     assert (
         field_error(
@@ -392,7 +417,10 @@ def test_placement_start_at_a_full_entrepreneur_shows_the_rule_above_the_form(cl
     agreed = _proposal(a, entrepreneur=a.entrepreneur, status=PlacementStatus.AGREED)
     client.force_login(a.jobcoach)
     before = snapshot()
-    response = client.post(_step("start", agreed), {"start-actual_start": "2025-09-01"})
+    response = client.post(
+        _step("start", agreed),
+        {"start-version": agreed.version, "start-actual_start": "2025-09-01"},
+    )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
         "The entrepreneur already hosts 1 intern(s) in this period (HRL-001-P1)."

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from municipalities.history import ChangedBy
 from placements.services import benefit_period_save
 from reporting.metrics import metrics_as_json_dict
 from reporting.models import MetricsSnapshot
@@ -30,10 +31,11 @@ def test_worker_computes_one_snapshot_per_burst_of_changes(celery_worker_process
     period = BenefitPeriodFactory(
         jobseeker=placement.jobseeker, start_date=datetime.date(2021, 3, 1)
     )
-    # A burst: five saves, each committed on its own (autocommit), within the delay.
+    # A burst: five saves, each committed on its own (autocommit), within the delay. Changing a
+    # recorded amount is a correction, so each gives its reason.
     for amount in (1000, 1001, 1002, 1003, 1004):
         period.monthly_amount = amount
-        benefit_period_save(period=period)
+        benefit_period_save(period=period, change=ChangedBy(reason="Bedrag bijgesteld."))
 
     assert _wait_for(lambda: MetricsSnapshot.objects.exists())
     time.sleep(settings.METRICS_REFRESH_DELAY_SECONDS + 2)  # room for a wrongly scheduled second

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from municipalities.access import visible
 from municipalities.enums import Role
+from municipalities.history import ChangedBy
 from placements.services import benefit_period_save
 from reporting.metrics import metrics_as_json_dict
 from reporting.models import MetricsSnapshot
@@ -52,7 +53,7 @@ def test_snapshot_after_data_change_is_a_new_one(participant):
     first, _ = snapshot_compute(as_of=AS_OF, trigger="nightly")
     period.end_date = datetime.date(2024, 9, 30)
     period.end_reason = "work"
-    benefit_period_save(period=period)
+    benefit_period_save(period=period, change=ChangedBy(reason="Bedrag bijgesteld."))
     second, created = snapshot_compute(as_of=AS_OF, trigger="data_change")
     assert created is True
     assert first.totals["outflow"] == 0
@@ -77,6 +78,6 @@ def test_saves_in_one_transaction_schedule_one_recomputation(
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
         for day in (1, 2, 3):
             period.monthly_amount = day
-            benefit_period_save(period=period)
+            benefit_period_save(period=period, change=ChangedBy(reason="Bedrag bijgesteld."))
     assert len(callbacks) == 1
     assert MetricsSnapshot.objects.filter(trigger="data_change").count() == 1
