@@ -81,7 +81,8 @@ def test_guidance_session_edit_to_a_future_date_changes_nothing(client, entrepre
     session = GuidanceSessionFactory(entrepreneur=entrepreneur, coach=coach)
     client.force_login(coach)
     response = client.post(
-        reverse("coaching:session_update", args=[session.pk]), _form(_tomorrow().isoformat())
+        reverse("coaching:session_update", args=[session.pk]),
+        {**_form(_tomorrow().isoformat()), "version": session.version},
     )
     assert response.context["form"].errors == {"held_on": [FUTURE]}
     session.refresh_from_db()

@@ -112,6 +112,7 @@ def test_admin_jobseeker_birth_date_before_1900_is_refused(admin_client):
             "email": "",
             "phone": "",
             "research_consent": "yes",
+            "based_on_version": jobseeker.version,
             "benefit_periods-TOTAL_FORMS": "0",
             "benefit_periods-INITIAL_FORMS": "0",
         },
@@ -240,6 +241,7 @@ def test_admin_placement_actual_end_in_the_future_is_refused(admin_client):
         "actual_end": _tomorrow(),
         "end_reason": "illness",
         "hours_per_week": "",
+        "based_on_version": placement.version,
     }
     for prefix in ("state_changes", "progress_reviews"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})

@@ -260,7 +260,10 @@ def test_page_start_in_the_future_is_refused_at_the_field(client):
     )
     client.force_login(a.jobcoach)
     before = snapshot()
-    response = client.post(_step("start", agreed), {"start-actual_start": _tomorrow().isoformat()})
+    response = client.post(
+        _step("start", agreed),
+        {"start-version": agreed.version, "start-actual_start": _tomorrow().isoformat()},
+    )
     _assert_refused_at_field(response, "id_start-actual_start", FUTURE, before)
 
 
@@ -272,7 +275,11 @@ def test_page_end_in_the_future_is_refused_at_the_field(client, step):
     before = snapshot()
     response = client.post(
         _step(step, placement),
-        {f"{step}-actual_end": _tomorrow().isoformat(), f"{step}-end_reason": "illness"},
+        {
+            f"{step}-version": placement.version,
+            f"{step}-actual_end": _tomorrow().isoformat(),
+            f"{step}-end_reason": "illness",
+        },
     )
     _assert_refused_at_field(response, f"id_{step}-actual_end", FUTURE, before)
 
@@ -283,7 +290,11 @@ def test_page_review_in_the_future_is_refused_at_the_field(client):
     before = snapshot()
     response = client.post(
         _step("review", a.placement),
-        {"review-held_on": _tomorrow().isoformat(), "review-notes": "Nog niet gebeurd."},
+        {
+            "review-version": a.placement.version,
+            "review-held_on": _tomorrow().isoformat(),
+            "review-notes": "Nog niet gebeurd.",
+        },
     )
     _assert_refused_at_field(response, "id_review-held_on", FUTURE, before)
 
@@ -294,7 +305,11 @@ def test_page_review_before_the_internship_is_refused_at_the_field(client):
     before = snapshot()
     response = client.post(
         _step("review", a.placement),
-        {"review-held_on": "2025-03-02", "review-notes": "Voor de start."},
+        {
+            "review-version": a.placement.version,
+            "review-held_on": "2025-03-02",
+            "review-notes": "Voor de start.",
+        },
     )
     _assert_refused_at_field(
         response,
@@ -311,6 +326,7 @@ def test_page_review_with_next_review_before_it_is_refused_at_the_field(client):
     response = client.post(
         _step("review", a.placement),
         {
+            "review-version": a.placement.version,
             "review-held_on": "2025-04-01",
             "review-notes": "Gaat goed.",
             "review-next_review_on": "2025-03-25",

@@ -357,6 +357,7 @@ def test_agree_page_names_the_entrepreneurs_other_intern_above_the_form(client, 
     response = client.post(
         reverse("placements:placement_agree", args=[waiting.pk]),
         {
+            "agree-version": waiting.version,
             "agree-planned_start": "2027-05-03",
             "agree-planned_end": "2027-09-30",
             "agree-hours_per_week": "24",
