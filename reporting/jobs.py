@@ -191,9 +191,11 @@ def jobs_reap() -> dict[str, int]:
                     logger.warning(
                         "%s %s: worker %s lost; queued again", model.__name__, job.pk, job.worker
                     )
+            # A queued job's heartbeat is when it was (last) sent; one never sent counts from
+            # its creation.
+            too_old = now - timedelta(seconds=settings.JOB_REQUEUE_SECONDS)
             forgotten = model.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-                Q(heartbeat_at__lt=now - timedelta(seconds=settings.JOB_REQUEUE_SECONDS))
-                | Q(heartbeat_at__isnull=True),
+                Q(heartbeat_at__lt=too_old) | Q(heartbeat_at__isnull=True, created_at__lt=too_old),
                 status=JobStatus.QUEUED,
             )
             for job in forgotten:

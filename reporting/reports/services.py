@@ -65,6 +65,7 @@ def report_request(
             report.trigger = trigger
             report.finished_at = None
             report.attempts = 0
+            report.heartbeat_at = timezone.now()  # queued now (reporting/jobs.py)
             report.save(
                 update_fields=[
                     "status",
@@ -74,6 +75,7 @@ def report_request(
                     "trigger",
                     "finished_at",
                     "attempts",
+                    "heartbeat_at",
                 ]
             )
         if enqueue:
