@@ -45,6 +45,10 @@ STOPPED_NOTE = (
 
 @pytest.fixture
 def short_leases(settings, tmp_path):
+    from pilot.celery import app
+
+    # Messages that earlier tests of this run queued without a worker are not for these.
+    app.control.purge()
     settings.JOB_HEARTBEAT_SECONDS = HEARTBEAT
     settings.JOB_LEASE_SECONDS = LEASE
     settings.MEDIA_ROOT = str(tmp_path / "media")
