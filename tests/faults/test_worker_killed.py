@@ -13,6 +13,7 @@ and the job will be started again.
 import datetime
 import os
 import signal
+import subprocess
 import time
 import zipfile
 from io import StringIO
@@ -188,3 +189,50 @@ def test_report_survives_its_worker_killed_mid_render(short_leases, client, sett
     assert sorted(p.name for p in folder.iterdir()) == ["funder-report-2025-09-30.pdf"]
     assert (folder / "funder-report-2025-09-30.pdf").read_bytes()[:5] == b"%PDF-"
     assert not ProgressReport.objects.filter(status__in=["queued", "running"]).exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(  # noqa: S603
+        ["pgrep", "-P", str(pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return [int(child) for child in found]
+
+
+def test_export_survives_its_pool_process_killed(short_leases, client, settings):
+    """The memory limit's case: only the pool process running the job dies, its worker lives.
+    The message comes back at once (reject_on_worker_lost) and the run that takes it over is
+    the same message's, so it does not wait for the lease."""
+    for _ in range(3):
+        placement = PlacementFactory()
+        BenefitPeriodFactory(jobseeker=placement.jobseeker, start_date=datetime.date(2021, 3, 1))
+    client.force_login(user_with_role(Role.RESEARCHER))
+    worker, name = start_worker("prefork", short_leases, pool="prefork")
+    lock = TableLock("placements_benefitperiod")
+    try:
+        response = client.post(
+            reverse("exports:list"), {"as_of": "2025-06-30", "format": "csv", "language": "nl"}
+        )
+        assert response.status_code == 302
+        export = ResearchExport.objects.get()
+        assert wait_for(lambda: ResearchExport.objects.get(pk=export.pk).status == "running", 30)
+        first_message = ResearchExport.objects.get(pk=export.pk).task_id
+        (pool_process,) = _children(worker.pid)
+        os.kill(pool_process, signal.SIGKILL)
+        killed = time.monotonic()
+        lock.release()
+        assert wait_for(lambda: ResearchExport.objects.get(pk=export.pk).is_finished, 30)
+        done = time.monotonic() - killed
+    finally:
+        lock.release()
+        stop_worker(worker)
+    print(f"pool process killed: export done {done:.1f} s later")
+    export.refresh_from_db()
+    assert (export.status, export.attempts, export.worker) == ("done", 2, name)
+    # Taken over by the returned message itself, not by the lease's reaper (a new message).
+    assert export.task_id == first_message
+    assert done < DONE_WITHIN
+    folder = Path(settings.MEDIA_ROOT) / "research_exports"
+    assert sorted(p.name for p in folder.iterdir()) == [Path(export.file.name).name]
