@@ -6,7 +6,7 @@ once: within JOB_LEASE_SECONDS its job is noticed by any live worker (or by this
 is started again) and queued again or failed (reporting/jobs.py). No beat process is needed
 for that. Every JOB_HEARTBEAT_SECONDS it:
 
-- writes the worker's row in WorkerHeartbeat (read by /health/),
+- writes the worker's row in WorkerHeartbeat (read by /health/; a week-old row is dropped),
 - renews the lease of the jobs this worker runs,
 - reaps jobs whose lease expired and queued jobs whose message was lost.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
@@ -31,9 +32,12 @@ def monitor_beat(*, hostname: str, started_at) -> None:
     from .jobs import jobs_reap, jobs_renew
     from .models import WorkerHeartbeat
 
+    now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
-        hostname=hostname, defaults={"seen_at": timezone.now(), "started_at": started_at}
+        hostname=hostname, defaults={"seen_at": now, "started_at": started_at}
     )
+    # Workers of past deploys (containers get new host names) drop out of the list after a week.
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=7)).delete()
     jobs_renew(worker=hostname)
     counts = jobs_reap()
     if any(counts.values()):

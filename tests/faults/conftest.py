@@ -24,11 +24,22 @@ def app_on_private_redis(private_redis, settings):
             "KEY_PREFIX": "fault",
         }
     }
+    # Read before the settings change: app.conf reads Django's settings.
+    original = app.conf.broker_url
     broker = f"{private_redis.url}/0"
     settings.CELERY_BROKER_URL = broker
-    original = app.conf.broker_url
     app.conf.broker_url = broker
-    app.close()  # drop the pooled connections to the usual broker
+    _drop_broker_connections(app)
     yield private_redis
     app.conf.broker_url = original
-    app.close()
+    _drop_broker_connections(app)
+
+
+def _drop_broker_connections(app) -> None:
+    """Forget the pooled broker connections and producers, so that the next task is sent to
+    the broker now configured (what Celery does itself after a fork; app.close() would also
+    deregister the app)."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
