@@ -36,10 +36,9 @@ def app_on_private_redis(private_redis, settings):
 
 
 def _drop_broker_connections(app) -> None:
-    """Forget the pooled broker connections and producers, so that the next task is sent to
-    the broker now configured (what Celery does itself after a fork; app.close() would also
-    deregister the app)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget the app's broker pool and producer pool, so that the next task is sent to the
+    broker now configured (what Celery does itself after a fork). The pools are not closed:
+    kombu keeps them per broker URL and hands the same ones out again when the URL comes
+    back; app.close() would also deregister the app."""
     app._pool = None
     app.amqp._producer_pool = None
