@@ -4,6 +4,9 @@ Services that save jobseekers, placements, benefit periods or municipalities cal
 ``figures_changed()``. After the transaction commits, one recomputation of today's snapshot is
 scheduled a little later; a burst of saves (a jobcoach's session, an import) gives one run,
 because only the first save of a burst gets to set the pending marker in the cache.
+
+The write has committed by then: when the broker cannot be reached the refresh is dropped (the
+next save or the nightly run recomputes the figures) and the save still succeeds.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+
+from .queue import send_task
 
 REFRESH_PENDING_KEY = "reporting:metrics-refresh-pending"
 TASK_NAME = "reporting.compute_metrics_snapshot"
@@ -28,11 +33,6 @@ def _schedule_refresh() -> None:
     if not cache.add(REFRESH_PENDING_KEY, "1", timeout=delay + 300):
         return  # a run is already scheduled and will see this change
     # By name, so that the domain apps do not import reporting.
-    from celery import current_app
-
-    task = current_app.tasks[TASK_NAME]
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        # Demo mode without a broker: run it here and now, once per commit.
-        task.apply(kwargs={"trigger": "data_change"})
-    else:
-        task.apply_async(kwargs={"trigger": "data_change"}, countdown=delay)
+    if not send_task(TASK_NAME, kwargs={"trigger": "data_change"}, countdown=delay):
+        # Not queued: let the next save try again rather than wait for the marker to expire.
+        cache.delete(REFRESH_PENDING_KEY)

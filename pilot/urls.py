@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("health/live/", views.liveness, name="liveness"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", include("pilot.api_urls")),

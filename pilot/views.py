@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -9,13 +8,24 @@ from django.views.decorators.http import require_GET
 from municipalities.access import access_for
 from placements.selectors import jobcoach_todo
 
+from .health import health_checks
+
 
 @require_GET
 @never_cache
 def health(request):
-    """For load balancers and compose health checks: the app runs and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Readiness, for monitoring: PostgreSQL, Redis and a recently seen worker, each with its
+    verdict; 503 when any of them is wrong, since the application cannot do all its work."""
+    result = health_checks()
+    body = {"status": "ok" if result["ok"] else "unavailable", "checks": result["checks"]}
+    return JsonResponse(body, status=200 if result["ok"] else 503)
+
+
+@require_GET
+@never_cache
+def liveness(request):
+    """Liveness, for restarts and load balancers: this process answers (nothing else checked,
+    so that a Redis or worker outage never makes the web processes restart in a loop)."""
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -57,7 +57,17 @@ class MetricsView(APIView):
             return Response(status=status.HTTP_403_FORBIDDEN)
         snapshot = MetricsSnapshot.objects.filter(as_of=as_of).order_by("-computed_at").first()
         if snapshot is None:
-            request_snapshot(as_of)
+            if not request_snapshot(as_of):
+                # The worker cannot be asked: refuse clearly, the client may ask again later.
+                return Response(
+                    {
+                        "as_of": as_of.isoformat(),
+                        "status": "unavailable",
+                        "detail": "Background processing is unavailable; try again later.",
+                    },
+                    status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                    headers={"Retry-After": "60"},
+                )
             return Response(
                 {"as_of": as_of.isoformat(), "status": "computing"},
                 status=status.HTTP_202_ACCEPTED,

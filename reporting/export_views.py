@@ -26,7 +26,9 @@ from .exports.services import (
     downloadable_exports,
     export_download_logged,
     export_request,
+    export_retry,
     may_download,
+    may_retry,
 )
 from .models import ExportFormat, ExportLanguage, ExportStatus, ResearchExport
 
@@ -81,6 +83,9 @@ class ResearchExportListView(RoleRequiredMixin, ListView):
             .filter(pk__in=[export.pk for export in context["exports"]])
             .values_list("pk", flat=True)
         )
+        context["retryable_ids"] = {
+            export.pk for export in context["exports"] if may_retry(self.request.user, export)
+        }
         return context
 
     def post(self, request, *args, **kwargs):
@@ -96,15 +101,38 @@ class ResearchExportListView(RoleRequiredMixin, ListView):
             except ValidationError as exc:
                 form.add_error("as_of", exc)
             else:
-                # Where tasks run in-process (the demo) the export is finished already.
-                export.refresh_from_db(fields=["status"])
-                if export.status == ExportStatus.DONE:
-                    messages.success(request, _("The export is ready: download it below."))
-                else:
-                    messages.success(request, _("The export is being built."))
+                _tell(request, export)
                 return redirect("exports:list")
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def _tell(request, export: ResearchExport) -> None:
+    """The message after starting an export: ready (in-process tasks, the demo), being built,
+    or refused because the worker cannot be reached (the row offers to start it again)."""
+    export.refresh_from_db(fields=["status", "error"])
+    if export.status == ExportStatus.DONE:
+        messages.success(request, _("The export is ready: download it below."))
+    elif export.status == ExportStatus.FAILED:
+        messages.error(request, export.reason)
+    else:
+        messages.success(request, _("The export is being built."))
+
+
+class ResearchExportRetryView(RoleRequiredMixin, View):
+    """Start a failed export again, as the same row (its maker or a programme admin)."""
+
+    roles = EXPORT_ROLES
+
+    def post(self, request, *args, **kwargs):
+        export = get_object_or_404(ResearchExport, pk=kwargs["pk"])
+        if not may_retry(request.user, export):
+            raise Http404
+        if export_retry(export=export, user=request.user):
+            _tell(request, export)
+        else:
+            messages.info(request, _("This export is not failed; there is nothing to restart."))
+        return redirect("exports:list")
 
 
 class ResearchExportStatusView(RoleRequiredMixin, DetailView):
@@ -121,6 +149,9 @@ class ResearchExportStatusView(RoleRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["downloadable_ids"] = (
             {self.object.pk} if may_download(self.request.user, self.object) else set()
+        )
+        context["retryable_ids"] = (
+            {self.object.pk} if may_retry(self.request.user, self.object) else set()
         )
         return context
 

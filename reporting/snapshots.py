@@ -98,17 +98,36 @@ def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:
 SNAPSHOT_REQUEST_SECONDS = 300
 
 
-def request_snapshot(as_of: date) -> None:
-    """Ask the worker for the figures as of ``as_of``, once per few minutes per date.
+def request_snapshot(as_of: date) -> bool:
+    """Ask the worker for the figures as of ``as_of``, once per few minutes per date; return
+    False when the worker cannot be reached (the broker is down), so the page can say so.
 
     Pages and the API call this when no snapshot exists yet: they never compute in the request.
     """
     from django.core.cache import cache
 
-    if cache.add(
-        f"reporting:snapshot-requested:{as_of.isoformat()}", "1", timeout=SNAPSHOT_REQUEST_SECONDS
-    ):
-        from .models import SnapshotTrigger
-        from .tasks import compute_metrics_snapshot
+    from pilot.queue import send_task
 
-        compute_metrics_snapshot.delay(as_of=as_of.isoformat(), trigger=SnapshotTrigger.ON_DEMAND)
+    from .models import SnapshotTrigger
+
+    key = f"reporting:snapshot-requested:{as_of.isoformat()}"
+    if not cache.add(key, "1", timeout=SNAPSHOT_REQUEST_SECONDS):
+        return True  # asked a moment ago
+    queued = send_task(
+        "reporting.compute_metrics_snapshot",
+        kwargs={"as_of": as_of.isoformat(), "trigger": SnapshotTrigger.ON_DEMAND},
+    )
+    if not queued:
+        cache.delete(key)  # the next page view asks again
+    return queued
+
+
+def snapshot_before(*, as_of: date) -> MetricsSnapshot | None:
+    """The most recent stored figures of an earlier date: shown while newer ones cannot be
+    computed."""
+    return (
+        MetricsSnapshot.objects.filter(as_of__lt=as_of)
+        .order_by("-as_of", "-computed_at")
+        .only("id", "as_of", "computed_at")
+        .first()
+    )

@@ -34,12 +34,22 @@ def compute_metrics_snapshot(*, as_of: str | None = None, trigger: str = Snapsho
     return snapshot.pk
 
 
-@shared_task(name="reporting.render_progress_report")
-def render_progress_report(*, report_id: int) -> dict:
+# Report and export tasks: acknowledged when finished and handed back when the worker process
+# dies (settings), so a crash loses no job; the services claim the job under a lease, so a
+# second delivery does nothing unless the first run died (reporting/jobs.py).
+JOB_TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(name="reporting.render_progress_report", **JOB_TASK_OPTIONS)
+def render_progress_report(self, *, report_id: int) -> dict:
     """Render one queued report; return its render time and peak memory (for the benchmark)."""
     from .reports.services import report_render
 
-    timings = report_render(report_id=report_id)
+    timings = report_render(
+        report_id=report_id, task_id=self.request.id or "", worker=self.request.hostname or ""
+    )
+    if timings is None:
+        return {"report_id": report_id, "skipped": True}
     return {
         "report_id": report_id,
         "render_ms": timings.render_ms,
@@ -78,10 +88,14 @@ def render_monthly_reports(*, as_of: str | None = None) -> list[int]:
     return ids
 
 
-@shared_task(name="reporting.build_research_export")
-def build_research_export(*, export_id: int) -> dict:
+@shared_task(name="reporting.build_research_export", **JOB_TASK_OPTIONS)
+def build_research_export(self, *, export_id: int) -> dict:
     """Build one requested research export; return its rows per table."""
     from .exports.services import export_run
 
-    export = export_run(export_id=export_id)
+    export = export_run(
+        export_id=export_id, task_id=self.request.id or "", worker=self.request.hostname or ""
+    )
+    if export is None:
+        return {"export_id": export_id, "skipped": True}
     return {"export_id": export.pk, "status": export.status, "rows": export.row_counts}

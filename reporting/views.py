@@ -16,12 +16,13 @@ from municipalities.enums import Role
 from municipalities.models import Municipality
 from municipalities.services import audit_record
 from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
+from pilot.queue import broker_reachable
 
 from .dashboard import dashboard_figures_html, dashboard_scope, snapshot_for_dashboard
 from .forms import AsOfForm, ReportRequestForm
-from .models import ProgressReport, ReportKind
+from .models import ProgressReport, ReportKind, ReportStatus
 from .reports.services import report_request
-from .snapshots import request_snapshot
+from .snapshots import request_snapshot, snapshot_before
 
 DASHBOARD_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH, Role.FUNDER, Role.RESEARCHER})
 # The IMK coach sees no dashboard and no reports (domain.md: no reports; the dashboard's
@@ -60,9 +61,25 @@ class DashboardView(DashboardMixin, TemplateView):
         snapshot = snapshot_for_dashboard(as_of=self.as_of)
         if snapshot is None:
             # Never compute in the request: the worker computes and stores; this page polls.
-            request_snapshot(self.as_of)
+            worker_reachable = request_snapshot(self.as_of)
             snapshot = snapshot_for_dashboard(as_of=self.as_of)  # eager mode: already there
-        context.update(form=form, as_of=self.as_of, whole_pilot=self.scope.whole_pilot)
+            if snapshot is None and not worker_reachable:
+                # Nothing can compute them now: show the last stored figures, marked as such.
+                snapshot = snapshot_before(as_of=self.as_of)
+        else:
+            # Saves since the figures were stored cannot be counted while the broker is down.
+            worker_reachable = broker_reachable()
+        context.update(
+            form=form,
+            as_of=self.as_of,
+            whole_pilot=self.scope.whole_pilot,
+            worker_unreachable=not worker_reachable,
+            snapshot=snapshot,
+        )
+        if snapshot is None and not worker_reachable:
+            context["pending"] = False
+            context["unavailable"] = True
+            return context
         if snapshot is None:
             context["pending"] = True
             context["status_url"] = (
@@ -174,10 +191,16 @@ class ReportListView(ScopedQuerysetMixin, ListView):
             requested_by=request.user,
             rerender=form.cleaned_data["rerender"],
         )
-        if queued:
+        report.refresh_from_db(fields=["status", "error"])
+        if report.status == ReportStatus.FAILED:
+            # Not queued (the broker is down): say so; asking again queues it again.
+            messages.error(request, report.reason)
+        elif queued:
             messages.success(request, _("The report is being rendered."))
-        else:
+        elif report.status == ReportStatus.DONE:
             messages.success(request, _("This report is already stored."))
+        else:
+            messages.success(request, _("This report is being rendered already."))
         return redirect("reporting:report_list")
 
 

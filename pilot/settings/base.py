@@ -136,14 +136,43 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pilot@localhost")
 # transaction commits (see the tasks modules), so a worker never sees uncommitted rows.
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
-# The cache (sessions stay in the database; allauth's rate limits use the cache).
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-}
+# The cache (sessions stay in the database; allauth's rate limits use the cache). While Redis
+# is down it falls back to a memory cache per process (pilot/cache.py): signing in keeps working.
+CACHES = {"default": {"BACKEND": "pilot.cache.FallbackRedisCache", "LOCATION": REDIS_URL}}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task's message is acknowledged when it finished, and handed back when its worker process
+# died, so a crash never loses a job; the services make running a job twice harmless.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A message taken by a worker that then vanished (kill -9, a lost host) comes back only after
+# the visibility timeout. It must exceed the longest job (a national-scale research export or
+# report takes minutes; two hours leaves a wide margin), or a slow job would be started twice.
+# A dead worker's job does not wait for this: the job lease below notices it within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+    "socket_connect_timeout": 2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+# Sending a task while Redis is down: give up after about a second, so that the request can
+# tell the user instead of hanging (pilot/queue.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# Reports and exports (reporting/jobs.py). A running job's worker renews its lease every
+# JOB_HEARTBEAT_SECONDS; a job whose lease is older than JOB_LEASE_SECONDS lost its worker and
+# is queued again (at most JOB_MAX_ATTEMPTS runs in all) or failed with the reason. A queued job
+# nobody took for JOB_REQUEUE_SECONDS (its message lost with a Redis restart) is sent again.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=30)
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=120)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_REQUEUE_SECONDS = env.float("JOB_REQUEUE_SECONDS", default=1800)
+# /health/ calls the worker absent when none wrote its heartbeat for this long.
+WORKER_SILENT_SECONDS = env.float("WORKER_SILENT_SECONDS", default=180)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

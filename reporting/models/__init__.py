@@ -3,6 +3,7 @@
 from .exports import ExportFormat, ExportLanguage, ExportStatus, ResearchExport
 from .reports import ProgressReport, ReportKind, ReportStatus, ReportTrigger
 from .snapshots import MetricsSnapshot, SnapshotTrigger
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "ExportFormat",
@@ -15,4 +16,5 @@ __all__ = [
     "ReportStatus",
     "ReportTrigger",
     "SnapshotTrigger",
+    "WorkerHeartbeat",
 ]

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.access import ALL, register
+
 from .jobs import BackgroundJob, JobStatus
 
 
@@ -62,3 +64,17 @@ class ResearchExport(BackgroundJob):
 
     def download_name(self) -> str:
         return f"research-export-{self.as_of.isoformat()}-{self.format}.zip"
+
+
+def _read_exports(a):
+    # The export page decides per row who may download (exports/services.py); the admin (and
+    # any other row read) goes through this: programme admins all, a researcher their own.
+    if a.is_programme_admin:
+        return ALL
+    if a.is_researcher and a.user_id:
+        return Q(requested_by_id=a.user_id)
+    return None
+
+
+# Rows are written by the export service only.
+register("reporting.ResearchExport", read=_read_exports, write=lambda a: None)

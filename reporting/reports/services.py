@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ..jobs import JobLost, job_claim, job_done, job_enqueue, job_failed, job_update
 from ..models import ProgressReport, ReportKind, ReportStatus, ReportTrigger, SnapshotTrigger
 from ..snapshots import latest_snapshot, snapshot_compute
 from .content import report_content
 from .pdf import html_to_pdf
 
 logger = logging.getLogger(__name__)
-
-TASK_NAME = "reporting.render_progress_report"
 
 
 def report_request(
@@ -50,8 +50,11 @@ def report_request(
             defaults={"requested_by": requested_by, "trigger": trigger},
         )
         if not created:
-            again = report.status == ReportStatus.FAILED or (
-                rerender and report.status == ReportStatus.DONE
+            # A report whose worker died is asked again too, instead of "already stored".
+            again = (
+                report.status == ReportStatus.FAILED
+                or (rerender and report.status == ReportStatus.DONE)
+                or report.lease_expired
             )
             if not again:
                 return report, False
@@ -61,6 +64,8 @@ def report_request(
             report.requested_by = requested_by
             report.trigger = trigger
             report.finished_at = None
+            report.attempts = 0
+            report.heartbeat_at = timezone.now()  # queued now (reporting/jobs.py)
             report.save(
                 update_fields=[
                     "status",
@@ -69,18 +74,15 @@ def report_request(
                     "requested_by",
                     "trigger",
                     "finished_at",
+                    "attempts",
+                    "heartbeat_at",
                 ]
             )
         if enqueue:
-            report_id = report.pk
-            transaction.on_commit(lambda: _send(report_id))
+            # After commit; when the broker cannot take it the report is failed at once with
+            # the reason, and asking again queues it again (reporting/jobs.py).
+            job_enqueue(report)
     return report, True
-
-
-def _send(report_id: int) -> None:
-    from celery import current_app
-
-    current_app.tasks[TASK_NAME].delay(report_id=report_id)
 
 
 @dataclass
@@ -93,22 +95,27 @@ class RenderTimings:
 
 
 def _progress(report: ProgressReport, value: int, **fields) -> None:
-    # An UPDATE outside any transaction: the page polling the progress sees it at once.
-    ProgressReport.objects.filter(pk=report.pk).update(progress=value, **fields)
+    # Fenced by the run's attempt: a cancelled or replaced run stops here (JobLost).
+    job_update(report, progress=value, **fields)
 
 
-def report_render(*, report_id: int) -> RenderTimings:
+def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> RenderTimings | None:
     """Render the queued report ``report_id`` into its PDF file; return time and peak memory.
 
-    The figures come from the stored snapshot for the report's date; when there is none yet it
-    is computed here first (this runs in the worker, never in a request).
+    Idempotent: a report that is done, failed or being rendered by another live run is left
+    alone (None). The file has one name per report, written over by a second run, so a run
+    killed half-way leaves no stray file. The figures come from the stored snapshot for the
+    report's date; when there is none yet it is computed here first (in the worker, never in
+    a request).
     """
-    report = ProgressReport.objects.select_related("municipality").get(pk=report_id)
+    report = job_claim(ProgressReport, pk=report_id, task_id=task_id, worker=worker)
+    if report is None:
+        return None
     started = time.perf_counter()
     started_cpu = time.process_time()
     memory = PeakMemory()
     memory.start()
-    _progress(report, 5, status=ReportStatus.RUNNING, started_at=timezone.now())
+    _progress(report, 5, started_at=timezone.now())
     try:
         snapshot = latest_snapshot(as_of=report.as_of)
         if snapshot is None:
@@ -133,29 +140,34 @@ def report_render(*, report_id: int) -> RenderTimings:
             pdf = html_to_pdf(html)
             phases["pdf"] = time.perf_counter() - started - sum(phases.values())
         _progress(report, 90)
-        if report.file:
+        name = report_file_name(report)
+        # Written over, never beside: the name is the report's own (no random suffix).
+        if report.file and report.file.name != name:
             report.file.delete(save=False)
-        report.file.save(report.download_name(), ContentFile(pdf), save=False)
+        default_storage.delete(name)
+        report.file.name = default_storage.save(name, ContentFile(pdf))
+    except JobLost:
+        memory.stop()
+        logger.warning("report %s: this run was cancelled or replaced; stopped", report.pk)
+        return None
     except Exception as exc:
         memory.stop()
         logger.exception("report %s failed", report.pk)
-        ProgressReport.objects.filter(pk=report.pk).update(
-            status=ReportStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:1000],
-            finished_at=timezone.now(),
-        )
+        job_failed(report, error=f"{type(exc).__name__}: {exc}")
         raise
     peak_kb = memory.stop()
     render_ms = round((time.perf_counter() - started) * 1000)
-    ProgressReport.objects.filter(pk=report.pk).update(
-        file=report.file.name,
-        snapshot_id=snapshot_id,
-        status=ReportStatus.DONE,
-        progress=100,
-        finished_at=timezone.now(),
-        render_ms=render_ms,
-        peak_memory_kb=peak_kb,
-    )
+    try:
+        job_done(
+            report,
+            file=report.file.name,
+            snapshot_id=snapshot_id,
+            render_ms=render_ms,
+            peak_memory_kb=peak_kb,
+        )
+    except JobLost:
+        logger.warning("report %s: cancelled while rendering; result dropped", report.pk)
+        return None
     logger.info("report %s rendered in %s ms (peak %s kB)", report.pk, render_ms, peak_kb)
     return RenderTimings(
         render_ms=render_ms,
@@ -164,6 +176,11 @@ def report_render(*, report_id: int) -> RenderTimings:
         phases_ms={name: round(seconds * 1000) for name, seconds in phases.items()},
         cpu_ms=round((time.process_time() - started_cpu) * 1000),
     )
+
+
+def report_file_name(report: ProgressReport) -> str:
+    """The report's one file name: kind, date and municipality code (never a person)."""
+    return f"reports/{report.download_name()}"
 
 
 class PeakMemory:

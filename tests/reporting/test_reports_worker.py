@@ -44,7 +44,13 @@ def test_worker_renders_a_requested_report(celery_worker_process):
         with report.file.open("rb") as pdf:
             assert pdf.read(5) == b"%PDF-"
 
-        # Asked again through the task itself: it renders and returns its timings.
+        # The same task again for a stored report (a second delivery): nothing is done.
+        again = render_progress_report.delay(report_id=report.pk).get(timeout=120)
+        assert again == {"report_id": report.pk, "skipped": True}
+        assert ProgressReport.objects.get(pk=report.pk).attempts == 1
+
+        # Asked to render again, then run through the task: it renders and returns its timings.
+        report_request(kind=ReportKind.FUNDER, as_of=AS_OF, rerender=True, enqueue=False)
         result = render_progress_report.delay(report_id=report.pk).get(timeout=120)
         assert set(result) == {
             "report_id",

@@ -61,6 +61,8 @@ class Command(BaseCommand):
         )
         if queued or report.status != ReportStatus.DONE:
             timings = report_render(report_id=report.pk)
+            if timings is None:
+                raise CommandError(_("A worker is rendering this report now; try again later."))
             report.refresh_from_db()
             self.stderr.write(
                 _("Rendered in %(ms)s ms (peak memory %(mb)s MB).")
