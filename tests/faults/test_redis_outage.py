@@ -82,6 +82,7 @@ def test_redis_stopped_mid_run_nothing_answers_500(app_on_private_redis, client)
             "email": "",
             "phone": "",
             "research_consent": ResearchConsent.NO,
+            "version": jobseeker.version,
         },
         follow=True,
     )
