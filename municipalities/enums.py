@@ -39,3 +39,4 @@ class RecordKind(models.TextChoices):
     PROGRESS_REVIEW = "progress_review", _("progress review")
     ENTREPRENEUR = "entrepreneur", _("entrepreneur")
     GUIDANCE_SESSION = "guidance_session", _("guidance session")
+    HOST_EVALUATION = "host_evaluation", _("host evaluation")

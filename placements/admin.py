@@ -186,19 +186,25 @@ class ProgressReviewAdmin(ServiceModelAdmin):
     autocomplete_fields = ["placement"]
 
 
+class HostEvaluationAdminForm(ServiceAdminForm):
+    class Meta:
+        model = HostEvaluation
+        exclude = ["municipality", "recorded_by"]
+
+    def service_save(self, change):
+        return host_evaluation_save(evaluation=self.instance, actor=change.actor, change=change)
+
+
 @admin.register(HostEvaluation)
-class HostEvaluationAdmin(ScopedModelAdmin):
+class HostEvaluationAdmin(ServiceModelAdmin):
+    form = HostEvaluationAdminForm
     list_display = ["placement", "evaluated_on", "would_host_again", "work_readiness", "offer"]
     list_filter = ["municipality", "would_host_again", "offer"]
     search_fields = ["placement__ref", "placement__entrepreneur__ref"]
     date_hierarchy = "evaluated_on"
     list_select_related = ["placement"]
     autocomplete_fields = ["placement"]
-    exclude = ["municipality"]
     readonly_fields = ["recorded_by"]
-
-    def save_model(self, request, obj, form, change):
-        host_evaluation_save(evaluation=obj, actor=request.user)
 
 
 ProgressReviewAdmin.verbose = _("progress reviews")

@@ -429,9 +429,10 @@ def _readiness_choices():
     return [(n, labels.get(n, str(n))) for n in range(READINESS_MIN, READINESS_MAX + 1)]
 
 
-class HostEvaluationForm(StyledFormMixin, forms.ModelForm):
+class HostEvaluationForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     """The entrepreneur's evaluation, asked at the end of the internship: choices only, so that
-    it can be filled in during the conversation, and one optional remark."""
+    it can be filled in during the conversation, and one optional remark. Changing a saved one
+    carries the version it was based on and is a correction with a reason."""
 
     would_host_again = forms.ChoiceField(
         label=gettext_lazy("Would the entrepreneur host an intern again?"),
@@ -487,9 +488,14 @@ class HostEvaluationForm(StyledFormMixin, forms.ModelForm):
         self.instance.placement = placement
         if self.instance.pk is None:
             self.initial.setdefault("evaluated_on", timezone.localdate())
+        else:
+            self.fields["reason"] = CorrectionReasonField()
 
     def save(self, *, actor) -> HostEvaluation:
-        return host_evaluation_save(evaluation=self.instance, actor=actor)
+        change = ChangedBy(
+            actor=actor, source=ChangeSource.WEB, reason=self.cleaned_data.get("reason", "")
+        )
+        return host_evaluation_save(evaluation=self.instance, actor=actor, change=change)
 
 
 # --- corrections ------------------------------------------------------------------------------

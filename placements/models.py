@@ -564,6 +564,7 @@ class HostEvaluation(MunicipalityFromParent, models.Model):
     )
     # Free text stays in the application: it is never exported.
     remark = models.TextField(_("remark"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

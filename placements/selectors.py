@@ -156,6 +156,7 @@ CORRECTED_MODELS = {
     RecordKind.BENEFIT_PERIOD: BenefitPeriod,
     RecordKind.PLACEMENT: Placement,
     RecordKind.PROGRESS_REVIEW: ProgressReview,
+    RecordKind.HOST_EVALUATION: HostEvaluation,
 }
 
 

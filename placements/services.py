@@ -60,6 +60,15 @@ PLACEMENT_FACTS = (
 )
 REVIEW_FACTS = ("placement", "held_on", "next_review_on")
 REVIEW_TEXT = ("notes",)
+EVALUATION_FACTS = (
+    "evaluated_on",
+    "would_host_again",
+    "work_readiness",
+    "offer",
+    "helped",
+    "missing",
+)
+EVALUATION_TEXT = ("remark",)
 
 
 def _overlapping(start_field: str, end_field: str, start: date, end: date | None) -> Q:
@@ -491,16 +500,44 @@ def benefit_check_save(*, check: BenefitCheck) -> BenefitCheck:
     return check
 
 
-def host_evaluation_save(*, evaluation: HostEvaluation, actor) -> HostEvaluation:
+def host_evaluation_save(
+    *, evaluation: HostEvaluation, actor, change: ChangedBy | None = None
+) -> HostEvaluation:
     """Validate and save the host's evaluation of an ended internship (one per placement).
 
     ``actor`` is kept as the one who recorded it when it is new; a later edit keeps the
-    original recorder.
+    original recorder. Changing a saved evaluation is based on the version the form showed
+    and is a correction: ``change`` gives the reason, and the history keeps the old and new
+    codes (of the remark only that it changed).
     """
     if evaluation.recorded_by_id is None and evaluation.pk is None:
         evaluation.recorded_by = actor
-    evaluation.full_clean()
-    evaluation.save()
-    # A missing evaluation is one of the completeness counts stored with the figures.
-    figures_changed()
+    with transaction.atomic():
+        before = lock_current(evaluation)
+        changes = (
+            fact_changes(before, evaluation, fields=EVALUATION_FACTS, text_fields=EVALUATION_TEXT)
+            if before is not None
+            else {}
+        )
+        errors: dict[str, list] = {}
+        corrects = _correction_errors(changes, change, errors)
+        try:
+            evaluation.full_clean()
+        except ValidationError as exc:
+            _merge(errors, exc)
+        if errors:
+            raise ValidationError(errors)
+        save_next_version(evaluation)
+        if corrects:
+            correction_record(
+                record=evaluation,
+                record_kind=RecordKind.HOST_EVALUATION,
+                subject_kind=RecordKind.PLACEMENT,
+                subject_id=evaluation.placement_id,
+                action=CorrectionAction.CORRECTED,
+                changes=changes,
+                change=change,
+            )
+        # A missing evaluation is one of the completeness counts stored with the figures.
+        figures_changed()
     return evaluation

@@ -14,6 +14,7 @@ from django.views.generic.detail import SingleObjectMixin
 from municipalities.access import access_for, editable
 from municipalities.enums import Role
 from municipalities.views_base import ScopedQuerysetMixin
+from pilot.versioning import StaleEdit
 
 from ..enums import ENDED_STATUSES
 from ..forms import HostEvaluationForm, add_service_errors
@@ -84,6 +85,7 @@ class HostEvaluationView(ScopedQuerysetMixin, SingleObjectMixin, FormView):
             **super().get_form_kwargs(),
             "placement": self.object,
             "instance": self.evaluation,
+            "version": self.evaluation.version if self.evaluation else None,
         }
 
     def get_context_data(self, **kwargs):
@@ -91,9 +93,29 @@ class HostEvaluationView(ScopedQuerysetMixin, SingleObjectMixin, FormView):
             evaluation=self.evaluation, back_url=self._back_url(), **kwargs
         )
 
+    def _stale(self, form, exc: StaleEdit):
+        """Someone changed the evaluation meanwhile: show what, and the form on the current
+        evaluation with this user's changes, so that saving again redoes them (HTTP 409)."""
+        current = exc.current
+        current_form = HostEvaluationForm(
+            placement=self.object, instance=current, version=current.version
+        )
+        again = HostEvaluationForm(
+            data=form.rebased_data(current_form, version=current.version),
+            placement=self.object,
+            instance=current,
+            version=current.version,
+        )
+        context = self.get_context_data(
+            form=again, stale_lines=form.stale_lines(current_form), stale=True
+        )
+        return self.render_to_response(context, status=409)
+
     def form_valid(self, form):
         try:
             form.save(actor=self.request.user)
+        except StaleEdit as exc:
+            return self._stale(form, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)

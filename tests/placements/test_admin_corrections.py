@@ -14,6 +14,7 @@ from placements.services import benefit_period_save
 from tests.factories import (
     BenefitPeriodFactory,
     GuidanceSessionFactory,
+    HostEvaluationFactory,
     PlacementFactory,
     ProgressReviewFactory,
     user_with_role,
@@ -176,3 +177,39 @@ def test_admin_offers_no_delete_for_facts_withdrawn_with_a_reason(client, progra
     assert BenefitPeriod.objects.filter(pk=period.pk).exists()
     assert ProgressReview.objects.filter(pk=review.pk).exists()
     assert GuidanceSession.objects.filter(pk=session.pk).exists()
+
+
+def test_admin_evaluation_correction_needs_a_reason_and_is_recorded_with_source_admin(
+    client, programme_admin
+):
+    evaluation = HostEvaluationFactory(offer="none")
+    url = reverse("admin:placements_hostevaluation_change", args=[evaluation.pk])
+    form = {
+        "placement": evaluation.placement_id,
+        "evaluated_on": evaluation.evaluated_on.isoformat(),
+        "would_host_again": evaluation.would_host_again,
+        "work_readiness": str(evaluation.work_readiness),
+        "offer": "contract",
+        "helped": '["jobcoach", "clear_tasks"]',
+        "missing": '["time"]',
+        "remark": evaluation.remark,
+        "based_on_version": str(evaluation.version),
+        "reason": "",
+    }
+
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert list(refused.context["adminform"].form.errors) == ["reason"]
+    evaluation.refresh_from_db()
+    assert (evaluation.offer, Correction.objects.count()) == ("none", 0)
+
+    response = client.post(url, {**form, "reason": "Contract getekend."})
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert (evaluation.offer, evaluation.version) == ("contract", 2)
+    correction = Correction.objects.get()
+    assert (correction.record_kind, correction.source, correction.changes) == (
+        RecordKind.HOST_EVALUATION,
+        ChangeSource.ADMIN,
+        {"offer": ["none", "contract"]},
+    )

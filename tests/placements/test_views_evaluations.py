@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from municipalities.enums import Role
+from municipalities.enums import CorrectionAction, RecordKind, Role
+from municipalities.models import Correction
 from placements.enums import PlacementStatus
 from placements.models import HostEvaluation
 from tests.factories import (
@@ -120,11 +121,112 @@ def test_evaluation_changed_keeps_one_row_and_its_recorder(client, pilot):
     HostEvaluationFactory(placement=pilot["completed"], recorded_by=pilot["coach"])
     client.force_login(pilot["jobcoach"])
 
-    response = client.post(_url(pilot["completed"]), {**FORM, "work_readiness": "5"})
+    response = client.post(
+        _url(pilot["completed"]),
+        {**FORM, "work_readiness": "5", "version": 1, "reason": "Typed 3 instead of 5."},
+    )
 
     assert response.status_code == 302
     evaluation = HostEvaluation.objects.get()
-    assert (evaluation.work_readiness, evaluation.recorded_by) == (5, pilot["coach"])
+    assert (evaluation.work_readiness, evaluation.recorded_by, evaluation.version) == (
+        5,
+        pilot["coach"],
+        2,
+    )
+
+
+def _recorded(pilot) -> HostEvaluation:
+    """The coach's evaluation as FORM would have recorded it, at version 1."""
+    return HostEvaluationFactory(
+        placement=pilot["completed"],
+        recorded_by=pilot["coach"],
+        evaluated_on=datetime.date(2024, 6, 14),
+        would_host_again="unsure",
+        work_readiness=3,
+        offer="job_offer",
+        helped=["imk_coach", "motivation"],
+        missing=["skills", "time"],
+        remark="Wil graag nog eens, maar met meer tijd.",
+    )
+
+
+def test_evaluation_correction_keeps_old_and_new_codes_who_and_why(client, pilot):
+    evaluation = _recorded(pilot)
+    client.force_login(pilot["jobcoach"])
+
+    response = client.post(
+        _url(pilot["completed"]),
+        {
+            **FORM,
+            "offer": "contract",
+            "remark": "Toch een contract.",
+            "version": 1,
+            "reason": "The contract was signed a day later.",
+        },
+    )
+
+    assert response.status_code == 302
+    correction = Correction.objects.get()
+    assert (
+        correction.record_kind,
+        correction.record_id,
+        correction.subject_kind,
+        correction.subject_id,
+        correction.action,
+        correction.changes,
+        correction.reason,
+        correction.changed_by,
+    ) == (
+        RecordKind.HOST_EVALUATION,
+        evaluation.pk,
+        RecordKind.PLACEMENT,
+        pilot["completed"].pk,
+        CorrectionAction.CORRECTED,
+        # The remark's text stays out of the history: only that it changed.
+        {"offer": ["job_offer", "contract"], "remark": None},
+        "The contract was signed a day later.",
+        pilot["jobcoach"],
+    )
+
+
+def test_evaluation_correction_without_a_reason_changes_nothing(client, pilot):
+    _recorded(pilot)
+    client.force_login(pilot["coach"])
+
+    response = client.post(_url(pilot["completed"]), {**FORM, "offer": "none", "version": 1})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["reason"]
+    assert HostEvaluation.objects.get().offer == "job_offer"
+    assert Correction.objects.count() == 0
+
+
+def test_evaluation_stale_edit_shows_what_changed_and_loses_nothing(client, pilot):
+    evaluation = _recorded(pilot)
+    client.force_login(pilot["coach"])
+    shown = client.get(_url(pilot["completed"])).context["form"]
+    # The jobcoach corrects the readiness while the coach has the form open.
+    HostEvaluation.objects.filter(pk=evaluation.pk).update(work_readiness=4, version=2)
+    initial = {f"initial-{name}": value for name, value in FORM.items()}
+
+    response = client.post(
+        _url(pilot["completed"]),
+        {**FORM, **initial, "offer": "none", "version": shown["version"].value(), "reason": "x"},
+    )
+
+    assert response.status_code == 409
+    assert [(line.label, line.you_changed_it) for line in response.context["stale_lines"]] == [
+        ("How ready for work is the intern now?", False)
+    ]
+    again = response.context["form"]
+    # Sent again, the form redoes the coach's change on top of the jobcoach's.
+    assert (again["version"].value(), again["offer"].value(), again["work_readiness"].value()) == (
+        "2",
+        "none",
+        "4",
+    )
+    stored = HostEvaluation.objects.get()
+    assert (stored.offer, stored.work_readiness, stored.version) == ("job_offer", 4, 2)
 
 
 @pytest.mark.parametrize("status", [PlacementStatus.ACTIVE, PlacementStatus.AGREED])
