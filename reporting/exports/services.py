@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from municipalities.access import access_for
 from municipalities.services import audit_record
@@ -119,20 +120,22 @@ def export_run(*, export_id: int, task_id: str = "", worker: str = "") -> Resear
         )
         raise
     try:
-        job_done(export, file=name, row_counts=row_counts)
+        # Done and its audit record in one commit: whoever sees it done finds the record too.
+        with transaction.atomic():
+            job_done(export, file=name, row_counts=row_counts)
+            audit_record(
+                actor=export.requested_by,
+                action="research_export.built",
+                object_type="research_export",
+                object_ref=str(export.pk),
+                as_of=export.as_of.isoformat(),
+                format=export.format,
+                rows=row_counts,
+            )
     except JobLost:
         logger.warning("research export %s: cancelled while building; result dropped", export.pk)
         return None
     export.refresh_from_db()
-    audit_record(
-        actor=export.requested_by,
-        action="research_export.built",
-        object_type="research_export",
-        object_ref=str(export.pk),
-        as_of=export.as_of.isoformat(),
-        format=export.format,
-        rows=row_counts,
-    )
     logger.info("research export %s built: %s rows", export.pk, sum(row_counts.values()))
     return export
 

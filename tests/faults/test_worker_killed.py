@@ -7,7 +7,8 @@ waiting for a read), so the kill always lands while it runs. Leases are short he
 Stated and asserted: after the kill the job is queued again within LEASE + a few seconds of
 the restarted worker's start, and is done within DONE_WITHIN seconds of the kill, with one
 file and no job left queued or running. Meanwhile the user's row says that the worker stopped
-and the job will be started again.
+and the job will be started again, and /health/ answers 503 naming the worker. A pool process
+killed under a live worker (the memory limit's case) has its job taken over at once.
 """
 
 import datetime
@@ -23,6 +24,7 @@ import psycopg2
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from municipalities.enums import Role
@@ -52,6 +54,8 @@ def short_leases(settings, tmp_path):
     app.control.purge()
     settings.JOB_HEARTBEAT_SECONDS = HEARTBEAT
     settings.JOB_LEASE_SECONDS = LEASE
+    # /health/ in this process calls a worker silent after this long (default 180 s).
+    settings.WORKER_SILENT_SECONDS = 2
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return worker_env(
         JOB_HEARTBEAT_SECONDS=str(HEARTBEAT),
@@ -86,6 +90,9 @@ def _kill_mid_job(model, env, start_job, row_html) -> dict:
     mid-run), kill the worker with SIGKILL once the job runs and its lease was renewed, start
     a new worker; return the timings and what the user's row said while no worker ran."""
     first, first_name = start_worker("doomed", env)
+    health = Client().get("/health/")
+    assert health.status_code == 200
+    assert health.json()["checks"]["worker"]["worker"] == first_name
     second = None
     lock = None
     try:
@@ -105,6 +112,11 @@ def _kill_mid_job(model, env, start_job, row_html) -> dict:
         assert wait_for(lambda: model.objects.get(pk=job.pk).lease_expired, LEASE + 2)
         noticed = time.monotonic() - killed
         meanwhile = row_html(job)
+        # No worker: /health/ says so (and which part), the process itself is alive.
+        assert wait_for(lambda: Client().get("/health/").status_code == 503, 5)
+        health = Client().get("/health/")
+        assert health.json()["checks"]["worker"]["error"] == "no worker reported recently"
+        assert Client().get("/health/live/").status_code == 200
 
         second, _name = start_worker("restarted", env)
         restarted = time.monotonic() - killed
