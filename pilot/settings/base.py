@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pilot.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "municipalities.middleware.SessionLifetimeMiddleware",
+    "municipalities.middleware.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "pilot.urls"
@@ -127,7 +132,40 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# A password change keeps the session it was made in and ends every other one (Django's
+# session hash follows the password hash).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Nobody changes their own login e-mail: the programme admin does, in the admin
+# (municipalities/adapters.py refuses allauth's e-mail management).
+ACCOUNT_CHANGE_EMAIL = False
+# Explicit, so that a reader sees them: the sixth wrong password for one account within five
+# minutes is refused (and so is a right one until the window has passed), ten per minute per
+# address. The Django admin signs in through this same form (pilot/urls.py).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+
+# Second factor (allauth.mfa): everyone needs one. After the password, an account without one
+# is sent to set up an authenticator app and no other page or API answers until it has
+# (municipalities/middleware.py). Recovery codes come with it. Only a programme admin removes
+# a second factor (the admin's "Reset second factor"), never the person themselves.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Social Return pilot"
+MFA_ADAPTER = "municipalities.adapters.PilotMFAAdapter"
+# One 30-second step either side, for clocks that drift a little (each code still works once).
+MFA_TOTP_TOLERANCE = 1
+
+# Sessions end: after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_MAX_AGE
+# seconds after signing in whatever happens (municipalities/middleware.py). The cookie and the
+# database row live no longer than the absolute lifetime either.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 ACCOUNT_PREVENT_ENUMERATION = True
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pilot@localhost")
 
