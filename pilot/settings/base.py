@@ -223,16 +223,36 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Social Return pilot API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API's description only for those who may use it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Logs never carry personal data: records name row keys (refs) and ids, never names.
+# Request lines lose their query string (searches carry names; pilot/logging.py); gunicorn's
+# access log leaves it out too (pilot/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query_string": {"()": "pilot.logging.DropQueryString"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {"format": "[%(asctime)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query_string"],
+        },
+        "django.request": {"filters": ["no_query_string"]},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
