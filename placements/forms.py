@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from municipalities.access import editable, visible, writable_municipality_ids
 from municipalities.models import Municipality
-from pilot.forms import DateInput, StyledFormMixin
+from pilot.forms import NOTES_MAX_LENGTH, DateInput, StyledFormMixin
 
 from .enums import (
     BenefitEndReason,
@@ -259,7 +259,11 @@ class CancelForm(StepForm):
 
 class ReviewForm(StepForm):
     held_on = forms.DateField(label=gettext_lazy("Date of the review"), widget=DateInput)
-    notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     next_review_on = forms.DateField(
         label=gettext_lazy("Next review"),
         widget=DateInput,

@@ -63,7 +63,7 @@ class MetricsView(APIView):
             return Response(status=status.HTTP_403_FORBIDDEN)
         snapshot = MetricsSnapshot.objects.filter(as_of=as_of).order_by("-computed_at").first()
         if snapshot is None:
-            request_snapshot(as_of)
+            request_snapshot(as_of, requested_by=request.user)
             return Response(
                 {"as_of": as_of.isoformat(), "status": "computing"},
                 status=status.HTTP_202_ACCEPTED,

@@ -83,16 +83,23 @@ def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:
 SNAPSHOT_REQUEST_SECONDS = 300
 
 
-def request_snapshot(as_of: date) -> None:
+def request_snapshot(as_of: date, *, requested_by=None) -> None:
     """Ask the worker for the figures as of ``as_of``, once per few minutes per date.
 
     Pages and the API call this when no snapshot exists yet: they never compute in the request.
+    A request that would queue a computation counts against ``requested_by``'s limit
+    (``TooManyRequests`` past it); one already queued for that date costs nothing.
     """
     from django.core.cache import cache
 
-    if cache.add(
-        f"reporting:snapshot-requested:{as_of.isoformat()}", "1", timeout=SNAPSHOT_REQUEST_SECONDS
-    ):
+    from pilot.ratelimits import work_limit
+
+    key = f"reporting:snapshot-requested:{as_of.isoformat()}"
+    if cache.get(key) is not None:
+        return
+    if requested_by is not None:
+        work_limit(user=requested_by, action="snapshot")
+    if cache.add(key, "1", timeout=SNAPSHOT_REQUEST_SECONDS):
         from .models import SnapshotTrigger
         from .tasks import compute_metrics_snapshot
 

@@ -16,6 +16,7 @@ from municipalities.enums import Role
 from municipalities.models import Municipality
 from municipalities.services import audit_record
 from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
+from pilot.ratelimits import work_limit
 
 from .dashboard import dashboard_figures_html, dashboard_scope, snapshot_for_dashboard
 from .forms import AsOfForm, ReportRequestForm
@@ -60,7 +61,7 @@ class DashboardView(DashboardMixin, TemplateView):
         snapshot = snapshot_for_dashboard(as_of=self.as_of)
         if snapshot is None:
             # Never compute in the request: the worker computes and stores; this page polls.
-            request_snapshot(self.as_of)
+            request_snapshot(self.as_of, requested_by=self.request.user)
             snapshot = snapshot_for_dashboard(as_of=self.as_of)  # eager mode: already there
         context.update(form=form, as_of=self.as_of, whole_pilot=self.scope.whole_pilot)
         if snapshot is None:
@@ -167,6 +168,7 @@ class ReportListView(ScopedQuerysetMixin, ListView):
         if not form.is_valid():
             self.object_list = self.get_queryset()
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        work_limit(user=request.user, action="report")
         report, queued = report_request(
             kind=form.cleaned_data["kind"],
             as_of=form.cleaned_data["as_of"],

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pilot.middleware.SecurityHeadersMiddleware",
+    "pilot.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "municipalities.middleware.SessionLifetimeMiddleware",
     "municipalities.middleware.SecondFactorRequiredMiddleware",
+    "pilot.middleware.TooManyRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "pilot.urls"
@@ -208,11 +210,33 @@ CELERY_BEAT_SCHEDULE = {
 # that time gives one recomputation.
 METRICS_REFRESH_DELAY_SECONDS = env.int("METRICS_REFRESH_DELAY_SECONDS", default=30)
 
+# Request bodies: no page takes a file, so 1 MB is far more than any form needs
+# (pilot/middleware.py refuses larger bodies with 413, file parts included).
+REQUEST_BODY_MAX_SIZE = env.int("REQUEST_BODY_MAX_SIZE", default=1_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Work a person may queue for the worker: (how many, per how many seconds), per person and
+# kind (pilot/ratelimits.py). Figures for a date already asked for cost nothing.
+WORK_RATE_LIMITS = {
+    "snapshot": (10, 600),
+    "report": (10, 600),
+    "export": (5, 600),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Per person (and per address for the anonymous, who get 403 anyway): enough for any
+    # client that pages through the lists, not for scraping.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "300/minute"},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
