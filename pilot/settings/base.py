@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's session list (/accounts/sessions/) uses it
     "django.forms",
     "allauth",
     "allauth.account",

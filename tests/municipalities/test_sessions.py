@@ -109,6 +109,10 @@ def test_person_signs_out_everywhere_else(client):
     user = user_with_role(Role.FUNDER)
     elsewhere = signed_in(user)
     client.force_login(user)
+    # The other browser's session is listed.
+    page = client.get(reverse("usersessions_list"))
+    assert page.status_code == 200
+    assert page.context["session_count"] == 1
     assert client.post(reverse("usersessions_list")).status_code == 302
     assert client.get("/").status_code == 200
     assert elsewhere.get("/")["Location"].startswith(reverse("account_login"))
