@@ -153,6 +153,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 
+# Confirming who you are before a sensitive change (adding a second factor, new recovery codes,
+# a new password): the password or the second factor, never a code mailed to the inbox.
+ACCOUNT_REAUTHENTICATION_METHODS = {"password", "mfa"}
+
 # Second factor (allauth.mfa): everyone needs one. After the password, an account without one
 # is sent to set up an authenticator app and no other page or API answers until it has
 # (municipalities/middleware.py). Recovery codes come with it. Only a programme admin removes
