@@ -82,8 +82,18 @@ EXPECTATIONS: dict[str, Row] = {
         GET=e(302, 200, 200, 200, 200, 200, 200, 200),
         POST=e(302, 200, 200, 200, 200, 200, 200, 200),
     ),
-    "accounts/reauthenticate/code/": Row(None, GET=same(302), POST=same(302)),
-    "accounts/reauthenticate/code/confirm/": Row(None, GET=same(302), POST=same(302)),
+    # Reauthentication by a mailed code is off (ACCOUNT_REAUTHENTICATION_METHODS).
+    "accounts/reauthenticate/code/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 403, 403),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    # Reauthentication by a mailed code is off (ACCOUNT_REAUTHENTICATION_METHODS).
+    "accounts/reauthenticate/code/confirm/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 403, 403),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 403),
+    ),
     "accounts/password/change/": Row(
         None,
         GET=e(302, 200, 200, 200, 200, 200, 200, 200),

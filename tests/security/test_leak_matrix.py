@@ -64,6 +64,7 @@ def test_leak_matrix(settings):
     ]
     route_count = len({c.route for c in cases})
     print(f"leak matrix: {route_count} routes, {len(cases)} cases")
+    print("\n".join(leaks + wrong))
     assert leaks == []
     assert wrong == []
     assert route_count == len(list(routes()))
