@@ -21,4 +21,4 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=localhost python manage.py collectstatic --no
 RUN useradd --system --uid 1000 pilot && mkdir -p /app/media && chown pilot /app/media
 USER pilot
 EXPOSE 8000
-CMD ["gunicorn", "pilot.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "pilot.wsgi", "--config", "python:pilot.gunicorn", "--bind", "0.0.0.0:8000", "--workers", "3"]

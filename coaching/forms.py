@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilot.forms import CorrectionReasonField, DateInput, StyledFormMixin
+from pilot.forms import CorrectionReasonField, DateInput, StyledFormMixin, limit_length
 from pilot.stale_edits import VersionedFormMixin
 
 from .enums import GuidanceTopic, SessionMode
@@ -52,6 +52,7 @@ class GuidanceSessionForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, defaults: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_length(self.fields["notes"])
         minutes = list(MINUTE_CHOICES)
         # A session imported or saved with another duration keeps its value when edited.
         if self.instance.minutes and self.instance.minutes not in minutes:

@@ -27,3 +27,15 @@ def audit_record(
         municipality=municipality,
         detail=detail,
     )
+
+
+def login_email_changed(*, user, actor) -> None:
+    """After a programme admin changed ``user``'s login e-mail: allauth's record of the old
+    address goes (so it no longer signs in or receives reset mails) and the change is logged
+    (without either address)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    audit_record(
+        actor=actor, action="login_email_change", object_type="user", object_ref=str(user.pk)
+    )

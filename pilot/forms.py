@@ -85,3 +85,17 @@ class WithdrawForm(VersionedFormMixin, StyledFormMixin, forms.Form):
             "Kept in the history with what the record said. No personal details, please."
         ),
     )
+
+
+# Free text (notes of reviews and guidance sessions): a long page of text, not a document.
+NOTES_MAX_LENGTH = 5000
+
+
+def limit_length(field, max_length: int = NOTES_MAX_LENGTH) -> None:
+    """Give a form field (also one made from a model's TextField) a maximum length, checked on
+    the server and shown to the browser."""
+    from django.core.validators import MaxLengthValidator
+
+    field.max_length = max_length
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)

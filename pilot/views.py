@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,3 +39,19 @@ def home(request):
     today = timezone.localdate()
     todo = jobcoach_todo(user=request.user, today=today) if access.is_jobcoach else None
     return render(request, "home.html", {"access": access, "todo": todo, "today": today})
+
+
+def admin_login(request):
+    """The admin's sign-in page sends people to allauth's, which has the rate limits and the
+    second factor; ``next`` is kept when it points into this site."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+
+def not_served(request, **kwargs):
+    """An allauth page this pilot does not offer (people do not manage their own e-mail)."""
+    raise Http404

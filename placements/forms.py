@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from municipalities.access import editable, visible, writable_municipality_ids
 from municipalities.history import ChangedBy
 from municipalities.models import Municipality
-from pilot.forms import CorrectionReasonField, DateInput, StyledFormMixin
+from pilot.forms import NOTES_MAX_LENGTH, CorrectionReasonField, DateInput, StyledFormMixin
 from pilot.stale_edits import VersionedFormMixin
 
 from .enums import (
@@ -288,7 +288,11 @@ class CancelForm(StepForm):
 
 class ReviewForm(StepForm):
     held_on = forms.DateField(label=gettext_lazy("Date of the review"), widget=DateInput)
-    notes = forms.CharField(label=gettext_lazy("Notes"), widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"),
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     next_review_on = forms.DateField(
         label=gettext_lazy("Next review"),
         widget=DateInput,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,6 +49,10 @@ class MetricsView(APIView):
     permission_classes = [permissions.IsAuthenticated, HasPilotRole]
     roles = DASHBOARD_ROLES
 
+    @extend_schema(
+        parameters=[AsOfSerializer],
+        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT, 403: None},
+    )
     def get(self, request):
         query = AsOfSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -57,7 +63,7 @@ class MetricsView(APIView):
             return Response(status=status.HTTP_403_FORBIDDEN)
         snapshot = MetricsSnapshot.objects.filter(as_of=as_of).order_by("-computed_at").first()
         if snapshot is None:
-            if not request_snapshot(as_of):
+            if not request_snapshot(as_of, requested_by=request.user):
                 # The worker cannot be asked: refuse clearly, the client may ask again later.
                 return Response(
                     {

@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView, View
 from municipalities.enums import Role
 from municipalities.views_base import RoleRequiredMixin
 from pilot.forms import DateInput, StyledFormMixin
+from pilot.ratelimits import work_limit
 
 from .exports.build import validate_as_of
 from .exports.services import (
@@ -91,6 +92,7 @@ class ResearchExportListView(RoleRequiredMixin, ListView):
     def post(self, request, *args, **kwargs):
         form = ResearchExportForm(request.POST)
         if form.is_valid():
+            work_limit(user=request.user, action="export")
             try:
                 export = export_request(
                     as_of=form.cleaned_data["as_of"],

@@ -98,21 +98,28 @@ def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:
 SNAPSHOT_REQUEST_SECONDS = 300
 
 
-def request_snapshot(as_of: date) -> bool:
+def request_snapshot(as_of: date, *, requested_by=None) -> bool:
     """Ask the worker for the figures as of ``as_of``, once per few minutes per date; return
     False when the worker cannot be reached (the broker is down), so the page can say so.
 
     Pages and the API call this when no snapshot exists yet: they never compute in the request.
+    A request that would queue a computation counts against ``requested_by``'s limit
+    (``TooManyRequests`` past it); one already queued for that date costs nothing.
     """
     from django.core.cache import cache
 
     from pilot.queue import send_task
+    from pilot.ratelimits import work_limit
 
     from .models import SnapshotTrigger
 
     key = f"reporting:snapshot-requested:{as_of.isoformat()}"
-    if not cache.add(key, "1", timeout=SNAPSHOT_REQUEST_SECONDS):
+    if cache.get(key) is not None:
         return True  # asked a moment ago
+    if requested_by is not None:
+        work_limit(user=requested_by, action="snapshot")
+    if not cache.add(key, "1", timeout=SNAPSHOT_REQUEST_SECONDS):
+        return True  # another request asked just now
     queued = send_task(
         "reporting.compute_metrics_snapshot",
         kwargs={"as_of": as_of.isoformat(), "trigger": SnapshotTrigger.ON_DEMAND},

@@ -17,6 +17,7 @@ from municipalities.models import Municipality
 from municipalities.services import audit_record
 from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
 from pilot.queue import broker_reachable
+from pilot.ratelimits import work_limit
 
 from .dashboard import dashboard_figures_html, dashboard_scope, snapshot_for_dashboard
 from .forms import AsOfForm, ReportRequestForm
@@ -61,7 +62,7 @@ class DashboardView(DashboardMixin, TemplateView):
         snapshot = snapshot_for_dashboard(as_of=self.as_of)
         if snapshot is None:
             # Never compute in the request: the worker computes and stores; this page polls.
-            worker_reachable = request_snapshot(self.as_of)
+            worker_reachable = request_snapshot(self.as_of, requested_by=self.request.user)
             snapshot = snapshot_for_dashboard(as_of=self.as_of)  # eager mode: already there
             if snapshot is None and not worker_reachable:
                 # Nothing can compute them now: show the last stored figures, marked as such.
@@ -184,6 +185,7 @@ class ReportListView(ScopedQuerysetMixin, ListView):
         if not form.is_valid():
             self.object_list = self.get_queryset()
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        work_limit(user=request.user, action="report")
         report, queued = report_request(
             kind=form.cleaned_data["kind"],
             as_of=form.cleaned_data["as_of"],

@@ -17,7 +17,7 @@ from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
 from pilot.dates import add_months
-from pilot.demo.credentials import DEMO_PASSWORD, demo_accounts, jobcoach_email
+from pilot.demo.credentials import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts, jobcoach_email
 from pilot.demo.plan import build_plan
 from pilot.demo.timeline import DATA_UNTIL
 from pilot.models import PilotSettings
@@ -330,6 +330,26 @@ def test_seed_demo_has_logins_for_every_role(demo_output, db):
     heerlen = RoleAssignment.objects.get(user__email="jobcoach.heerlen@pilot.example")
     assert (heerlen.role, heerlen.municipality.code) == (Role.JOBCOACH, "GM0917")
     assert DEMO_PASSWORD in demo_output
+
+
+def test_seed_demo_logins_have_the_printed_second_factor(demo_output, db):
+    from allauth.mfa.models import Authenticator
+
+    from tests.factories import totp_code
+
+    secrets = {
+        a.user.email: a.data["secret"]
+        for a in Authenticator.objects.filter(type="totp").select_related("user")
+    }
+    assert secrets == {account.email: DEMO_TOTP_SECRET for account in demo_accounts()}
+    assert f"authenticator app, the same for every demo sign-in): {DEMO_TOTP_SECRET}" in (
+        demo_output
+    )
+    out = StringIO()
+    before = totp_code(DEMO_TOTP_SECRET)
+    call_command("demo_totp_code", stdout=out, stderr=StringIO())
+    # The 30-second step may turn during the command.
+    assert out.getvalue().strip() in {before, totp_code(DEMO_TOTP_SECRET)}
 
 
 def test_seed_demo_second_run_changes_nothing(demo_output, db):

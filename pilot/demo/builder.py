@@ -40,7 +40,13 @@ from placements.services import (
 )
 
 from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY
-from .credentials import ADMIN_EMAIL, DEMO_PASSWORD, demo_accounts, jobcoach_email
+from .credentials import (
+    ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    demo_accounts,
+    jobcoach_email,
+)
 from .evaluations import plan_evaluations
 from .plan import DemoPlan
 from .timeline import PILOT_TZ
@@ -118,7 +124,24 @@ def _write_accounts(municipalities: dict[str, Municipality]) -> dict[str, User]:
             municipality=municipalities.get(account.municipality_code),
         )
         users[account.email] = user
+    demo_second_factors()
     return users
+
+
+def demo_second_factors() -> int:
+    """Give every demo sign-in the published authenticator-app secret, where it has none yet
+    (also for a demo database built before second factors existed). Returns how many."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    missing = User.objects.filter(email__in=[a.email for a in demo_accounts()]).exclude(
+        authenticator__type=Authenticator.Type.TOTP
+    )
+    count = 0
+    for user in missing:
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        count += 1
+    return count
 
 
 def _write_placements(plan: DemoPlan, jobseekers, entrepreneurs, users) -> dict[str, Placement]:

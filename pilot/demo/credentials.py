@@ -13,6 +13,10 @@ DEMO_PASSWORD = "demo-pilot-2026"  # noqa: S105
 
 ADMIN_EMAIL = "beheer@pilot.example"
 
+# The second factor of every demo sign-in, published for the same reason: an authenticator app
+# set up with it (or ``manage.py demo_totp_code``) gives the code that sign-in asks for.
+DEMO_TOTP_SECRET = "PILOTDEMOPILOTDEMOPILOTDEMOPILOT"  # noqa: S105
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -65,4 +69,9 @@ def credentials_table() -> str:
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += [
+        "",
+        f"Second step (authenticator app, the same for every demo sign-in): {DEMO_TOTP_SECRET}",
+        "The current code: .venv/bin/python manage.py demo_totp_code",
+    ]
     return "\n".join(lines)

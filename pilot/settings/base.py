@@ -33,9 +33,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's session list (/accounts/sessions/) uses it
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -49,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pilot.middleware.SecurityHeadersMiddleware",
+    "pilot.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "municipalities.middleware.SessionLifetimeMiddleware",
+    "municipalities.middleware.SecondFactorRequiredMiddleware",
+    "pilot.middleware.TooManyRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "pilot.urls"
@@ -127,7 +135,48 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# A password change keeps the session it was made in and ends every other one (Django's
+# session hash follows the password hash).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Nobody changes their own login e-mail: the programme admin does, in the admin
+# (municipalities/adapters.py refuses allauth's e-mail management).
+ACCOUNT_CHANGE_EMAIL = False
+# Explicit, so that a reader sees them: the sixth wrong password for one account within five
+# minutes is refused (and so is a right one until the window has passed), ten per minute per
+# address. The Django admin signs in through this same form (pilot/urls.py).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+
+# Confirming who you are before a sensitive change (adding a second factor, new recovery codes,
+# a new password): the password or the second factor, never a code mailed to the inbox.
+ACCOUNT_REAUTHENTICATION_METHODS = {"password", "mfa"}
+
+# Second factor (allauth.mfa): everyone needs one. After the password, an account without one
+# is sent to set up an authenticator app and no other page or API answers until it has
+# (municipalities/middleware.py). Recovery codes come with it. Only a programme admin removes
+# a second factor (the admin's "Reset second factor"), never the person themselves.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Social Return pilot"
+MFA_ADAPTER = "municipalities.adapters.PilotMFAAdapter"
+# allauth refuses a second factor while an e-mail address is unverified (against someone who
+# signs up with another's address). Nobody signs up here: the programme admin sets each address
+# and the invitation link proves the mailbox, so the set-up must not wait for a verification.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# One 30-second step either side, for clocks that drift a little (each code still works once).
+MFA_TOTP_TOLERANCE = 1
+
+# Sessions end: after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_MAX_AGE
+# seconds after signing in whatever happens (municipalities/middleware.py). The cookie and the
+# database row live no longer than the absolute lifetime either.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
 ACCOUNT_PREVENT_ENUMERATION = True
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pilot@localhost")
 
@@ -195,11 +244,33 @@ CELERY_BEAT_SCHEDULE = {
 # that time gives one recomputation.
 METRICS_REFRESH_DELAY_SECONDS = env.int("METRICS_REFRESH_DELAY_SECONDS", default=30)
 
+# Request bodies: no page takes a file, so 1 MB is far more than any form needs
+# (pilot/middleware.py refuses larger bodies with 413, file parts included).
+REQUEST_BODY_MAX_SIZE = env.int("REQUEST_BODY_MAX_SIZE", default=1_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# Work a person may queue for the worker: (how many, per how many seconds), per person and
+# kind (pilot/ratelimits.py). Figures for a date already asked for cost nothing.
+WORK_RATE_LIMITS = {
+    "snapshot": (10, 600),
+    "report": (10, 600),
+    "export": (5, 600),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Per person (and per address for the anonymous, who get 403 anyway): enough for any
+    # client that pages through the lists, not for scraping.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "300/minute"},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -210,16 +281,36 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Social Return pilot API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The API's description only for those who may use it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Logs never carry personal data: records name row keys (refs) and ids, never names.
+# Request lines lose their query string (searches carry names; pilot/logging.py); gunicorn's
+# access log leaves it out too (pilot/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query_string": {"()": "pilot.logging.DropQueryString"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "server": {"format": "[%(asctime)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {
+            "handlers": ["server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query_string"],
+        },
+        "django.request": {"filters": ["no_query_string"]},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -311,7 +311,9 @@ def _pseudonym(name: str, nl: str, en: str, whom: str) -> Variable:
         VarType.STRING,
         f"Pseudonym of the {whom}: a keyed one-way function (HMAC-SHA256) of the internal "
         "record number, the same in every export made with the same key. It cannot be traced "
-        "back to a person without the key, which the research team does not hold.",
+        "back to a person without the key, which the research team does not hold. A new key "
+        "(the key is rotated) gives new, unrelated pseudonyms: exports made under different "
+        "keys cannot be linked.",
         width=PSEUDONYM_WIDTH,
         formula_safe=True,
     )

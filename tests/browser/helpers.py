@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from municipalities.models import User
+from tests.factories import TOTP_SECRET, totp_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,12 +32,21 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 def sign_in(page: Page, user: User, *, password: str = PASSWORD) -> None:
-    """Sign in through allauth's form, as a person would, and land on the home page."""
+    """Sign in through allauth's forms, as a person would (password, then the authenticator
+    app's code computed from the factory's secret), and land on the home page."""
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+    enter_totp_code(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {user.get_short_name()}")
+
+
+def enter_totp_code(page: Page, secret: str = TOTP_SECRET) -> None:
+    """The second step of signing in: the code of the authenticator app."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    page.locator('input[name="code"]').fill(totp_code(secret))
+    page.get_by_role("button", name="Sign In").click()
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -16,6 +16,7 @@ from tests.factories import (
     PlacementFactory,
     user_with_role,
 )
+from tests.helpers import warm_session
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,7 @@ def test_entrepreneur_list_reads_no_other_jobseeker_field(client, pilot, django_
     _intern(pilot["bakery"], given_name="Fatima", family_name="Zwartkop-Uniek")
     PilotSettings.load()
     client.force_login(pilot["coach_a"])
+    warm_session(client)
     with django_assert_num_queries(6) as captured:
         client.get(reverse("coaching:entrepreneur_list"))
     sql = " ".join(q["sql"] for q in captured.captured_queries)
@@ -213,6 +215,7 @@ def test_entrepreneur_list_query_count_constant(client, django_assert_num_querie
     }[role]
     PilotSettings.load()
     client.force_login(viewer)
+    warm_session(client)
     url = reverse("coaching:entrepreneur_list")
     _rows(coach, municipality, 1)
     # session, user, roles, pilot settings, count, page

@@ -15,6 +15,7 @@ from tests.factories import (
     MunicipalityFactory,
     user_with_role,
 )
+from tests.helpers import warm_session
 
 pytestmark = pytest.mark.django_db
 
@@ -243,6 +244,7 @@ def test_session_edit_link_only_on_own_sessions(client, pilot):
 
 def test_session_form_query_count(client, pilot, django_assert_num_queries):
     client.force_login(pilot["coach_a"])
+    warm_session(client)
     # session, user, roles, entrepreneur, last session
     with django_assert_num_queries(5):
         assert client.get(_create_url(pilot["own"])).status_code == 200

@@ -2,7 +2,14 @@
 call the services instead."""
 
 from .coaching import EntrepreneurFactory, GuidanceSessionFactory
-from .municipalities import MunicipalityFactory, RoleAssignmentFactory, UserFactory, user_with_role
+from .municipalities import (
+    TOTP_SECRET,
+    MunicipalityFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+    totp_code,
+    user_with_role,
+)
 from .placements import (
     BenefitCheckFactory,
     BenefitPeriodFactory,
@@ -25,6 +32,8 @@ __all__ = [
     "PlacementStateChangeFactory",
     "ProgressReviewFactory",
     "RoleAssignmentFactory",
+    "TOTP_SECRET",
     "UserFactory",
+    "totp_code",
     "user_with_role",
 ]

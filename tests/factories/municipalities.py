@@ -1,4 +1,7 @@
+import time
+
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from municipalities.enums import Role
 from municipalities.models import Municipality, RoleAssignment, User
@@ -14,6 +17,16 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     planned_places = 10
 
 
+# Every factory user has an authenticator app with this secret (tests compute its codes with
+# allauth's own TOTP functions); ``UserFactory(second_factor=False)`` makes one without.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator app's code for ``secret`` right now."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -27,6 +40,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            TOTP.activate(obj, TOTP_SECRET)
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):

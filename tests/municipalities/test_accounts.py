@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from municipalities.enums import Role
-from tests.factories import user_with_role
+from tests.factories import totp_code, user_with_role
 
 
 @pytest.mark.django_db
@@ -20,6 +20,9 @@ def test_sign_in_with_email_leads_home(client):
         reverse("account_login"),
         {"login": "financier@example.org", "password": "correct horse battery"},
     )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200

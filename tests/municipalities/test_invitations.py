@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from municipalities.access import access_for
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, RoleAssignment
-from tests.factories import EntrepreneurFactory, MunicipalityFactory, user_with_role
+from tests.factories import EntrepreneurFactory, MunicipalityFactory, totp_code, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,14 @@ def test_invitation_link_sets_password_and_sign_in_shows_only_that_municipality(
     assert int(client.session["_auth_user_id"]) == user.pk
     access = access_for(user)
     assert access.jobcoach_municipality_ids == frozenset({heerlen.pk})
+    # A new person has no second factor yet: nothing opens before the authenticator app is set.
+    assert client.get(reverse("coaching:entrepreneur_list"))["Location"] == reverse(
+        "mfa_activate_totp"
+    )
+    client.post(reverse("account_reauthenticate"), {"password": NEW_PASSWORD})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    code = totp_code(client.session[SECRET_SESSION_KEY])
+    assert client.post(reverse("mfa_activate_totp"), {"code": code}).status_code == 302
     listed = client.get(reverse("coaching:entrepreneur_list"))
     assert {e.trade_name for e in listed.context["entrepreneurs"]} == {"Bakkerij Heerlen"}
 

@@ -14,6 +14,7 @@ from tests.factories import (
     ProgressReviewFactory,
     user_with_role,
 )
+from tests.helpers import warm_session
 
 from .pages import field_error, other_roles, snapshot, two_municipalities
 
@@ -182,6 +183,7 @@ def test_jobseeker_list_query_count_is_constant(client, django_assert_num_querie
     a, _b = two_municipalities()
     _jobseekers_with_placements(a, rows)
     client.force_login(a.jobcoach)
+    warm_session(client)
     # session, user, roles, count, rows
     with django_assert_num_queries(5):
         response = client.get(LIST, {"q": "HRL", "state": ""})
@@ -193,6 +195,7 @@ def test_jobseeker_list_query_count_is_constant_for_admin(client, django_assert_
     a, _b = two_municipalities()
     _jobseekers_with_placements(a, rows)
     client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+    warm_session(client)
     # session, user, roles, the chosen municipality, count, the filter's options, rows
     with django_assert_num_queries(7):
         response = client.get(LIST, {"municipality": a.municipality.pk})

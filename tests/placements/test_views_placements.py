@@ -14,6 +14,7 @@ from tests.factories import (
     PlacementFactory,
     user_with_role,
 )
+from tests.helpers import warm_session
 
 from .pages import field_error, other_roles, snapshot, two_municipalities
 
@@ -162,6 +163,7 @@ def test_placement_list_query_count_is_constant(client, django_assert_num_querie
     for n in range(2, rows + 1):
         PlacementFactory(jobseeker=JobseekerFactory(municipality=a.municipality), ref=f"P-{n}")
     client.force_login(a.jobcoach)
+    warm_session(client)
     # session, user, roles, count, rows
     with django_assert_num_queries(5):
         response = client.get(LIST, {"status": ""})

@@ -20,6 +20,7 @@ from tests.factories import (
     PlacementFactory,
     user_with_role,
 )
+from tests.helpers import warm_session
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,7 @@ def test_dashboard_refuses_a_future_date(client, two_municipalities):
 
 def _dashboard_queries(client, user) -> int:
     client.force_login(user)
+    warm_session(client)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("reporting:dashboard"), {"as_of": AS_OF.isoformat()})
     assert response.status_code == 200

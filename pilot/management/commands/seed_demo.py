@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from pilot.demo.builder import (
     demo_accounts_present,
     demo_present,
+    demo_second_factors,
     reset_pilot_data,
     summary,
     write_plan,
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     )
                 )
                 if demo_accounts_present():
+                    demo_second_factors()
                     self.stdout.write("")
                     self.stdout.write(credentials_table())
                 return

@@ -1,0 +1,116 @@
+"""Sign-in rules that hold for every request: sessions end, and nobody works without a second
+factor.
+
+Both sit after Django's and allauth's authentication middleware, so ``request.user`` is known.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Keys in the session; the leading underscore keeps them apart from the pages' own keys.
+SIGNED_IN_AT = "_pilot_signed_in_at"
+SEEN_AT = "_pilot_seen_at"
+SECOND_FACTOR_OK = "_pilot_second_factor"
+
+# The last-seen time is written at most this often, so that a page full of htmx requests does
+# not write the session row on every one of them; the idle timeout is precise to this much.
+SEEN_WRITE_INTERVAL = 60
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session ``SESSION_IDLE_TIMEOUT`` seconds after its last request and
+    ``SESSION_MAX_AGE`` seconds after it began, whichever comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            signed_in_at = session.get(SIGNED_IN_AT)
+            seen_at = session.get(SEEN_AT)
+            idle = seen_at is not None and now - seen_at > settings.SESSION_IDLE_TIMEOUT
+            too_old = signed_in_at is not None and now - signed_in_at > settings.SESSION_MAX_AGE
+            if idle or too_old:
+                logout(request)
+                return _signed_out_response(request)
+            if signed_in_at is None:
+                session[SIGNED_IN_AT] = now
+            if seen_at is None or now - seen_at >= SEEN_WRITE_INTERVAL:
+                session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+def _signed_out_response(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("Your session has ended. Please sign in again.")}, status=401
+        )
+    login_url = reverse("account_login")
+    return redirect(f"{login_url}?next={request.path}" if request.method == "GET" else login_url)
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+# Paths that answer a signed-in person who has no second factor yet: setting one up (and the
+# reauthentication allauth may ask for first), signing out, the language switch, the health
+# check and static files.
+_SETUP_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/health/",
+)
+
+
+def _setup_prefixes() -> tuple[str, ...]:
+    return (*_SETUP_PREFIXES, "/" + settings.STATIC_URL.lstrip("/"))
+
+
+class SecondFactorRequiredMiddleware:
+    """A signed-in person without a second factor is sent to set one up, and no other page or
+    API answers until they have.
+
+    allauth itself asks for the second factor at sign-in whenever an account has one; this
+    closes the gap of an account that has none. The answer is kept in the session so that it
+    costs one query per session, not per request; removing a second factor ends the person's
+    sessions (municipalities/sessions.py), so a stale "yes" cannot outlive it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.session.get(SECOND_FACTOR_OK)
+            and not request.path_info.startswith(_setup_prefixes())
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if Authenticator.objects.filter(
+                user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+            ).exists():
+                request.session[SECOND_FACTOR_OK] = True
+            elif _is_api(request):
+                return JsonResponse(
+                    {"detail": _("Set up a second factor before using the API.")}, status=403
+                )
+            else:
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

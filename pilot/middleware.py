@@ -1,0 +1,118 @@
+"""Security headers on every response that Django renders.
+
+A small middleware rather than django-csp: the policy is one fixed string (no nonces, since no
+page has inline script or style), and the same place adds Permissions-Policy and keeps
+responses with personal data out of every cache. HSTS comes from Django's SecurityMiddleware
+(``SECURE_HSTS_SECONDS`` in production).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from .ratelimits import TooManyRequests
+
+# No inline script or style anywhere (htmx is told not to add its indicator style: see the
+# htmx-config meta tag in base.html); images may be data: URIs (the QR code of the
+# authenticator app setup). Nothing may frame a page.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Features no page of the pilot uses.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+
+
+def carries_personal_data(request, response) -> bool:
+    """Anything a signed-in person sees, every API answer and every download may hold personal
+    data: none of it is stored by a browser or a proxy."""
+    user = getattr(request, "user", None)
+    return (
+        (user is not None and user.is_authenticated)
+        or request.path_info.startswith("/api/")
+        or response.has_header("Content-Disposition")
+    )
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if carries_personal_data(request, response) and not request.path_info.startswith(
+            "/" + settings.STATIC_URL.lstrip("/")
+        ):
+            add_never_cache_headers(response)
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request body larger than ``REQUEST_BODY_MAX_SIZE`` before anything reads it.
+
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts of a form out of its count; no
+    page of the pilot takes a file, so one limit holds for every body, uploads included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_BODY_MAX_SIZE:
+            return HttpResponse(
+                _("The request is too large."), status=413, content_type="text/plain"
+            )
+        return self.get_response(request)
+
+
+class TooManyRequestsMiddleware:
+    """Answers ``TooManyRequests`` (pilot/ratelimits.py) with 429 and when to try again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, TooManyRequests):
+            return None
+        message = _("You asked for this too often. Please try again in a few minutes.")
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=429)
+        else:
+            response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(exception.retry_after)
+        return response

@@ -1,0 +1,517 @@
+"""The leak matrix's expectations: for every route, what each kind of actor gets.
+
+One row per route of the URL resolver (its full pattern, exactly as ``routes()`` spells it).
+``obj`` says which object of municipality A or B fills the route's parameters (None: the
+route has none and runs once per actor); ``GET``/``POST`` (and ``writes`` for PUT, PATCH and
+DELETE on the API) give the status per actor, in the order of ``ACTORS``:
+
+    anonymous, jobcoach A, jobcoach B, IMK coach 1 (A's entrepreneur), IMK coach 2 (B's),
+    funder, researcher, programme admin
+
+A number is the status for objects of A and of B alike; a pair ``(a, b)`` differs by
+municipality. A new route fails ``test_every_route_has_an_expectation`` until it has a row.
+The Django admin's routes follow one rule (``admin_row``) so that a registered model is
+covered without a row of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Status = int | tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Expect:
+    anonymous: Status
+    jobcoach_a: Status
+    jobcoach_b: Status
+    imk_coach_1: Status
+    imk_coach_2: Status
+    funder: Status
+    researcher: Status
+    programme_admin: Status
+
+    def status(self, actor: str, tenant: str | None) -> int:
+        value = getattr(self, actor)
+        if isinstance(value, tuple):
+            return value[0 if tenant == "a" else 1]
+        return value
+
+
+def e(*statuses: Status) -> Expect:
+    return Expect(*statuses)
+
+
+def same(status: int) -> Expect:
+    return Expect(*[status] * 8)
+
+
+@dataclass(frozen=True)
+class Row:
+    obj: str | None
+    GET: Expect
+    POST: Expect
+    writes: Expect | None = None  # PUT, PATCH, DELETE (API routes)
+
+
+# The pilot's own pages, its API and allauth's pages: reviewed against domain.md's table "Roles
+# and what each may see" (another municipality's row is 404, a role without the page 403, the
+# signed-out are sent to sign in).
+EXPECTATIONS: dict[str, Row] = {
+    "health/": Row(None, GET=same(200), POST=same(405)),
+    "admin/login/": Row(None, GET=same(302), POST=same(302)),
+    "admin/password_change/": Row(None, GET=same(302), POST=same(302)),
+    "accounts/email/": Row(None, GET=same(404), POST=same(404)),
+    "accounts/confirm-email/": Row(None, GET=same(404), POST=same(404)),
+    r"^accounts/confirm-email/(?P<key>[-:\w]+)/$": Row("token", GET=same(404), POST=same(404)),
+    "accounts/login/": Row(
+        None,
+        GET=e(200, 302, 302, 302, 302, 302, 302, 302),
+        POST=e(200, 302, 302, 302, 302, 302, 302, 302),
+    ),
+    "accounts/logout/": Row(None, GET=e(302, 200, 200, 200, 200, 200, 200, 200), POST=same(302)),
+    "accounts/inactive/": Row(None, GET=same(200), POST=same(405)),
+    "accounts/signup/": Row(
+        None,
+        GET=e(200, 302, 302, 302, 302, 302, 302, 302),
+        POST=e(200, 302, 302, 302, 302, 302, 302, 302),
+    ),
+    "accounts/reauthenticate/": Row(
+        None,
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    # Reauthentication by a mailed code is off (ACCOUNT_REAUTHENTICATION_METHODS).
+    "accounts/reauthenticate/code/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 403, 403),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    # Reauthentication by a mailed code is off (ACCOUNT_REAUTHENTICATION_METHODS).
+    "accounts/reauthenticate/code/confirm/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 403, 403),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    "accounts/password/change/": Row(
+        None,
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "accounts/password/set/": Row(None, GET=same(302), POST=same(302)),
+    "accounts/password/reset/": Row(None, GET=same(200), POST=same(200)),
+    "accounts/login/code/confirm/": Row(None, GET=same(302), POST=same(302)),
+    r"accounts/^confirm-email/(?P<key>[-:\w]+)/$": Row("token", GET=same(404), POST=same(404)),
+    "accounts/password/reset/key/done/": Row(None, GET=same(200), POST=same(405)),
+    "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Row(
+        "token", GET=same(200), POST=same(200)
+    ),
+    "accounts/password/reset/done/": Row(None, GET=same(200), POST=same(405)),
+    "accounts/2fa/": Row(
+        None,
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(302, 405, 405, 405, 405, 405, 405, 405),
+    ),
+    "accounts/2fa/authenticate/": Row(None, GET=same(302), POST=same(302)),
+    "accounts/2fa/reauthenticate/": Row(
+        None,
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "accounts/2fa/totp/activate/": Row(None, GET=same(302), POST=same(302)),
+    "accounts/2fa/totp/deactivate/": Row(None, GET=same(302), POST=same(302)),
+    "accounts/2fa/recovery-codes/": Row(
+        None,
+        GET=e(302, 404, 404, 404, 404, 404, 404, 404),
+        POST=e(302, 405, 405, 405, 405, 405, 405, 405),
+    ),
+    "accounts/2fa/recovery-codes/generate/": Row(None, GET=same(302), POST=same(302)),
+    "accounts/2fa/recovery-codes/download/": Row(
+        None,
+        GET=e(302, 404, 404, 404, 404, 404, 404, 404),
+        POST=e(302, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    "accounts/sessions/": Row(None, GET=e(302, 200, 200, 200, 200, 200, 200, 200), POST=same(302)),
+    "api/v1/^jobseekers/$": Row(
+        None,
+        GET=e(403, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    r"api/v1/^jobseekers\.(?P<format>[a-z0-9]+)/?$": Row(
+        None,
+        GET=e(403, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "api/v1/^jobseekers/(?P<ref>[^/.]+)/$": Row(
+        "jobseeker",
+        GET=e(403, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    r"api/v1/^jobseekers/(?P<ref>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+        "jobseeker",
+        GET=e(403, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "api/v1/^placements/$": Row(
+        None,
+        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    r"api/v1/^placements\.(?P<format>[a-z0-9]+)/?$": Row(
+        None,
+        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    "api/v1/^placements/(?P<ref>[^/.]+)/$": Row(
+        "placement",
+        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    r"api/v1/^placements/(?P<ref>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+        "placement",
+        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    "api/v1/^entrepreneurs/$": Row(
+        None,
+        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    r"api/v1/^entrepreneurs\.(?P<format>[a-z0-9]+)/?$": Row(
+        None,
+        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    "api/v1/^entrepreneurs/(?P<ref>[^/.]+)/$": Row(
+        "entrepreneur",
+        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    r"api/v1/^entrepreneurs/(?P<ref>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+        "entrepreneur",
+        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    "api/v1/": Row(
+        None,
+        GET=e(403, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(403, 405, 405, 405, 405, 405, 405, 405),
+        writes=e(403, 405, 405, 405, 405, 405, 405, 405),
+    ),
+    "api/v1/<drf_format_suffix:format>": Row(
+        None,
+        GET=e(403, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(403, 405, 405, 405, 405, 405, 405, 405),
+        writes=e(403, 405, 405, 405, 405, 405, 405, 405),
+    ),
+    "api/v1/metrics/": Row(
+        None,
+        GET=e(403, 200, 200, 403, 403, 200, 200, 200),
+        POST=e(403, 405, 405, 403, 403, 405, 405, 405),
+        writes=e(403, 405, 405, 403, 403, 405, 405, 405),
+    ),
+    "api/schema/": Row(
+        None,
+        GET=e(403, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(403, 405, 405, 405, 405, 405, 405, 405),
+        writes=e(403, 405, 405, 405, 405, 405, 405, 405),
+    ),
+    "i18n/setlang/": Row(None, GET=same(302), POST=same(302)),
+    "invitations/new/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "jobseekers/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "jobseekers/new/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(302, 200, 200, 403, 403, 403, 403, 200),
+    ),
+    "jobseekers/<int:pk>/": Row(
+        "jobseeker",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "jobseekers/<int:pk>/edit/": Row(
+        "jobseeker",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "jobseekers/<int:pk>/benefits/ended/": Row(
+        "jobseeker",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "jobseekers/<int:pk>/benefits/new/": Row(
+        "jobseeker",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "placements/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "placements/new/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(302, 200, 200, 403, 403, 403, 403, 200),
+    ),
+    "placements/<int:pk>/": Row(
+        "placement",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "placements/<int:pk>/agree/": Row(
+        "placement",
+        GET=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+        POST=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+    ),
+    "placements/<int:pk>/start/": Row(
+        "placement",
+        GET=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+        POST=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+    ),
+    "placements/<int:pk>/review/": Row(
+        "placement",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "placements/<int:pk>/complete/": Row(
+        "placement",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "placements/<int:pk>/terminate/": Row(
+        "placement",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "placements/<int:pk>/cancel/": Row(
+        "placement",
+        GET=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+        POST=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+    ),
+    "entrepreneurs/": Row(
+        None,
+        GET=e(302, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(302, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    "entrepreneurs/<int:pk>/": Row(
+        "entrepreneur",
+        GET=e(302, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(302, 405, 405, 405, 405, 403, 403, 405),
+    ),
+    "entrepreneurs/<int:pk>/sessions/new/": Row(
+        "entrepreneur",
+        GET=e(302, 403, 403, (200, 404), (404, 200), 403, 403, 403),
+        POST=e(302, 403, 403, (200, 404), (404, 200), 403, 403, 403),
+    ),
+    "sessions/<int:pk>/edit/": Row(
+        "session",
+        GET=e(302, 403, 403, (200, 404), (404, 200), 403, 403, 200),
+        POST=e(302, 403, 403, (200, 404), (404, 200), 403, 403, 200),
+    ),
+    "dashboard/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 200, 200, 200),
+        POST=e(302, 405, 405, 403, 403, 405, 405, 405),
+    ),
+    "dashboard/status/": Row(
+        None,
+        GET=e(302, 204, 204, 403, 403, 204, 204, 204),
+        POST=e(302, 405, 405, 403, 403, 405, 405, 405),
+    ),
+    "reports/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 200, 200, 200),
+        POST=e(302, 400, 400, 403, 403, 400, 400, 400),
+    ),
+    "reports/<int:pk>/status/": Row(
+        "report",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 404, 404, 200),
+        POST=e(302, 405, 405, 403, 403, 405, 405, 405),
+    ),
+    "reports/<int:pk>/download/": Row(
+        "report",
+        GET=e(302, 404, 404, 403, 403, 404, 404, 404),
+        POST=e(302, 405, 405, 403, 403, 405, 405, 405),
+    ),
+    "exports/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 200, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 400, 400),
+    ),
+    "exports/<int:pk>/status/": Row(
+        "export",
+        GET=e(302, 403, 403, 403, 403, 403, 200, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 405, 405),
+    ),
+    "exports/<int:pk>/download/": Row(
+        "export",
+        GET=e(302, 403, 403, 403, 403, 403, 404, 404),
+        POST=e(302, 403, 403, 403, 403, 403, 405, 405),
+    ),
+    # Corrections (issue 10): the jobcoach of the record's municipality and the programme admin.
+    "benefits/<int:pk>/correct/": Row(
+        "benefit",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "benefits/<int:pk>/withdraw/": Row(
+        "benefit",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "reviews/<int:pk>/correct/": Row(
+        "review",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "reviews/<int:pk>/withdraw/": Row(
+        "review",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "placements/<int:pk>/correct/": Row(
+        "placement",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "placements/<int:pk>/undo/": Row(
+        "placement",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "sessions/<int:pk>/withdraw/": Row(
+        "session",
+        GET=e(302, 403, 403, (200, 404), (404, 200), 403, 403, 200),
+        POST=e(302, 403, 403, (200, 404), (404, 200), 403, 403, 200),
+    ),
+    # Benefit checks and evaluations follow an ended internship: the matrix's placement is
+    # running, so those allowed are sent back to it (302) with a message.
+    "placements/<int:pk>/benefit-checks/<int:months>/": Row(
+        "placement",
+        GET=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+        POST=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 302),
+    ),
+    "placements/<int:pk>/evaluation/": Row(
+        "placement",
+        GET=e(302, (302, 404), (404, 302), (302, 404), (404, 302), 403, 403, 302),
+        POST=e(302, (302, 404), (404, 302), (302, 404), (404, 302), 403, 403, 302),
+    ),
+    # Data completeness: a jobcoach of one municipality goes straight to its page.
+    "completeness/": Row(
+        None,
+        GET=e(302, 302, 302, 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "completeness/<int:pk>/": Row(
+        "municipality",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    # Jobs (issue 13): the liveness answer is the process's own; a failed export is retried by
+    # whoever may export.
+    "health/live/": Row(None, GET=same(200), POST=same(405)),
+    "exports/<int:pk>/retry/": Row(
+        "export",
+        GET=e(302, 403, 403, 403, 403, 403, 405, 405),
+        POST=e(302, 403, 403, 403, 403, 403, 302, 302),
+    ),
+    "": Row(
+        None,
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+    ),
+}
+
+
+# The Django admin: only a programme admin enters; everyone else is sent to sign in (302), for
+# every route and method. For the programme admin every page answers 200, except what a model's
+# admin refuses (403) below. A newly registered model is covered by the default; a model whose
+# admin refuses more gets its label added here.
+ADMIN_NO_ADD = {
+    "municipalities.auditevent",
+    "pilot.pilotsettings",
+    "placements.placementstatechange",
+    "reporting.metricssnapshot",
+}
+ADMIN_NO_CHANGE = {
+    "municipalities.auditevent",
+    "placements.placementstatechange",
+    "reporting.metricssnapshot",
+}
+ADMIN_NO_DELETE = ADMIN_NO_ADD
+# The admin's own pages that are not a model's, for the programme admin (GET, POST).
+ADMIN_SITE_PAGES = {
+    "admin/": (200, 200),
+    "admin/logout/": (405, 200),
+    "admin/password_change/done/": (200, 405),
+    "admin/autocomplete/": (403, 405),  # without its parameters
+    "admin/jsi18n/": (200, 405),
+    "admin/r/<path:content_type_id>/<path:object_id>/": (404, 404),  # no model has a site URL
+    "admin/^(?P<app_label>account|pilot|municipalities|coaching|placements|reporting)/$": (
+        200,
+        200,
+    ),
+    "admin/(?P<url>.*)$": (404, 404),
+}
+
+
+def _admin_only(get: int, post: int, obj: str | None) -> Row:
+    return Row(obj, GET=e(*[302] * 7, get), POST=e(*[302] * 7, post))
+
+
+def admin_row(route: str) -> Row | None:
+    if route in ADMIN_SITE_PAGES:
+        get, post = ADMIN_SITE_PAGES[route]
+        return _admin_only(get, post, "admin" if "(?P<" in route or "<" in route else None)
+    parts = route.split("/")
+    if len(parts) < 4:
+        return None
+    label = f"{parts[1]}.{parts[2]}"
+    rest = "/".join(parts[3:])
+    if rest == "":
+        return _admin_only(200, 200, None)
+    if rest == "add/":
+        status = 403 if label in ADMIN_NO_ADD else 200
+        return _admin_only(status, status, None)
+    if rest == "<path:object_id>/":
+        return _admin_only(302, 302, "admin")  # to the change page
+    if rest == "<path:object_id>/change/":
+        return _admin_only(200, 403 if label in ADMIN_NO_CHANGE else 200, "admin")
+    if rest == "<path:object_id>/delete/":
+        status = 403 if label in ADMIN_NO_DELETE else 200
+        return _admin_only(status, status, "admin")
+    if rest == "<path:object_id>/history/":
+        return _admin_only(200, 200, "admin")
+    if label == "municipalities.user" and rest == "<id>/password/":
+        return _admin_only(200, 200, "admin")
+    return None
+
+
+def expectation_for(route: str) -> Row | None:
+    if route in EXPECTATIONS:
+        return EXPECTATIONS[route]
+    if route.startswith("admin/"):
+        return admin_row(route)
+    return None
