@@ -59,7 +59,8 @@ class Row:
 # and what each may see" (another municipality's row is 404, a role without the page 403, the
 # signed-out are sent to sign in).
 EXPECTATIONS: dict[str, Row] = {
-    "health/": Row(None, GET=same(200), POST=same(405)),
+    # The matrix runs no worker: /health/ says so (503); /health/live/ is the process alone.
+    "health/": Row(None, GET=same(503), POST=same(405)),
     "admin/login/": Row(None, GET=same(302), POST=same(302)),
     "admin/password_change/": Row(None, GET=same(302), POST=same(302)),
     "accounts/email/": Row(None, GET=same(404), POST=same(404)),
@@ -435,7 +436,8 @@ EXPECTATIONS: dict[str, Row] = {
     "exports/<int:pk>/retry/": Row(
         "export",
         GET=e(302, 403, 403, 403, 403, 403, 405, 405),
-        POST=e(302, 403, 403, 403, 403, 403, 302, 302),
+        # A researcher retries their own export; another researcher's is not theirs (404).
+        POST=e(302, 403, 403, 403, 403, 403, (302, 404), 302),
     ),
     "": Row(
         None,
@@ -449,18 +451,27 @@ EXPECTATIONS: dict[str, Row] = {
 # every route and method. For the programme admin every page answers 200, except what a model's
 # admin refuses (403) below. A newly registered model is covered by the default; a model whose
 # admin refuses more gets its label added here.
-ADMIN_NO_ADD = {
+# Written by their services only (the history, the jobs and the workers' heartbeats): read-only.
+_WRITTEN_BY_SERVICES = {
     "municipalities.auditevent",
-    "pilot.pilotsettings",
+    "municipalities.correction",
     "placements.placementstatechange",
     "reporting.metricssnapshot",
+    "reporting.progressreport",
+    "reporting.researchexport",
+    "reporting.workerheartbeat",
 }
-ADMIN_NO_CHANGE = {
-    "municipalities.auditevent",
-    "placements.placementstatechange",
-    "reporting.metricssnapshot",
+ADMIN_NO_ADD = _WRITTEN_BY_SERVICES | {"pilot.pilotsettings"}
+ADMIN_NO_CHANGE = _WRITTEN_BY_SERVICES
+# Recorded facts are withdrawn on the pages, with a reason kept in the history; never deleted in
+# the admin (ServiceModelAdmin). A heartbeat of a worker gone for good may be deleted.
+ADMIN_NO_DELETE = (ADMIN_NO_ADD - {"reporting.workerheartbeat"}) | {
+    "coaching.guidancesession",
+    "placements.benefitperiod",
+    "placements.placement",
+    "placements.progressreview",
+    "placements.hostevaluation",
 }
-ADMIN_NO_DELETE = ADMIN_NO_ADD
 # The admin's own pages that are not a model's, for the programme admin (GET, POST).
 ADMIN_SITE_PAGES = {
     "admin/": (200, 200),

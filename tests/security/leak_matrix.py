@@ -21,20 +21,24 @@ from django.utils import timezone
 
 from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.enums import Role
-from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
+from municipalities.models import AuditEvent, Correction, Municipality, RoleAssignment, User
 from placements.enums import PlacementStatus
 from placements.models import (
+    BenefitCheck,
     BenefitPeriod,
+    HostEvaluation,
     Jobseeker,
     Placement,
     PlacementStateChange,
     ProgressReview,
 )
-from reporting.models import ProgressReport, ResearchExport
+from reporting.models import ProgressReport, ResearchExport, WorkerHeartbeat
 from tests.factories import (
+    BenefitCheckFactory,
     BenefitPeriodFactory,
     EntrepreneurFactory,
     GuidanceSessionFactory,
+    HostEvaluationFactory,
     JobseekerFactory,
     MunicipalityFactory,
     PlacementFactory,
@@ -123,6 +127,21 @@ def build_world() -> World:
             actual_end=None,
         )
         review = ProgressReviewFactory(placement=placement)
+        # An earlier internship of the same person, ended: its benefit check and evaluation.
+        ended = PlacementFactory(jobseeker=jobseeker, entrepreneur=entrepreneur)
+        benefit_check = BenefitCheckFactory(placement=ended)
+        evaluation = HostEvaluationFactory(placement=ended)
+        correction = Correction.objects.create(
+            municipality=municipality,
+            record_kind="benefit_period",
+            record_id=benefit.pk,
+            subject_kind="jobseeker",
+            subject_id=jobseeker.pk,
+            action="corrected",
+            changes={"monthly_amount": ["1000.00", "1100.00"]},
+            reason="Amount mistyped.",
+            source="web",
+        )
         state_change = PlacementStateChangeFactory(
             placement=placement,
             from_status=PlacementStatus.AGREED,
@@ -153,6 +172,9 @@ def build_world() -> World:
             "benefit": benefit,
             "placement": placement,
             "review": review,
+            "benefit_check": benefit_check,
+            "evaluation": evaluation,
+            "correction": correction,
             "state_change": state_change,
             "audit": audit,
             "email": email,
@@ -174,6 +196,8 @@ def build_world() -> World:
         requested_by=user_with_role(Role.RESEARCHER, email="other.researcher@example.org"),
     )
     objects["a"]["export"], objects["b"]["export"] = export_a, export_b
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(hostname="worker@matrix", seen_at=now, started_at=now)
     # The dashboard's figures for today exist, so no page queues a computation.
     from reporting.snapshots import snapshot_compute
 
@@ -199,6 +223,9 @@ TENANT_MODELS = (
     Placement,
     PlacementStateChange,
     ProgressReview,
+    BenefitCheck,
+    HostEvaluation,
+    Correction,
     Entrepreneur,
     GuidanceSession,
     ProgressReport,
