@@ -167,7 +167,7 @@ def benefit_at_start(
     """
     running = sorted(
         (start, benefit_type)
-        for start, end, _reason, benefit_type in periods
+        for start, end, _reason, benefit_type, _amount in periods
         if start <= internship_start and (end is None or end >= internship_start)
     )
     if not running:
@@ -178,7 +178,7 @@ def benefit_at_start(
     extended = True
     while extended:
         extended = False
-        for start, end, _reason, _type in periods:
+        for start, end, _reason, _type, _amount in periods:
             if start < spell_start and (end is None or end >= spell_start - ONE_DAY):
                 spell_start = start
                 extended = True
