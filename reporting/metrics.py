@@ -144,8 +144,8 @@ class MetricsResult:
     totals: Figures
     municipalities: list[MunicipalityFigures]  # sorted by code
     participants: list[ParticipantOutflow]  # sorted by ref
-    # benefit-savings.md, from the same rows in the same pass.
-    savings: SavingsResult
+    # benefit-savings.md, from the same rows in the same pass; None only when not asked for.
+    savings: SavingsResult | None
 
 
 # --- The rules -------------------------------------------------------------------------------
@@ -168,15 +168,22 @@ def metrics_from_rows(
     target_ratio: Decimal,
     follow_up_months: int = 12,
     budget: Decimal = DEFAULT_BUDGET,
+    with_savings: bool = True,
 ) -> MetricsResult:
     """The outflow figures and the benefit savings as of ``as_of`` (the report date A) for the
-    given rows."""
+    given rows. ``with_savings=False`` leaves the savings out: the national-scale benchmark
+    measures what they add to the outflow pass that way."""
     with cyclic_gc_paused():
-        return _metrics(rows, as_of, target_ratio, follow_up_months, budget)
+        return _metrics(rows, as_of, target_ratio, follow_up_months, budget, with_savings)
 
 
 def _metrics(
-    rows: MetricsRows, as_of: date, target_ratio: Decimal, follow_up_months: int, budget: Decimal
+    rows: MetricsRows,
+    as_of: date,
+    target_ratio: Decimal,
+    follow_up_months: int,
+    budget: Decimal,
+    with_savings: bool,
 ) -> MetricsResult:
     # Only facts dated on or before A exist. A cancelled placement never makes a participant,
     # whatever dates it carries.
@@ -226,6 +233,8 @@ def _metrics(
                 counter[2] += 1
             if participant.sustained is True:
                 counter[3] += 1
+            if not with_savings:
+                continue
             amount, days, cents, days_off = participant_savings(
                 own_periods, participant.outflow_date, as_of
             )
@@ -269,7 +278,9 @@ def _metrics(
         totals=totals,
         municipalities=municipalities,
         participants=participants,
-        savings=SavingsResult(
+        savings=None
+        if not with_savings
+        else SavingsResult(
             as_of=as_of,
             budget=budget,
             totals=savings_figures(saved_totals),
