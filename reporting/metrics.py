@@ -235,27 +235,17 @@ def _metrics(
                 counter[3] += 1
             if not with_savings:
                 continue
-            amount, days, cents, days_off = participant_savings(
-                own_periods, participant.outflow_date, as_of
+            saving = participant_savings(
+                ref, participant.municipality_code, own_periods, participant.outflow_date, as_of
             )
-            savings.append(
-                ParticipantSavings(
-                    ref,
-                    participant.municipality_code,
-                    participant.outflow_date,
-                    amount,
-                    days,
-                    cents,
-                    days_off,
-                )
-            )
+            savings.append(saving)
             tally = saved[municipality_id]
             tally[0] += 1
-            tally[2] += days
-            if cents is None:
+            tally[2] += saving.days_off_benefits
+            if saving.savings_cents is None:
                 tally[1] += 1
             else:
-                tally[3] += cents
+                tally[3] += saving.savings_cents
         elif participant.status == _OPEN:
             counter[4] += 1
         else:

@@ -67,45 +67,62 @@ class SavingsResult:
 
 
 def participant_savings(
-    periods: Sequence[tuple], outflow_date: date, as_of: date
-) -> tuple[int | None, int, int | None, tuple[tuple[date, date], ...]]:
-    """(monthly amount, days off benefits, savings, the spans off benefits) of one participant.
+    ref: str, municipality_code: str, periods: Sequence[tuple], outflow_date: date, as_of: date
+) -> ParticipantSavings:
+    """The savings of one participant whose status is ``outflow`` as of A.
 
     ``periods`` are the participant's benefit periods as of A as ``metrics.period_as_of`` gives
     them: (start, end or None while running on A, end reason, type, monthly amount or None).
+    Loop-shaped like ``participant_outflow``: it runs for every outflow participant.
     """
     # The ending periods: every period that ends on the outflow day, whatever its end reason.
     amount: int | None = 0
-    covered: list[tuple[date, date]] = []
-    first_day = outflow_date + ONE_DAY
+    returns: list[tuple[date, date]] | None = None
     for start, end, _reason, _type, monthly_amount in periods:
         if end == outflow_date:
-            if monthly_amount is None or amount is None:
+            if monthly_amount is None:
                 amount = None
-            else:
+            elif amount is not None:
                 amount += int(monthly_amount * 100)
-        # A return to benefits (any type) covers the days it lasts; running on A means up to A.
-        if end is None or end >= first_day:
-            covered.append((max(start, first_day), end or as_of))
+        elif end is None or end > outflow_date:
+            # A return to benefits (any type) covers the days it lasts, up to A while it runs.
+            # (No period covers the day after the outflow, or it would be no outflow.)
+            if returns is None:
+                returns = []
+            returns.append((start, end or as_of))
 
-    days_off: list[tuple[date, date]] = []
-    day = first_day  # the first day not yet accounted for
-    for start, end in sorted(covered):
-        if start > day:
-            days_off.append((day, start - ONE_DAY))
-        if end >= day:
-            day = end + ONE_DAY
-    if day <= as_of:
-        days_off.append((day, as_of))
-    days = sum((last - first).days + 1 for first, last in days_off)
-    if amount is None:
-        return None, days, None, tuple(days_off)
-    return amount, days, cents_for_days(amount, days), tuple(days_off)
+    first_day = outflow_date + ONE_DAY
+    if returns is None:
+        # Almost everyone: off benefits every day since the outflow.
+        days = (as_of - outflow_date).days
+        days_off: tuple[tuple[date, date], ...] = ((first_day, as_of),) if days else ()
+    else:
+        spans: list[tuple[date, date]] = []
+        day = first_day  # the first day not yet accounted for
+        for start, end in sorted(returns):
+            if start > day:
+                spans.append((day, start - ONE_DAY))
+            if end >= day:
+                day = end + ONE_DAY
+        if day <= as_of:
+            spans.append((day, as_of))
+        days_off = tuple(spans)
+        days = sum((last - first).days + 1 for first, last in spans)
+    return ParticipantSavings(
+        ref,
+        municipality_code,
+        outflow_date,
+        amount,
+        days,
+        None if amount is None else (amount * 24 * days + 365) // 730,
+        days_off,
+    )
 
 
 def cents_for_days(monthly_amount_cents: int, days: int) -> int:
-    """monthly amount x 12 / 365 x days, rounded to cents half up, in integers: exact."""
-    return (monthly_amount_cents * 12 * days * 2 + 365) // 730
+    """monthly amount x 12 / 365 x days, rounded to cents half up, in integers: exact.
+    (``participant_savings`` writes the same sum inline: it is the innermost loop.)"""
+    return (monthly_amount_cents * 24 * days + 365) // 730
 
 
 def savings_figures(counter: Sequence[int]) -> SavingsFigures:

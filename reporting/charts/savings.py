@@ -31,7 +31,9 @@ def savings_against_budget_chart(
     title = _("Cumulative benefit savings against the budget")
     current = points[-1][1] if points else Decimal(0)
     if break_even is not None:
-        reached = _("The savings reached the budget on %(day)s.") % {"day": date_format(break_even)}
+        reached = _("The savings reached the budget on %(day)s.") % {
+            "day": date_format(break_even, "j F Y")
+        }
     else:
         reached = _("The savings have not yet reached the budget.")
     summary = (
@@ -39,7 +41,7 @@ def savings_against_budget_chart(
             "By %(as_of)s the pilot's outflow saved %(savings)s in benefits, "
             "against a budget of %(budget)s."
         )
-        % {"as_of": date_format(as_of), "savings": euros(current), "budget": euros(budget)}
+        % {"as_of": date_format(as_of, "j F Y"), "savings": euros(current), "budget": euros(budget)}
         + " "
         + reached
     )
@@ -79,7 +81,7 @@ def savings_against_budget_chart(
             text(
                 x + 4 if index < len(points) / 2 else x - 4,
                 TOP + 12,
-                _("break-even %(day)s") % {"day": date_format(break_even)},
+                _("break-even %(day)s") % {"day": date_format(break_even, "j F Y")},
                 anchor="start" if index < len(points) / 2 else "end",
                 size=11,
                 fill=TARGET,
