@@ -418,9 +418,11 @@ def measure(once: tuple[str, str]) -> None:
     print()
     print(f"ratio to floor (best/best):       {full.best / floor.best:.2f}x  (target <= 3x)")
     both, alone = timings["rules"], timings["outflow_only"]
+    # CPU time is the fairer of the two on a shared machine: waiting for a core is not counted.
     print(
-        f"outflow + savings / outflow alone (rules, best/best): {both.best / alone.best:.2f}x"
-        f"  (median/median {both.median / alone.median:.2f}x, target <= 1.2x)"
+        f"outflow + savings / outflow alone (rules, cpu best/best): "
+        f"{both.cpu_best / alone.cpu_best:.2f}x  (wall best/best {both.best / alone.best:.2f}x,"
+        f" median/median {both.median / alone.median:.2f}x; target <= 1.2x)"
     )
     print(f"ratio to floor (median/median):   {full.median / floor.median:.2f}x")
     print(f"ratio to floor (cpu best/best):   {full.cpu_best / floor.cpu_best:.2f}x")

@@ -28,9 +28,10 @@ class ParticipantSavings(NamedTuple):
     monthly_amount_cents: int | None
     days_off_benefits: int
     savings_cents: int | None
-    # The (first, last) days off benefits after the outflow, up to A: the cumulative curve
-    # replays them day by day. Not part of the JSON.
-    days_off: tuple[tuple[date, date], ...]
+    # The (first, last) days off benefits after the outflow, up to A, for the cumulative curve;
+    # None for the many without a return to benefits: every day after the outflow up to A.
+    # Not part of the JSON.
+    days_off: tuple[tuple[date, date], ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +92,13 @@ def participant_savings(
                 returns = []
             returns.append((start, end or as_of))
 
-    first_day = outflow_date + ONE_DAY
     if returns is None:
-        # Almost everyone: off benefits every day since the outflow.
+        # Almost everyone: off benefits every day since the outflow (no spans to keep).
         days = (as_of - outflow_date).days
-        days_off: tuple[tuple[date, date], ...] = ((first_day, as_of),) if days else ()
+        days_off = None
     else:
         spans: list[tuple[date, date]] = []
-        day = first_day  # the first day not yet accounted for
+        day = outflow_date + ONE_DAY  # the first day not yet accounted for
         for start, end in sorted(returns):
             if start > day:
                 spans.append((day, start - ONE_DAY))
@@ -142,11 +142,14 @@ def savings_until(participants: Sequence[ParticipantSavings], day: date) -> int:
     for participant in participants:
         if participant.monthly_amount_cents is None:
             continue
-        days = 0
-        for first, last in participant.days_off:
-            if first > day:
-                break
-            days += (min(last, day) - first).days + 1
+        if participant.days_off is None:
+            days = max(0, (day - participant.outflow_date).days)
+        else:
+            days = 0
+            for first, last in participant.days_off:
+                if first > day:
+                    break
+                days += (min(last, day) - first).days + 1
         total += cents_for_days(participant.monthly_amount_cents, days)
     return total
 
