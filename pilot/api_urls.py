@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from coaching.api import EntrepreneurViewSet
 from placements.api import JobseekerViewSet, PlacementViewSet
-from reporting.api import MetricsView
+from reporting.api import MetricsView, SavingsView
 
 router = DefaultRouter()
 router.register("jobseekers", JobseekerViewSet, basename="jobseeker")
@@ -17,5 +17,6 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/metrics/", MetricsView.as_view(), name="metrics"),
+    path("v1/savings/", SavingsView.as_view(), name="savings"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -1,4 +1,5 @@
-"""The outflow figures as JSON, in the format of data-exchange.md, from the stored snapshot.
+"""The outflow figures (data-exchange.md) and the benefit savings (benefit-savings.md) as JSON,
+from the stored snapshot.
 
 The figures are never computed in the request: without a snapshot for the date the worker is
 asked for one and the answer is 202. Funder and researcher get the aggregates only; the
@@ -8,6 +9,7 @@ participants' list is for the programme admin and for a jobcoach (their own muni
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +26,7 @@ from .models import MetricsSnapshot
 from .snapshots import request_snapshot
 from .views import DASHBOARD_ROLES
 
+ZERO = Decimal(0)
 FIGURE_KEYS = (
     "planned_places",
     "target_outflow",
@@ -45,7 +48,10 @@ class AsOfSerializer(serializers.Serializer):
         return value
 
 
-class MetricsView(APIView):
+class SnapshotFiguresView(APIView):
+    """A read of one stored snapshot's figures, scoped like the dashboard: the figures are never
+    computed in the request (202 while the worker computes them)."""
+
     permission_classes = [permissions.IsAuthenticated, HasPilotRole]
     roles = DASHBOARD_ROLES
 
@@ -61,7 +67,7 @@ class MetricsView(APIView):
         scope = dashboard_scope(access)
         if scope is None:
             return Response(status=status.HTTP_403_FORBIDDEN)
-        snapshot = MetricsSnapshot.objects.filter(as_of=as_of).order_by("-computed_at").first()
+        snapshot = self.snapshots(as_of).order_by("-computed_at").first()
         if snapshot is None:
             if not request_snapshot(as_of, requested_by=request.user):
                 # The worker cannot be asked: refuse clearly, the client may ask again later.
@@ -78,6 +84,27 @@ class MetricsView(APIView):
                 {"as_of": as_of.isoformat(), "status": "computing"},
                 status=status.HTTP_202_ACCEPTED,
             )
+        return Response(self.body(snapshot, access, scope))
+
+    def snapshots(self, as_of: date):
+        return MetricsSnapshot.objects.filter(as_of=as_of)
+
+    def body(self, snapshot: MetricsSnapshot, access, scope) -> dict:
+        raise NotImplementedError
+
+
+def _participants_for(participants: list[dict], access, scope) -> list[dict]:
+    """Person-level rows: all for the programme admin, their own municipalities' for a
+    jobcoach (callers never ask for the funder or researcher)."""
+    return [
+        p
+        for p in participants
+        if access.is_programme_admin or p["municipality_code"] in scope.codes
+    ]
+
+
+class MetricsView(SnapshotFiguresView):
+    def body(self, snapshot, access, scope):
         figures = snapshot.figures
         municipalities = [
             m for m in figures["municipalities"] if scope.codes is None or m["code"] in scope.codes
@@ -95,9 +122,35 @@ class MetricsView(APIView):
             "municipalities": municipalities,
         }
         if access.is_programme_admin or access.is_jobcoach:
-            body["participants"] = [
-                p
-                for p in figures["participants"]
-                if access.is_programme_admin or p["municipality_code"] in scope.codes
-            ]
-        return Response(body)
+            body["participants"] = _participants_for(figures["participants"], access, scope)
+        return body
+
+
+class SavingsView(SnapshotFiguresView):
+    """The savings JSON of benefit-savings.md from the snapshot. The budget, the return on it
+    and the curve belong to the whole pilot; a jobcoach gets their municipalities' sums."""
+
+    def snapshots(self, as_of: date):
+        # A snapshot stored before the savings were kept has none to give: compute again.
+        return super().snapshots(as_of).exclude(savings={})
+
+    def body(self, snapshot, access, scope):
+        savings = snapshot.savings
+        municipalities = [
+            m for m in savings["municipalities"] if scope.codes is None or m["code"] in scope.codes
+        ]
+        body = {"as_of": savings["as_of"], "computed_at": snapshot.computed_at.isoformat()}
+        if scope.whole_pilot:
+            body.update(budget=savings["budget"], totals=savings["totals"], curve=savings["curve"])
+        else:
+            body["totals"] = {
+                "outflow": sum(m["outflow"] for m in municipalities),
+                "without_amount": sum(m["without_amount"] for m in municipalities),
+                "days_off_benefits": sum(m["days_off_benefits"] for m in municipalities),
+                # Sums of the stored two-decimal strings, in Decimal: exact.
+                "savings": f"{sum((Decimal(m['savings']) for m in municipalities), ZERO):.2f}",
+            }
+        body["municipalities"] = municipalities
+        if access.is_programme_admin or access.is_jobcoach:
+            body["participants"] = _participants_for(savings["participants"], access, scope)
+        return body

@@ -37,6 +37,7 @@ from .charts import (
 )
 from .completeness import GAP_KINDS
 from .models import MetricsSnapshot
+from .savings_figures import snapshot_savings
 from .snapshots import current_snapshots
 
 # A snapshot never changes and every figure comes from it, so its dashboard never goes stale;
@@ -155,7 +156,7 @@ def snapshot_for_dashboard(*, as_of: date) -> MetricsSnapshot | None:
     return (
         current_snapshots(as_of=as_of)
         .order_by("-computed_at")
-        .defer("figures", "figures_as_of")
+        .defer("figures", "figures_as_of", "savings")
         .first()
     )
 
@@ -166,13 +167,14 @@ def dashboard_figures_html(*, snapshot: MetricsSnapshot, scope: Scope) -> SafeSt
     Rendering five charts with their tables (342 rows at national scale) costs far more than
     the rest of the page; a snapshot never changes, so neither does this fragment.
     """
-    key = f"reporting:dashboard-html:v2:{snapshot.pk}:{scope.key}:{get_language()}"
+    key = f"reporting:dashboard-html:v3:{snapshot.pk}:{scope.key}:{get_language()}"
     html = cache.get(key)
     if html is None:
-        deferred = snapshot.get_deferred_fields() & {"figures", "figures_as_of"}
+        deferred = snapshot.get_deferred_fields() & {"figures", "figures_as_of", "savings"}
         if deferred:
             snapshot.refresh_from_db(fields=sorted(deferred))
         data = build_dashboard_data(snapshot=snapshot, scope=scope)
+        savings = snapshot_savings(snapshot, scope)
         html = render_to_string(
             "reporting/_dashboard_figures.html",
             {
@@ -181,6 +183,8 @@ def dashboard_figures_html(*, snapshot: MetricsSnapshot, scope: Scope) -> SafeSt
                 "whole_pilot": scope.whole_pilot,
                 "completeness": data.completeness,
                 "gap_kinds": list(GAP_KINDS.items()),
+                "savings": savings,
+                "savings_chart": savings.chart(),
             },
         )
         cache.set(key, html, CACHE_SECONDS)

@@ -28,9 +28,19 @@ from django.utils.translation import gettext_lazy as _
 from pilot.dates import add_months
 from placements.enums import COUNTED_END_REASONS, WORK_END_REASONS, PlacementStatus
 
+from .savings import (
+    MunicipalitySavings,
+    ParticipantSavings,
+    SavingsResult,
+    participant_savings,
+    savings_figures,
+)
+
 # outflow-metrics.md fixes the sustained window at six months; it is not a pilot setting.
 SUSTAINED_MONTHS = 6
 ONE_DAY = timedelta(days=1)
+# benefit-savings.md: the pilot budget unless the settings change it.
+DEFAULT_BUDGET = Decimal("100000")
 
 
 class OutflowStatus(models.TextChoices):
@@ -72,6 +82,8 @@ class BenefitPeriodRow(NamedTuple):
     end_date: date | None
     end_reason: str
     benefit_type: str
+    # benefit-savings.md: the savings read the amount of the periods that end on the outflow day.
+    monthly_amount: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +144,8 @@ class MetricsResult:
     totals: Figures
     municipalities: list[MunicipalityFigures]  # sorted by code
     participants: list[ParticipantOutflow]  # sorted by ref
+    # benefit-savings.md, from the same rows in the same pass; None only when not asked for.
+    savings: SavingsResult | None
 
 
 # --- The rules -------------------------------------------------------------------------------
@@ -142,8 +156,9 @@ _TO_WORK = frozenset(str(reason) for reason in WORK_END_REASONS)
 _CANCELLED = str(PlacementStatus.CANCELLED)
 _OUTFLOW, _OPEN, _NO_OUTFLOW = (str(s) for s in OutflowStatus)
 
-# A benefit period as it stands on A: (start, end or None while running on A, end reason, type).
-PeriodAsOf = tuple[date, date | None, str, str]
+# A benefit period as it stands on A: (start, end or None while running on A, end reason, type,
+# monthly amount or None).
+PeriodAsOf = tuple[date, date | None, str, str, Decimal | None]
 
 
 def metrics_from_rows(
@@ -152,14 +167,23 @@ def metrics_from_rows(
     as_of: date,
     target_ratio: Decimal,
     follow_up_months: int = 12,
+    budget: Decimal = DEFAULT_BUDGET,
+    with_savings: bool = True,
 ) -> MetricsResult:
-    """The outflow figures as of ``as_of`` (the report date A) for the given rows."""
+    """The outflow figures and the benefit savings as of ``as_of`` (the report date A) for the
+    given rows. ``with_savings=False`` leaves the savings out: the national-scale benchmark
+    measures what they add to the outflow pass that way."""
     with cyclic_gc_paused():
-        return _metrics(rows, as_of, target_ratio, follow_up_months)
+        return _metrics(rows, as_of, target_ratio, follow_up_months, budget, with_savings)
 
 
 def _metrics(
-    rows: MetricsRows, as_of: date, target_ratio: Decimal, follow_up_months: int
+    rows: MetricsRows,
+    as_of: date,
+    target_ratio: Decimal,
+    follow_up_months: int,
+    budget: Decimal,
+    with_savings: bool,
 ) -> MetricsResult:
     # Only facts dated on or before A exist. A cancelled placement never makes a participant,
     # whatever dates it carries.
@@ -169,27 +193,36 @@ def _metrics(
             started[jobseeker_id].append((actual_start, actual_end))
 
     periods: dict[int, list[PeriodAsOf]] = defaultdict(list)
-    for jobseeker_id, start_date, end_date, end_reason, benefit_type in rows.benefit_periods:
+    for (
+        jobseeker_id,
+        start_date,
+        end_date,
+        end_reason,
+        benefit_type,
+        amount,
+    ) in rows.benefit_periods:
         if start_date <= as_of and jobseeker_id in started:
             periods[jobseeker_id].append(
-                period_as_of(start_date, end_date, end_reason, benefit_type, as_of)
+                period_as_of(start_date, end_date, end_reason, benefit_type, as_of, amount)
             )
 
     codes = {row[0]: row[1] for row in rows.municipalities}
     # Per municipality: participants, outflow, to work, sustained, open, no_outflow.
     counts: dict[int, list[int]] = {row[0]: [0, 0, 0, 0, 0, 0] for row in rows.municipalities}
+    # Per municipality: outflow, without amount, days off benefits, savings in cents.
+    saved: dict[int, list[int]] = {row[0]: [0, 0, 0, 0] for row in rows.municipalities}
     participants: list[ParticipantOutflow] = []
+    savings: list[ParticipantSavings] = []
     no_periods: list[PeriodAsOf] = []
     for jobseeker_id, ref, municipality_id in rows.jobseekers:
         placements = started.get(jobseeker_id)
         if not placements or municipality_id not in counts:
             continue
+        own_periods = periods.get(jobseeker_id, no_periods)
         participant = ParticipantOutflow(
             ref,
             codes[municipality_id],
-            *participant_outflow(
-                placements, periods.get(jobseeker_id, no_periods), as_of, follow_up_months
-            ),
+            *participant_outflow(placements, own_periods, as_of, follow_up_months),
         )
         participants.append(participant)
         counter = counts[municipality_id]
@@ -200,6 +233,19 @@ def _metrics(
                 counter[2] += 1
             if participant.sustained is True:
                 counter[3] += 1
+            if not with_savings:
+                continue
+            saving = participant_savings(
+                ref, participant.municipality_code, own_periods, participant.outflow_date, as_of
+            )
+            savings.append(saving)
+            tally = saved[municipality_id]
+            tally[0] += 1
+            tally[2] += saving.days_off_benefits
+            if saving.savings_cents is None:
+                tally[1] += 1
+            else:
+                tally[3] += saving.savings_cents
         elif participant.status == _OPEN:
             counter[4] += 1
         else:
@@ -214,23 +260,42 @@ def _metrics(
     ]
     total_counts = [sum(column) for column in zip(*counts.values(), strict=True)] or [0] * 6
     totals = _figures(sum(row[3] for row in rows.municipalities), target_ratio, total_counts)
+    savings.sort(key=attrgetter("ref"))
+    saved_totals = [sum(column) for column in zip(*saved.values(), strict=True)] or [0] * 4
     return MetricsResult(
         as_of=as_of,
         target_ratio=target_ratio,
         totals=totals,
         municipalities=municipalities,
         participants=participants,
+        savings=None
+        if not with_savings
+        else SavingsResult(
+            as_of=as_of,
+            budget=budget,
+            totals=savings_figures(saved_totals),
+            municipalities=[
+                MunicipalitySavings(code=code, name=name, figures=savings_figures(saved[id_]))
+                for id_, code, name, _planned in sorted(rows.municipalities, key=itemgetter(1))
+            ],
+            participants=savings,
+        ),
     )
 
 
 def period_as_of(
-    start_date: date, end_date: date | None, end_reason: str, benefit_type: str, as_of: date
+    start_date: date,
+    end_date: date | None,
+    end_reason: str,
+    benefit_type: str,
+    as_of: date,
+    monthly_amount: Decimal | None = None,
 ) -> PeriodAsOf:
     """A benefit period that started on or before A as it stands on A: an end after A has not
     happened yet, so the period is running (no end, no end reason)."""
     if end_date is None or end_date > as_of:
-        return (start_date, None, "", benefit_type)
-    return (start_date, end_date, end_reason, benefit_type)
+        return (start_date, None, "", benefit_type, monthly_amount)
+    return (start_date, end_date, end_reason, benefit_type, monthly_amount)
 
 
 def participant_outflow(
@@ -262,7 +327,7 @@ def participant_outflow(
     # the period with the earlier start (then benefit type) wins, so the result is stable.
     outflow: PeriodAsOf | None = None
     for period in periods:
-        start, end, reason, benefit_type = period
+        start, end, reason, benefit_type, _amount = period
         if end is None or reason not in _COUNTED or end < internship_start:
             continue
         if window_end is not None and end > window_end:
@@ -276,7 +341,7 @@ def participant_outflow(
         # Not on benefits on e + 1: no period covers that day. A period still running on A
         # covers every day from its start on.
         next_day = end + ONE_DAY
-        for other_start, other_end, _reason, _type in periods:
+        for other_start, other_end, _reason, _type, _amount in periods:
             if other_start <= next_day and (other_end is None or other_end >= next_day):
                 break
         else:
@@ -290,7 +355,7 @@ def participant_outflow(
     sustained_until = add_months(outflow_date, SUSTAINED_MONTHS)
     # ``periods`` holds only periods that exist as of A, so "and on or before A" is given.
     sustained: bool | None = None
-    for other_start, _end, _reason, _type in periods:
+    for other_start, _end, _reason, _type, _amount in periods:
         if outflow_date < other_start <= sustained_until:
             sustained = False
             break

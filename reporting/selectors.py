@@ -44,7 +44,12 @@ def all_municipalities_metrics_rows(
         ),
         benefit_periods=list(
             benefit_periods.values_list(
-                "jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type"
+                "jobseeker_id",
+                "start_date",
+                "end_date",
+                "end_reason",
+                "benefit_type",
+                "monthly_amount",
             )
         ),
     )
@@ -53,11 +58,13 @@ def all_municipalities_metrics_rows(
 def compute_metrics(
     *, as_of: date, municipality_ids: Collection[int] | None = None
 ) -> MetricsResult:
-    """The outflow figures as of ``as_of``, for all municipalities or the given ones."""
+    """The outflow figures and benefit savings as of ``as_of``, for all municipalities or the
+    given ones."""
     pilot = PilotSettings.load()
     return metrics_from_rows(
         rows=all_municipalities_metrics_rows(municipality_ids=municipality_ids),
         as_of=as_of,
         target_ratio=pilot.target_ratio,
         follow_up_months=pilot.follow_up_months,
+        budget=pilot.budget_eur,
     )

@@ -16,6 +16,7 @@ from pilot.models import PilotSettings
 from .as_of_figures import all_municipalities_figures_as_of
 from .metrics import MetricsRows, metrics_as_json_dict, metrics_from_rows
 from .models import MetricsSnapshot
+from .savings import savings_as_json_dict, savings_curve
 from .selectors import all_municipalities_metrics_rows
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,15 @@ def data_fingerprint(rows: MetricsRows, pilot: PilotSettings, figures_as_of: dic
     guidance and completeness figures (which read more tables than the rules: hashing their
     result is cheaper than hashing all of those rows, and exact all the same)."""
     digest = hashlib.sha256()
-    digest.update(repr((str(pilot.target_ratio.normalize()), pilot.follow_up_months)).encode())
+    digest.update(
+        repr(
+            (
+                str(pilot.target_ratio.normalize()),
+                pilot.follow_up_months,
+                str(pilot.budget_eur.normalize()),
+            )
+        ).encode()
+    )
     for table in (rows.municipalities, rows.jobseekers, rows.placements, rows.benefit_periods):
         digest.update(b"\x1e")
         for line in sorted(map(repr, table)):
@@ -56,8 +65,10 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
         as_of=as_of,
         target_ratio=pilot.target_ratio,
         follow_up_months=pilot.follow_up_months,
+        budget=pilot.budget_eur,
     )
     figures = metrics_as_json_dict(result)
+    savings = {**savings_as_json_dict(result.savings), "curve": savings_curve(result.savings)}
     duration_ms = round((time.perf_counter() - started) * 1000)
     try:
         with transaction.atomic():
@@ -75,6 +86,7 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
                 duration_ms=duration_ms,
                 figures=figures,
                 figures_as_of=figures_as_of,
+                savings=savings,
             )
     except IntegrityError:
         # A concurrent run stored the same date and data first: theirs is ours.
@@ -85,9 +97,9 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
 
 def current_snapshots(*, as_of: date):
     """The snapshots for ``as_of`` that hold every figure the pages and reports show: one
-    stored before the funnel, guidance and completeness were kept with the figures is computed
-    again rather than shown with those missing."""
-    return MetricsSnapshot.objects.filter(as_of=as_of).exclude(figures_as_of={})
+    stored before the funnel, guidance and completeness (or the savings) were kept with the
+    figures is computed again rather than shown with those missing."""
+    return MetricsSnapshot.objects.filter(as_of=as_of).exclude(figures_as_of={}).exclude(savings={})
 
 
 def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:

@@ -12,6 +12,7 @@ from .builders import (
     municipality_outflow_chart,
     time_to_outflow_chart,
 )
+from .savings import euros, savings_against_budget_chart
 from .svg import Chart
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "cumulative_outflow_chart",
     "funnel_chart",
     "guidance_chart",
+    "euros",
     "municipality_outflow_chart",
+    "savings_against_budget_chart",
     "time_to_outflow_chart",
 ]

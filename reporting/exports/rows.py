@@ -16,11 +16,13 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 
 from pilot.models import PilotSettings
 from placements.enums import WORK_END_REASONS, PlacementStatus
 from placements.models import Jobseeker
 from reporting.metrics import OutflowStatus, PeriodAsOf, participant_outflow, period_as_of
+from reporting.savings import participant_savings
 
 from . import long_tables
 from . import variables as v
@@ -78,7 +80,9 @@ def all_municipalities_research_participants(
     benefit_periods = _Runs(
         all_municipalities_consented_benefit_periods(scope)
         .order_by("jobseeker_id")
-        .values_list("jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type")
+        .values_list(
+            "jobseeker_id", "start_date", "end_date", "end_reason", "benefit_type", "monthly_amount"
+        )
         .iterator(chunk_size=chunk)
     )
     participant_pseudonym = pseudonyms.maker("participant")
@@ -96,8 +100,8 @@ def all_municipalities_research_participants(
         if not own:
             continue  # the internship was cancelled between the two reads: not a participant
         periods = [
-            period_as_of(start, end, reason, benefit_type, as_of)
-            for _id, start, end, reason, benefit_type in benefit_periods.take(jobseeker_id)
+            period_as_of(start, end, reason, benefit_type, as_of, amount)
+            for _id, start, end, reason, benefit_type, amount in benefit_periods.take(jobseeker_id)
         ]
         outflow = participant_outflow(
             [(start, end) for _id, start, end, _status, _reason in own],
@@ -109,6 +113,12 @@ def all_municipalities_research_participants(
         last_ended = last_end is not None and last_end <= as_of
         benefit_type, months = benefit_at_start(periods, outflow.internship_start)
         reason = outflow.outflow_reason
+        # The savings of benefit-savings.md, from the same periods as the outflow figures.
+        saving = (
+            participant_savings("", "", periods, outflow.outflow_date, as_of)
+            if outflow.status == outflow_status
+            else None
+        )
         rows.append(
             (
                 participant_pseudonym(jobseeker_id),
@@ -127,6 +137,9 @@ def all_municipalities_research_participants(
                 (_YES if reason in _TO_WORK else _NO) if outflow.status == outflow_status else None,
                 yes_no[outflow.sustained],
                 outflow.window_end,
+                saving.days_off_benefits if saving else None,
+                _euros(saving.monthly_amount_cents) if saving else None,
+                _euros(saving.savings_cents) if saving else None,
             )
         )
         if len(rows) == chunk:
@@ -134,6 +147,10 @@ def all_municipalities_research_participants(
             rows = []
     if rows:
         yield Batch(rows, min(1.0, jobseeker_id / last_key))
+
+
+def _euros(cents: int | None) -> Decimal | None:
+    return None if cents is None else Decimal(cents).scaleb(-2)
 
 
 class _Runs:
@@ -167,7 +184,7 @@ def benefit_at_start(
     """
     running = sorted(
         (start, benefit_type)
-        for start, end, _reason, benefit_type in periods
+        for start, end, _reason, benefit_type, _amount in periods
         if start <= internship_start and (end is None or end >= internship_start)
     )
     if not running:
@@ -178,7 +195,7 @@ def benefit_at_start(
     extended = True
     while extended:
         extended = False
-        for start, end, _reason, _type in periods:
+        for start, end, _reason, _type, _amount in periods:
             if start < spell_start and (end is None or end >= spell_start - ONE_DAY):
                 spell_start = start
                 extended = True

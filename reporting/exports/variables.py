@@ -477,6 +477,34 @@ PARTICIPANTS = Table(
             "internship_end (29 February -> 28 February); missing while internship_end is "
             "unknown.",
         ),
+        Variable(
+            "days_off_benefits",
+            "dagen zonder uitkering",
+            "days off benefits",
+            VarType.INTEGER,
+            "days_off_benefits of benefit-savings.md, only for status outflow: the number of "
+            "days x with outflow_date < x <= A on which no benefit period (of any type, as of "
+            "A) covered x; a return to benefits stops the count while it lasts. 0 when A is "
+            "the outflow date; missing unless status is outflow.",
+        ),
+        Variable(
+            "savings_monthly_amount",
+            "gestopt maandbedrag (EUR)",
+            "monthly amount stopped (EUR)",
+            VarType.NUMBER,
+            "monthly_amount of benefit-savings.md: the sum of the monthly amounts of the benefit "
+            "periods that ended on outflow_date. Missing when one of them has no recorded "
+            "amount, and unless status is outflow.",
+        ),
+        Variable(
+            "savings",
+            "besparing (EUR)",
+            "benefit savings (EUR)",
+            VarType.NUMBER,
+            "savings of benefit-savings.md: savings_monthly_amount x 12 / 365 x "
+            "days_off_benefits, rounded to cents (half up). Missing when "
+            "savings_monthly_amount is missing, and unless status is outflow.",
+        ),
     ),
 )
 

@@ -35,6 +35,10 @@ class MetricsSnapshot(models.Model):
     # rather than from the live tables, so a report rendered again shows the same figures.
     # Empty only in snapshots stored before these were added.
     figures_as_of = models.JSONField(_("funnel, guidance and completeness"), default=dict)
+    # The savings JSON of benefit-savings.md from the same computation, with "curve": the
+    # cumulative savings per month end and the day they reached the budget (savings.savings_curve).
+    # Empty only in snapshots stored before the savings were added.
+    savings = models.JSONField(_("benefit savings"), default=dict)
 
     class Meta:
         ordering = ["-as_of", "-computed_at"]

@@ -25,6 +25,7 @@ from ..dashboard import (
     dashboard_charts,
 )
 from ..models import MetricsSnapshot, ProgressReport, ReportKind, ReportStatus
+from ..savings_figures import snapshot_savings
 from .research import all_municipalities_outflow_benefit_types
 
 FIGURE_KEYS = (
@@ -81,6 +82,7 @@ def _common(snapshot: MetricsSnapshot, title: str) -> dict:
 def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None) -> ReportContent:
     data = build_dashboard_data(snapshot=snapshot, scope=WHOLE_PILOT)
     charts = {chart.key: chart for chart in dashboard_charts(data)}
+    savings = snapshot_savings(snapshot, WHOLE_PILOT)
     return ReportContent(
         template="reporting/pdf/funder.html",
         context={
@@ -89,6 +91,10 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             "municipalities": data.municipalities,
             "totals": snapshot.figures["totals"],
             "charts": [charts["cumulative"], charts["municipalities"], charts["guidance"]],
+            # The savings, their chart against the budget and its break-even day: the
+            # snapshot's, like every other figure here.
+            "savings": savings,
+            "savings_chart": savings.chart(),
             # The per-municipality chart's figures are the table "Figures per municipality":
             # printing them twice would only make a long report longer.
             "charts_without_table": ["municipalities"],

@@ -85,7 +85,8 @@ def test_dashboard_shows_headline_and_all_charts_for_funder(client, two_municipa
     ):
         assert html.count(f">{title}</title>") == 1
         assert html.count(f'<h2 class="chart-title">{title}</h2>') == 1
-    assert html.count("<details") == 5
+    # The five charts and the savings chart (its own tests: test_savings_dashboard).
+    assert html.count("<details") == 6
     assert "Cost per outflow" in html
     assert "€ 33,333" in html  # 100,000 / 3
 
@@ -136,7 +137,8 @@ def test_dashboard_renders_for_an_empty_pilot(client):
     assert response.status_code == 200
     assert "0 of 0" in html
     assert "no outflow yet" in html
-    assert html.count('role="img"') == 5
+    # The five charts and the savings against the budget, empty but drawn.
+    assert html.count('role="img"') == 6
 
 
 def test_dashboard_without_snapshot_shows_computing_state_and_computes_nothing(

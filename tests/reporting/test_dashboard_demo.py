@@ -41,8 +41,9 @@ def test_funder_sees_demo_dashboard_and_report_matching_pilot_metrics(client, se
     assert f"{totals['outflow']} of {totals['target_outflow']:g}" in html
     for key in ("participants", "outflow_to_work", "sustained_outflow", "open"):
         assert f"<dd>{totals[key]}</dd>" in html, key
-    assert html.count('role="img"') == 5
-    assert html.count("<details") == 5
+    # The five charts and the savings against the budget.
+    assert html.count('role="img"') == 6
+    assert html.count("<details") == 6
 
     report, _queued = report_request(kind=ReportKind.FUNDER, as_of=AS_OF, enqueue=False)
     report_render(report_id=report.pk)

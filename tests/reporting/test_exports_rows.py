@@ -190,7 +190,42 @@ def test_research_participant_row_of_the_example_in_full():
         "outflow_to_work": 1,
         "sustained": 0,
         "window_end": date(2025, 4, 30),
+        # Back on benefits from 2025-01-06: 2024-10-16 to 2025-01-05 off, 82 days.
+        "days_off_benefits": 82,
+        "savings_monthly_amount": Decimal("1285.40"),
+        "savings": Decimal("3465.30"),
     }
+
+
+@pytest.mark.parametrize("as_of", [date(2024, 12, 31), date(2025, 9, 30)])
+def test_research_participant_savings_equal_pilot_savings_on_the_example(as_of):
+    _import_example()
+    expected = json.loads(
+        (PILOT_SMALL.parent / f"pilot-small.savings.{as_of}.json").read_text(encoding="utf-8")
+    )
+
+    rows = _table("participants", as_of, batch_size=2)
+
+    # Every consenting outflow participant of the example is in the spec's list, with its figures.
+    with_savings = {
+        row["participant_id"]: (
+            row["days_off_benefits"],
+            str(row["savings_monthly_amount"]),
+            str(row["savings"]),
+        )
+        for row in rows
+        if row["status"] == v.OUTFLOW_STATUS.code("outflow")
+    }
+    assert with_savings == {
+        _pseudonym_of_ref(p["ref"]): (p["days_off_benefits"], p["monthly_amount"], p["savings"])
+        for p in expected["participants"]
+    }
+    assert all(
+        (row["days_off_benefits"], row["savings_monthly_amount"], row["savings"])
+        == (None, None, None)
+        for row in rows
+        if row["participant_id"] not in with_savings
+    )
 
 
 def test_research_participant_last_placement_running_as_of_the_date_is_active():

@@ -58,6 +58,7 @@ def compute(
     municipalities=(HEERLEN,),
     target_ratio=Decimal("0.5"),
     follow_up_months=12,
+    budget=Decimal("100000"),
 ):
     rows = MetricsRows(
         municipalities=list(municipalities),
@@ -66,7 +67,11 @@ def compute(
         benefit_periods=list(periods),
     )
     return metrics_from_rows(
-        rows=rows, as_of=as_of, target_ratio=target_ratio, follow_up_months=follow_up_months
+        rows=rows,
+        as_of=as_of,
+        target_ratio=target_ratio,
+        follow_up_months=follow_up_months,
+        budget=budget,
     )
 
 

@@ -190,6 +190,8 @@ FUNDER_PAGES = {
     "api:api-root",
     "api:schema",
     "api:metrics",
+    # Aggregate savings for the funder (tests/reporting/test_savings_api.py).
+    "api:savings",
 }
 SKIPPED_PREFIXES = ("admin", "account_", "socialaccount", "mfa", "usersessions", "headless")
 

@@ -1,0 +1,105 @@
+"""The benefit savings as the dashboard and the reports show them, read from a stored snapshot.
+
+Like ``dashboard``, this never computes: it reads the snapshot's ``savings`` (benefit-savings.md
+plus the curve) and reduces it to what a scope may see. Totals outside the whole pilot are sums
+over the visible municipalities; the budget, the return on it and the curve against it belong to
+the whole pilot (the budget is not divided over municipalities), so only a whole-pilot scope
+gets them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from .charts import Chart, savings_against_budget_chart
+from .models import MetricsSnapshot
+
+if TYPE_CHECKING:  # dashboard imports this module to render the savings
+    from .dashboard import Scope
+
+PERCENT = Decimal("1")
+
+
+@dataclass(frozen=True)
+class MunicipalitySavingsRow:
+    code: str
+    name: str
+    outflow: int
+    without_amount: int
+    days_off_benefits: int
+    savings: Decimal
+
+
+@dataclass(frozen=True)
+class SavingsSummary:
+    as_of: date
+    outflow: int
+    without_amount: int
+    days_off_benefits: int
+    savings: Decimal
+    municipalities: list[MunicipalitySavingsRow]  # sorted by code, within the scope
+    # Whole pilot only (None otherwise):
+    budget: Decimal | None
+    return_ratio: Decimal | None
+    break_even: date | None
+    curve: list[tuple[date, Decimal]]
+
+    @property
+    def return_percent(self) -> Decimal | None:
+        """The return as a whole percentage, for readers who do not think in ratios."""
+        if self.return_ratio is None:
+            return None
+        return (self.return_ratio * 100).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def whole_pilot(self) -> bool:
+        return self.budget is not None
+
+    def chart(self) -> Chart | None:
+        if not self.whole_pilot:
+            return None
+        return savings_against_budget_chart(
+            points=self.curve, budget=self.budget, break_even=self.break_even, as_of=self.as_of
+        )
+
+
+def snapshot_savings(snapshot: MetricsSnapshot, scope: Scope) -> SavingsSummary:
+    """The savings of ``snapshot`` that ``scope`` may see (aggregates only, never a person)."""
+    stored = snapshot.savings
+    rows = [
+        MunicipalitySavingsRow(
+            code=m["code"],
+            name=m["name"],
+            outflow=m["outflow"],
+            without_amount=m["without_amount"],
+            days_off_benefits=m["days_off_benefits"],
+            savings=Decimal(m["savings"]),
+        )
+        for m in stored["municipalities"]
+        if scope.codes is None or m["code"] in scope.codes
+    ]
+    whole = scope.whole_pilot
+    totals = stored["totals"]
+    ratio = totals["return_ratio"]
+    curve = stored["curve"]
+    break_even = curve["break_even"]
+    return SavingsSummary(
+        as_of=snapshot.as_of,
+        outflow=totals["outflow"] if whole else sum(r.outflow for r in rows),
+        without_amount=totals["without_amount"] if whole else sum(r.without_amount for r in rows),
+        days_off_benefits=totals["days_off_benefits"]
+        if whole
+        else sum(r.days_off_benefits for r in rows),
+        savings=Decimal(totals["savings"]) if whole else sum((r.savings for r in rows), Decimal(0)),
+        municipalities=rows,
+        budget=Decimal(stored["budget"]) if whole else None,
+        # The stored ratio is a float in the JSON; str() gives back its 4 decimals exactly.
+        return_ratio=Decimal(str(ratio)) if whole and ratio is not None else None,
+        break_even=date.fromisoformat(break_even) if whole and break_even else None,
+        curve=[(date.fromisoformat(p["date"]), Decimal(p["savings"])) for p in curve["points"]]
+        if whole
+        else [],
+    )
