@@ -224,6 +224,13 @@ EXPECTATIONS: dict[str, Row] = {
         POST=e(403, 405, 405, 403, 403, 405, 405, 405),
         writes=e(403, 405, 405, 403, 403, 405, 405, 405),
     ),
+    # Savings (issue 14): scoped as the metrics are.
+    "api/v1/savings/": Row(
+        None,
+        GET=e(403, 200, 200, 403, 403, 200, 200, 200),
+        POST=e(403, 405, 405, 403, 403, 405, 405, 405),
+        writes=e(403, 405, 405, 403, 403, 405, 405, 405),
+    ),
     "api/schema/": Row(
         None,
         GET=e(403, 200, 200, 200, 200, 200, 200, 200),
