@@ -95,7 +95,7 @@ def test_server_log_of_searches_holds_no_name(server_name):
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(base + "/health/", timeout=2)  # noqa: S310
+                urllib.request.urlopen(base + "/health/live/", timeout=2)  # noqa: S310
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:

@@ -20,7 +20,7 @@ from placements.enums import ResearchConsent
 from reporting.models import ProgressReport, ReportKind, ResearchExport
 from reporting.models.jobs import QUEUE_UNAVAILABLE
 from reporting.snapshots import snapshot_compute
-from tests.factories import BenefitPeriodFactory, PlacementFactory, user_with_role
+from tests.factories import BenefitPeriodFactory, PlacementFactory, totp_code, user_with_role
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
@@ -53,9 +53,9 @@ def test_redis_stopped_mid_run_nothing_answers_500(app_on_private_redis, client)
     snapshot_compute(as_of=today, trigger="nightly")
     login = reverse("account_login")
 
-    # Redis up: a sign-in works as usual.
+    # Redis up: the password leads on to the second factor, as usual.
     response = client.post(login, {"login": coach.email, "password": PASSWORD})
-    assert (response.status_code, response["Location"]) == (302, "/")
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa_authenticate"))
     client.logout()
 
     redis.stop()
@@ -66,6 +66,9 @@ def test_redis_stopped_mid_run_nothing_answers_500(app_on_private_redis, client)
     assert wrong.status_code == 200
     assert "not correct" in wrong.content.decode()
     response = _timed(client.post, login, {"login": coach.email, "password": PASSWORD})
+    assert (response.status_code, response["Location"]) == (302, reverse("mfa_authenticate"))
+    # The authenticator app's code: a used code is remembered in the (fallback) cache.
+    response = _timed(client.post, reverse("mfa_authenticate"), {"code": totp_code()})
     assert (response.status_code, response["Location"]) == (302, "/")
     assert _timed(client.get, "/").status_code == 200
 

@@ -80,7 +80,7 @@ def test_account_without_second_factor_is_sent_to_set_one_up(client):
         reverse("account_reauthenticate")
     )
     assert client.get(reverse("account_reauthenticate")).status_code == 200
-    assert client.get("/health/").status_code == 200
+    assert client.get("/health/live/").status_code == 200
     assert client.post(reverse("account_logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 
