@@ -471,8 +471,8 @@ _WRITTEN_BY_SERVICES = {
 ADMIN_NO_ADD = _WRITTEN_BY_SERVICES | {"pilot.pilotsettings"}
 ADMIN_NO_CHANGE = _WRITTEN_BY_SERVICES
 # Recorded facts are withdrawn on the pages, with a reason kept in the history; never deleted in
-# the admin (ServiceModelAdmin). A heartbeat of a worker gone for good may be deleted.
-ADMIN_NO_DELETE = (ADMIN_NO_ADD - {"reporting.workerheartbeat"}) | {
+# the admin (ServiceModelAdmin).
+ADMIN_NO_DELETE = ADMIN_NO_ADD | {
     "coaching.guidancesession",
     "placements.benefitperiod",
     "placements.placement",
