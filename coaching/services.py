@@ -13,10 +13,9 @@ from django.db import transaction
 from municipalities.enums import CorrectionAction, RecordKind
 from municipalities.history import (
     ChangedBy,
+    correction_errors,
     correction_record,
     fact_changes,
-    is_correction,
-    require_reason,
 )
 from pilot.figures import figures_changed
 from pilot.versioning import lock_current, save_next_version
@@ -52,12 +51,7 @@ def guidance_session_save(
             else {}
         )
         errors: dict[str, list] = {}
-        corrects = is_correction(changes)
-        if corrects:
-            try:
-                require_reason(change)
-            except ValidationError as exc:
-                errors.update(exc.update_error_dict({}))
+        corrects = correction_errors(changes, change, errors)
         try:
             session.full_clean()
         except ValidationError as exc:

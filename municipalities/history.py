@@ -94,6 +94,19 @@ def is_correction(changes: dict) -> bool:
     return any(pair is None or pair[0] not in EMPTY for pair in changes.values())
 
 
+def correction_errors(changes: dict, change: ChangedBy | None, errors: dict) -> bool:
+    """Whether ``changes`` correct a recorded fact; adds a missing reason to ``errors`` (keyed by
+    field, as the services collect them)."""
+    if not is_correction(changes):
+        return False
+    try:
+        require_reason(change)
+    except ValidationError as exc:
+        for field, field_errors in exc.update_error_dict({}).items():
+            errors.setdefault(field, []).extend(field_errors)
+    return True
+
+
 def require_reason(change: ChangedBy | None) -> None:
     if change is None or not change.reason.strip():
         raise ValidationError(

@@ -25,9 +25,9 @@ from coaching.models import Entrepreneur
 from municipalities.enums import CorrectionAction, RecordKind
 from municipalities.history import (
     ChangedBy,
+    correction_errors,
     correction_record,
     fact_changes,
-    is_correction,
     require_reason,
 )
 from pilot.figures import figures_changed
@@ -84,17 +84,6 @@ def _merge(errors: dict[str, list], exc: ValidationError) -> None:
         errors.setdefault(field, []).extend(field_errors)
 
 
-def _correction_errors(changes: dict, change: ChangedBy | None, errors: dict) -> bool:
-    """Whether ``changes`` correct a recorded fact; adds the missing reason to ``errors``."""
-    if not is_correction(changes):
-        return False
-    try:
-        require_reason(change)
-    except ValidationError as exc:
-        _merge(errors, exc)
-    return True
-
-
 def jobseeker_save(*, jobseeker: Jobseeker) -> Jobseeker:
     """Validate and save a jobseeker, refusing an edit based on an older version.
 
@@ -119,7 +108,7 @@ def benefit_period_save(*, period: BenefitPeriod, change: ChangedBy | None = Non
         before = lock_current(period)
         changes = fact_changes(before, period, fields=BENEFIT_FACTS) if before is not None else {}
         errors: dict[str, list] = {}
-        corrects = _correction_errors(changes, change, errors)
+        corrects = correction_errors(changes, change, errors)
         for field, field_errors in _benefit_period_errors(period).items():
             errors.setdefault(field, []).extend(field_errors)
         if errors:
@@ -344,7 +333,7 @@ def _placement_write(
         # A step forward is recorded as a state change; a changed value under the same status,
         # or a step undone, is a correction.
         corrects = undo_from is not None or (
-            previous == placement.status and _correction_errors(changes, change, errors)
+            previous == placement.status and correction_errors(changes, change, errors)
         )
         if undo_from is not None:
             try:
@@ -446,7 +435,7 @@ def progress_review_save(
             else {}
         )
         errors: dict[str, list] = {}
-        corrects = _correction_errors(changes, change, errors)
+        corrects = correction_errors(changes, change, errors)
         try:
             review.full_clean()
         except ValidationError as exc:
@@ -520,7 +509,7 @@ def host_evaluation_save(
             else {}
         )
         errors: dict[str, list] = {}
-        corrects = _correction_errors(changes, change, errors)
+        corrects = correction_errors(changes, change, errors)
         try:
             evaluation.full_clean()
         except ValidationError as exc:
