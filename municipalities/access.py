@@ -56,6 +56,10 @@ class Access:
     def is_researcher(self) -> bool:
         return Role.RESEARCHER in self.roles
 
+    @property
+    def is_privacy_officer(self) -> bool:
+        return Role.PRIVACY_OFFICER in self.roles
+
 
 NO_ACCESS = Access(user_id=None, roles=frozenset(), jobcoach_municipality_ids=frozenset())
 

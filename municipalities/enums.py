@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     IMK_COACH = "imk_coach", _("IMK coach")
     FUNDER = "funder", _("funder")
     RESEARCHER = "researcher", _("researcher")
+    PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
 
 
 # Roles bound to named municipalities; every other role is pilot-wide.

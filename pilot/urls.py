@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("coaching.urls")),
     path("", include("reporting.urls")),
     path("exports/", include("reporting.export_urls")),
+    path("privacy/", include("privacy.urls")),
     path("", views.home, name="home"),
 ]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "coaching",
     "placements",
     "reporting",
+    "privacy",
 ]
 
 MIDDLEWARE = [
