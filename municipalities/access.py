@@ -199,6 +199,8 @@ READ_RULES: dict[str, Rule] = {
     # Benefit checks say whether someone still lives on benefits: as private as the periods.
     "placements.BenefitCheck": _admin_or_jobcoach,
     "placements.HostEvaluation": _host_evaluation,
+    # Consent is part of the person's file: the admin and the municipality's jobcoach only.
+    "placements.ConsentRecord": _admin_or_jobcoach,
     "coaching.Entrepreneur": _read_entrepreneur,
     "coaching.GuidanceSession": _own_guidance,
     # Snapshots hold participant refs: only the admin reads rows; the dashboards read the
@@ -220,6 +222,7 @@ WRITE_RULES: dict[str, Rule] = {
     "placements.ProgressReview": _admin_or_jobcoach,
     "placements.BenefitCheck": _admin_or_jobcoach,
     "placements.HostEvaluation": _host_evaluation,
+    "placements.ConsentRecord": _admin_or_jobcoach,  # given and withdrawn by placements.consents
     "coaching.Entrepreneur": lambda a: _union(_admin(a), _imk(a, Q(imk_coach_id=a.user_id))),
     "coaching.GuidanceSession": _own_guidance,
     "reporting.MetricsSnapshot": lambda a: None,  # written by the snapshot task only

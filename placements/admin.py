@@ -3,9 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.admin_base import ScopedModelAdmin, ServiceAdminForm, ServiceModelAdmin
 
+from .consents import consent_give_record, consent_withdraw, with_research_consent
+from .enums import ConsentSource
 from .models import (
     BenefitCheck,
     BenefitPeriod,
+    ConsentRecord,
     HostEvaluation,
     Jobseeker,
     Placement,
@@ -43,6 +46,12 @@ class BenefitPeriodInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ConsentInline(ReadOnlyInline):
+    model = ConsentRecord
+    fields = ["purpose", "given_on", "information_version", "source", "withdrawn_on"]
+    readonly_fields = fields
+
+
 class JobseekerAdminForm(ServiceAdminForm):
     # Identity details: no correction history (see jobseeker_save), so no reason to ask.
     reason = None
@@ -59,15 +68,84 @@ class JobseekerAdminForm(ServiceAdminForm):
 class JobseekerAdmin(ServiceModelAdmin):
     form = JobseekerAdminForm
     list_display = ["ref", "given_name", "family_name", "municipality", "research_consent"]
-    list_filter = ["municipality", "research_consent"]
+    list_filter = ["municipality"]
     search_fields = ["ref", "given_name", "family_name", "client_number"]
     list_select_related = ["municipality"]
     autocomplete_fields = ["municipality"]
-    inlines = [BenefitPeriodInline]
+    inlines = [BenefitPeriodInline, ConsentInline]
+
+    def get_queryset(self, request):
+        # The list's consent column, derived from the consent records in the same query.
+        return with_research_consent(super().get_queryset(request))
+
+    @admin.display(description=_("research consent"))
+    def research_consent(self, obj):
+        return obj.get_research_consent_display()
 
     def has_delete_permission(self, request, obj=None):
         # Removing a person is not a correction of a fact: the admin may still do it.
         return ScopedModelAdmin.has_delete_permission(self, request, obj)
+
+
+class ConsentAdminForm(ServiceAdminForm):
+    """Give a consent (a new record) or withdraw an open one (its change page): through
+    ``placements.consents``, as on the pages. A given consent is never edited: a mistake is
+    withdrawn and given again, so that the history shows both."""
+
+    reason = None
+
+    class Meta:
+        model = ConsentRecord
+        fields = ["jobseeker", "purpose", "given_on", "information_version", "withdrawn_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = self.fields["information_version"]
+        if self.instance.pk is None:
+            self.fields.pop("withdrawn_on", None)
+            version.required = False
+            version.help_text = _("Leave empty for the current version of the information letter.")
+            return
+        for name in ("jobseeker", "purpose", "given_on", "information_version"):
+            self.fields[name].disabled = True
+        withdrawn = self.fields["withdrawn_on"]
+        withdrawn.disabled = not self.instance.is_open
+        withdrawn.required = self.instance.is_open
+        withdrawn.help_text = _("The day the jobseeker withdrew this consent.")
+
+    def service_save(self, change):
+        if self.instance._state.adding:
+            return consent_give_record(
+                record=self.instance, source=ConsentSource.ADMIN, actor=change.actor
+            )
+        if "withdrawn_on" in self.fields and not self.fields["withdrawn_on"].disabled:
+            return consent_withdraw(
+                record=self.instance,
+                withdrawn_on=self.cleaned_data["withdrawn_on"],
+                source=ConsentSource.ADMIN,
+                actor=change.actor,
+            )
+        return self.instance
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ServiceModelAdmin):
+    form = ConsentAdminForm
+    list_display = ["jobseeker", "purpose", "given_on", "information_version", "withdrawn_on"]
+    list_filter = ["municipality", "purpose", "source"]
+    search_fields = ["jobseeker__ref"]
+    date_hierarchy = "given_on"
+    list_select_related = ["jobseeker"]
+    autocomplete_fields = ["jobseeker"]
+    readonly_fields = ["recorded_by", "source", "withdrawn_by", "withdrawal_source"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            # A new consent is given, not withdrawn; who and how are the service's to record.
+            hidden = {*self.readonly_fields, "withdrawn_on"}
+            return [name for name in fields if name not in hidden]
+        return fields
 
 
 class BenefitPeriodAdminForm(ServiceAdminForm):

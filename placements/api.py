@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import django_filters
 from rest_framework import serializers
 
 from municipalities.access import access_for
 from municipalities.api import ScopedReadOnlyViewSet
 from municipalities.enums import Role
 
+from .consents import with_research_consent
+from .enums import ResearchConsent
 from .models import Jobseeker, Placement
+
+
+class JobseekerApiFilter(django_filters.FilterSet):
+    research_consent = django_filters.ChoiceFilter(
+        field_name="research_consent_status", choices=ResearchConsent.choices
+    )
+
+    class Meta:
+        model = Jobseeker
+        fields: list[str] = []
 
 
 class JobseekerSerializer(serializers.ModelSerializer):
     municipality_code = serializers.CharField(source="municipality.code")
+    # Derived from the consent records as of today (yes, no or unknown, as jobseekers.csv).
+    research_consent = serializers.ChoiceField(choices=ResearchConsent.choices, read_only=True)
 
     class Meta:
         model = Jobseeker
@@ -63,10 +78,10 @@ class JobseekerViewSet(ScopedReadOnlyViewSet):
     model = Jobseeker
     roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH})
     serializer_class = JobseekerSerializer
-    filterset_fields = ["research_consent"]
+    filterset_class = JobseekerApiFilter
 
     def scope_queryset(self, queryset):
-        return queryset.select_related("municipality").order_by("ref")
+        return with_research_consent(queryset.select_related("municipality").order_by("ref"))
 
 
 class PlacementViewSet(ScopedReadOnlyViewSet):

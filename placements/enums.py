@@ -6,9 +6,35 @@ from municipalities.enums import ChangeSource  # noqa: F401
 
 
 class ResearchConsent(models.TextChoices):
+    """The research consent as the CSV import and the API spell it (data-exchange.md). Stored
+    as consent records (``ConsentRecord``); "yes" is derived: research consent holds today,
+    "no": it was given and withdrawn, "unknown": it was never recorded."""
+
     YES = "yes", _("yes")
     NO = "no", _("no")
     UNKNOWN = "unknown", _("unknown")
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a jobseeker may consent to, each on its own (a small fixed list)."""
+
+    RESEARCH = "research", _("research (Regioplan)")
+    FOLLOW_UP = "follow_up", _("contact for follow-up")
+
+
+class ConsentSource(models.TextChoices):
+    """Which way in a consent (or its withdrawal) was recorded."""
+
+    WEB = "web", _("web")
+    ADMIN = "admin", _("admin")
+    IMPORT = "import", _("import")
+    API = "api", _("API")
+    DEMO = "demo", _("demo data")
+    MIGRATION = "migration", _("earlier consent field")
+
+
+# The information version of consents carried over from the single yes/no/unknown field.
+INFORMATION_VERSION_BEFORE_RECORDS = "unknown (before consent records)"
 
 
 class PlacementStatus(models.TextChoices):

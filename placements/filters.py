@@ -59,8 +59,12 @@ class JobseekerFilter(ScopedFilterSet):
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"), queryset=None, empty_label=_("All municipalities")
     )
+    # ``research_consent_status`` is annotated by selectors.jobseeker_list_rows.
     research_consent = django_filters.ChoiceFilter(
-        label=_("Research consent"), choices=ResearchConsent.choices, empty_label=_("Any")
+        label=_("Research consent"),
+        field_name="research_consent_status",
+        choices=ResearchConsent.choices,
+        empty_label=_("Any"),
     )
     state = django_filters.ChoiceFilter(
         label=_("Placement state"),

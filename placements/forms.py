@@ -22,6 +22,7 @@ from municipalities.models import Municipality
 from pilot.forms import NOTES_MAX_LENGTH, CorrectionReasonField, DateInput, StyledFormMixin
 from pilot.stale_edits import VersionedFormMixin
 
+from .consents import consent_give, consent_withdraw, current_information_version
 from .enums import (
     ENDED_STATUSES,
     NEEDS_END_REASON,
@@ -32,6 +33,8 @@ from .enums import (
     BenefitEndReason,
     BenefitType,
     ChangeSource,
+    ConsentPurpose,
+    ConsentSource,
     EvaluationHelped,
     EvaluationMissing,
     EvaluationOffer,
@@ -42,6 +45,7 @@ from .enums import (
 from .models import (
     BenefitCheck,
     BenefitPeriod,
+    ConsentRecord,
     HostEvaluation,
     Jobseeker,
     Placement,
@@ -91,19 +95,14 @@ class JobseekerForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
             "client_number",
             "email",
             "phone",
-            "research_consent",
         ]
-        widgets = {"birth_date": DateInput, "research_consent": forms.RadioSelect}
+        widgets = {"birth_date": DateInput}
         help_texts = {
             "ref": gettext_lazy(
                 "Your municipality's reference for this person, for example HRL-011: letters, "
                 "digits, - and _. It cannot be changed later."
             ),
             "client_number": gettext_lazy("The client number in the benefits system, if known."),
-            "research_consent": gettext_lazy(
-                "Has the jobseeker agreed that the researchers (Regioplan) may use their "
-                "pseudonymised data?"
-            ),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -127,6 +126,69 @@ class JobseekerForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
 
     def save(self, commit=True):
         return jobseeker_save(jobseeker=self.instance)
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def _purpose_choices():
+    return [
+        (
+            purpose.value,
+            _("%(purpose)s – information letter %(version)s")
+            % {"purpose": purpose.label, "version": current_information_version(purpose)},
+        )
+        for purpose in ConsentPurpose
+    ]
+
+
+class ConsentGiveForm(StyledFormMixin, forms.Form):
+    """Record a consent the jobseeker gave, with the current version of the information."""
+
+    purpose = forms.ChoiceField(
+        label=gettext_lazy("Consent for"), choices=_purpose_choices, widget=forms.RadioSelect
+    )
+    given_on = forms.DateField(label=gettext_lazy("Date the consent was given"), widget=DateInput)
+
+    def __init__(self, *args, jobseeker: Jobseeker, purpose: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jobseeker = jobseeker
+        self.fields["given_on"].initial = timezone.localdate()
+        if purpose in ConsentPurpose.values:
+            self.fields["purpose"].initial = purpose
+
+    def save(self, *, actor) -> ConsentRecord:
+        return consent_give(
+            jobseeker=self.jobseeker,
+            purpose=self.cleaned_data["purpose"],
+            given_on=self.cleaned_data["given_on"],
+            source=ConsentSource.WEB,
+            actor=actor,
+        )
+
+
+class ConsentWithdrawForm(VersionedFormMixin, StyledFormMixin, forms.Form):
+    """Record that the jobseeker withdrew a consent. It carries the consent's version: of two
+    withdrawals sent at once, the second is refused."""
+
+    withdrawn_on = forms.DateField(
+        label=gettext_lazy("Date the consent was withdrawn"), widget=DateInput
+    )
+
+    def __init__(self, *args, record: ConsentRecord, **kwargs):
+        kwargs.setdefault("version", record.version)
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.fields["withdrawn_on"].initial = timezone.localdate()
+
+    def save(self, *, actor) -> ConsentRecord:
+        self.record.version = self.cleaned_data["version"]
+        return consent_withdraw(
+            record=self.record,
+            withdrawn_on=self.cleaned_data["withdrawn_on"],
+            source=ConsentSource.WEB,
+            actor=actor,
+        )
 
 
 # --- placements -------------------------------------------------------------------------------

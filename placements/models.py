@@ -22,6 +22,8 @@ from .enums import (
     BenefitEndReason,
     BenefitType,
     ChangeSource,
+    ConsentPurpose,
+    ConsentSource,
     EvaluationHelped,
     EvaluationMissing,
     EvaluationOffer,
@@ -105,12 +107,6 @@ class Jobseeker(models.Model):
     client_number = models.CharField(_("client number"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    research_consent = models.CharField(
-        _("research consent"),
-        max_length=8,
-        choices=ResearchConsent.choices,
-        default=ResearchConsent.UNKNOWN,
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Raised on every save; an edit based on an older version is refused (pilot.versioning).
@@ -133,12 +129,154 @@ class Jobseeker(models.Model):
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
+    @property
+    def research_consent(self) -> str:
+        """yes, no or unknown (``ResearchConsent``), derived from the consent records as of
+        today. Lists annotate it (``consents.with_research_consent``) instead of asking per row.
+        Read-only: consent is given and withdrawn through ``placements.consents``."""
+        annotated = self.__dict__.get("research_consent_status")
+        if annotated is not None:
+            return annotated
+        records = list(
+            self.consents.filter(purpose=ConsentPurpose.RESEARCH).values_list(
+                "withdrawn_on", flat=True
+            )
+        )
+        if not records:
+            return ResearchConsent.UNKNOWN
+        return ResearchConsent.YES if None in records else ResearchConsent.NO
+
+    def get_research_consent_display(self) -> str:
+        return str(ResearchConsent(self.research_consent).label)
+
     def clean(self) -> None:
         # Keyed by field, as every rule's error is: forms and the import show it at the field.
         try:
             validate_birth_date(self.birth_date, today=timezone.localdate())
         except ValidationError as exc:
             raise ValidationError({"birth_date": exc.error_list}) from None
+
+
+class ConsentRecord(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
+    """One consent of a jobseeker for one purpose: given on a day, on a version of the
+    information letter, by someone (or by a way in: the import, the API, the demo), and
+    possibly withdrawn later.
+
+    History is kept: a new consent is a new row, a withdrawal closes the open row, and no row is
+    ever deleted by the application (only with the person, on erasure). At most one row per
+    person and purpose is open. Written by ``placements.consents`` only.
+    """
+
+    municipality_parent = "jobseeker"
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    jobseeker = models.ForeignKey(
+        Jobseeker, on_delete=models.CASCADE, related_name="consents", verbose_name=_("jobseeker")
+    )
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ConsentPurpose.choices)
+    given_on = models.DateField(_("given on"), validators=[validate_not_before_1900])
+    information_version = models.CharField(
+        _("version of the information"),
+        max_length=64,
+        help_text=_("The version of the information letter the jobseeker was given."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    source = models.CharField(_("recorded through"), max_length=16, choices=ConsentSource.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_on = models.DateField(
+        _("withdrawn on"), null=True, blank=True, validators=[validate_not_before_1900]
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_source = models.CharField(
+        _("withdrawn through"), max_length=16, choices=ConsentSource.choices, blank=True
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
+    # Raised on every save; a withdrawal based on an older version is refused (pilot.versioning).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        ordering = ["jobseeker_id", "purpose", "-given_on", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jobseeker", "purpose"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="consent_one_open_per_purpose",
+                violation_error_message=_("Consent for this purpose has already been recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose__in=ConsentPurpose.values), name="consent_purpose_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("given_on")),
+                name="consent_withdrawn_not_before_given",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(withdrawn_on__isnull=True, withdrawal_source="", withdrawn_at__isnull=True)
+                    | Q(withdrawn_on__isnull=False, withdrawn_at__isnull=False)
+                    & ~Q(withdrawal_source="")
+                ),
+                name="consent_withdrawal_complete",
+            ),
+            models.CheckConstraint(condition=~Q(information_version=""), name="consent_version"),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "purpose"], name="consent_mun_purpose"),
+        ]
+
+    # Checked by the consent service, with a message that says since when it holds.
+    constraints_checked_by_service = frozenset({"consent_one_open_per_purpose"})
+
+    def __str__(self) -> str:
+        return f"{self.jobseeker_id} {self.purpose} {self.given_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.withdrawn_on is None
+
+    def holds_on(self, day) -> bool:
+        """Given on or before ``day`` and not withdrawn on or before it."""
+        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+    def clean(self) -> None:
+        checks: list[tuple] = [
+            (
+                _facts_not_in_future,
+                {"given_on": self.given_on, "withdrawn_on": self.withdrawn_on},
+            )
+        ]
+        if self.given_on and self.withdrawn_on and self.withdrawn_on < self.given_on:
+            checks.append((_withdrawn_before_given, {}))
+        _raise_all(*checks)
+
+
+def _withdrawn_before_given() -> None:
+    raise ValidationError(
+        {
+            "withdrawn_on": ValidationError(
+                _("A consent cannot be withdrawn before the day it was given."),
+                code="withdrawn_before_given",
+            )
+        }
+    )
 
 
 class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model):

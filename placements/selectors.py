@@ -23,6 +23,7 @@ from municipalities.models import Correction, Municipality
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 
+from .consents import with_research_consent
 from .enums import ENDED_STATUSES, BenefitCheckMonths, PlacementStatus
 from .models import (
     BenefitCheck,
@@ -57,9 +58,10 @@ def _latest_placement(field_name: str) -> Subquery:
 
 def jobseeker_list_rows(queryset: QuerySet[Jobseeker]) -> QuerySet[Jobseeker]:
     """The jobseeker list's rows, with ``latest_status`` (the latest placement's status, or
-    None when the person has no placement yet) computed in the same query."""
-    return queryset.select_related("municipality").annotate(
-        latest_status=_latest_placement("status")
+    None when the person has no placement yet) and the research consent as of today
+    (``research_consent_status``) computed in the same query."""
+    return with_research_consent(
+        queryset.select_related("municipality").annotate(latest_status=_latest_placement("status"))
     )
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views.benefit_checks import BenefitCheckView
 from .views.benefits import BenefitEndView, BenefitStartView
+from .views.consents import ConsentGiveView, ConsentWithdrawView
 from .views.corrections import (
     BenefitCorrectView,
     BenefitWithdrawView,
@@ -34,6 +35,8 @@ urlpatterns = [
     path("jobseekers/<int:pk>/edit/", JobseekerUpdateView.as_view(), name="jobseeker_update"),
     path("jobseekers/<int:pk>/benefits/ended/", BenefitEndView.as_view(), name="benefit_end"),
     path("jobseekers/<int:pk>/benefits/new/", BenefitStartView.as_view(), name="benefit_start"),
+    path("jobseekers/<int:pk>/consent/", ConsentGiveView.as_view(), name="consent_give"),
+    path("consents/<int:pk>/withdraw/", ConsentWithdrawView.as_view(), name="consent_withdraw"),
     path("benefits/<int:pk>/correct/", BenefitCorrectView.as_view(), name="benefit_correct"),
     path("benefits/<int:pk>/withdraw/", BenefitWithdrawView.as_view(), name="benefit_withdraw"),
     path("reviews/<int:pk>/correct/", ReviewCorrectView.as_view(), name="review_correct"),

@@ -33,6 +33,7 @@ from placements.enums import (
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    ConsentRecord,
     HostEvaluation,
     Jobseeker,
     Placement,
@@ -61,6 +62,7 @@ ALL_MODELS = [
     Entrepreneur,
     GuidanceSession,
     Jobseeker,
+    ConsentRecord,
     BenefitPeriod,
     Placement,
     BenefitCheck,
@@ -146,7 +148,19 @@ def canonical_dump() -> dict[str, list[tuple]]:
             "client_number",
             "email",
             "phone",
-            "research_consent",
+        ),
+        "consents": _rows(
+            ConsentRecord.objects,
+            "jobseeker__ref",
+            "municipality__code",
+            "purpose",
+            "given_on",
+            "information_version",
+            "recorded_by__email",
+            "source",
+            "withdrawn_on",
+            "withdrawn_by__email",
+            "withdrawal_source",
         ),
         "benefits": _rows(
             BenefitPeriod.objects,
@@ -220,10 +234,19 @@ def test_seed_demo_creates_ten_entrepreneurs_and_ten_jobseekers_per_municipality
     }
     coaches = User.objects.filter(role_assignments__role=Role.IMK_COACH)
     assert Entrepreneur.objects.exclude(imk_coach__in=coaches).count() == 0
-    assert set(Jobseeker.objects.values_list("research_consent", flat=True)) == {
+    assert {jobseeker.research_consent for jobseeker in Jobseeker.objects.all()} == {
         "yes",
         "no",
         "unknown",
+    }
+    # Recorded by the municipality's jobcoach, never dated after the demo's calendar.
+    consents = ConsentRecord.objects.select_related("recorded_by", "jobseeker__municipality")
+    assert {c.recorded_by.email for c in consents} == {jobcoach_email(code) for code in CBS_CODES}
+    assert max(c.given_on for c in consents) <= DATA_UNTIL
+    assert {(c.purpose, c.withdrawn_on is None) for c in consents} == {
+        ("research", True),
+        ("research", False),
+        ("follow_up", True),
     }
 
 

@@ -9,7 +9,7 @@ services' "one at a time" checks see the pilot as it stood on each day.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
@@ -20,10 +20,18 @@ from coaching.services import entrepreneur_save, guidance_session_save
 from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
 from municipalities.services import municipality_save
 from pilot.models import PilotSettings
-from placements.enums import ChangeSource, PlacementStatus
+from placements.consents import consent_give, consent_withdraw
+from placements.enums import (
+    ChangeSource,
+    ConsentPurpose,
+    ConsentSource,
+    PlacementStatus,
+    ResearchConsent,
+)
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    ConsentRecord,
     HostEvaluation,
     Jobseeker,
     Placement,
@@ -49,7 +57,7 @@ from .credentials import (
 )
 from .evaluations import plan_evaluations
 from .plan import DemoPlan
-from .timeline import PILOT_TZ
+from .timeline import DATA_UNTIL, PILOT_TZ
 
 # When the demo's staff got their accounts: just before Heerlen's first internship.
 ACCOUNTS_CREATED = datetime(2023, 12, 1, 9, 0, tzinfo=PILOT_TZ)
@@ -80,6 +88,7 @@ def reset_pilot_data() -> None:
         PlacementStateChange,
         Placement,
         BenefitPeriod,
+        ConsentRecord,
         Jobseeker,
         GuidanceSession,
         Entrepreneur,
@@ -181,6 +190,40 @@ def _write_placements(plan: DemoPlan, jobseekers, entrepreneurs, users) -> dict[
     return written
 
 
+def _write_consents(plan: DemoPlan, jobseekers, users) -> None:
+    """Consent as the jobcoach records it when a person is first proposed for an internship:
+    research consent for "yes" (given, and later withdrawn, for "no"; nothing for "unknown"),
+    and consent for follow-up contact from those who gave research consent and an e-mail."""
+    first_step: dict[str, date] = {}
+    for p in plan.placements:
+        day = p.steps[0][1].astimezone(PILOT_TZ).date()
+        first_step[p.jobseeker_ref] = min(day, first_step.get(p.jobseeker_ref, day))
+    for j in plan.jobseekers:
+        if j.research_consent == ResearchConsent.UNKNOWN:
+            continue
+        jobseeker = jobseekers[j.ref]
+        actor = users[jobcoach_email(j.municipality_code)]
+        given_on = first_step.get(j.ref, DATA_UNTIL)
+        purposes = [ConsentPurpose.RESEARCH]
+        if j.research_consent == ResearchConsent.YES and j.email:
+            purposes.append(ConsentPurpose.FOLLOW_UP)
+        for purpose in purposes:
+            record = consent_give(
+                jobseeker=jobseeker,
+                purpose=purpose,
+                given_on=given_on,
+                source=ConsentSource.DEMO,
+                actor=actor,
+            )
+            if j.research_consent == ResearchConsent.NO:
+                consent_withdraw(
+                    record=record,
+                    withdrawn_on=min(given_on + timedelta(days=45), DATA_UNTIL),
+                    source=ConsentSource.DEMO,
+                    actor=actor,
+                )
+
+
 def write_plan(plan: DemoPlan) -> None:
     """Write the whole plan. The caller holds the transaction."""
     PilotSettings.load()
@@ -211,10 +254,10 @@ def write_plan(plan: DemoPlan) -> None:
                 birth_date=j.birth_date,
                 client_number=j.client_number,
                 email=j.email,
-                research_consent=j.research_consent,
             )
         )
     placements = _write_placements(plan, jobseekers, entrepreneurs, users)
+    _write_consents(plan, jobseekers, users)
     for b in plan.benefits:
         benefit_period_save(
             period=BenefitPeriod(

@@ -22,6 +22,13 @@ PSEUDONYM_KEY = env("PSEUDONYM_KEY", default="dev-only-pseudonym-key")
 # A research export forks a second process for half its tables when it safely can
 # (reporting/exports/lanes.py); off, every table is written in the worker's own process.
 RESEARCH_EXPORT_PARALLEL = env.bool("RESEARCH_EXPORT_PARALLEL", default=True)
+# The version of the information letter a jobseeker currently gets for each consent purpose
+# (placements.enums.ConsentPurpose); a consent records the version it was given on. Raise it
+# here when a new letter goes out: consents given earlier keep the version they were given on.
+CONSENT_INFORMATION_VERSIONS = {
+    "research": env("CONSENT_VERSION_RESEARCH", default="research-2026-01"),
+    "follow_up": env("CONSENT_VERSION_FOLLOW_UP", default="follow-up-2026-01"),
+}
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

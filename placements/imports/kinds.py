@@ -17,10 +17,17 @@ from municipalities.history import ChangedBy
 from municipalities.models import Municipality
 from municipalities.services import municipality_save
 
-from ..enums import ChangeSource
+from ..consents import answer_changes_consent, consent_apply_answer
+from ..enums import ChangeSource, ConsentPurpose, ConsentSource
 from ..models import BenefitPeriod, Jobseeker, Placement
 from ..services import benefit_period_save, jobseeker_save, placement_save
-from .reader import parse_amount, parse_date, parse_text, parse_whole_number
+from .reader import (
+    parse_amount,
+    parse_consent_answer,
+    parse_date,
+    parse_text,
+    parse_whole_number,
+)
 
 # A file that changes a value already recorded corrects it: the history keeps the old and new
 # values with this reason and source "import", as for a correction made on a page. The file has
@@ -32,6 +39,23 @@ def _by_import() -> ChangedBy:
     return ChangedBy(actor=None, source=ChangeSource.IMPORT, reason=str(IMPORT_REASON))
 
 
+def _consent_changes(jobseeker: Jobseeker, extra: dict) -> bool:
+    return answer_changes_consent(
+        jobseeker=jobseeker, purpose=ConsentPurpose.RESEARCH, answer=extra["research_consent"]
+    )
+
+
+def _consent_save(jobseeker: Jobseeker, extra: dict) -> None:
+    # The answer counts on the day of the import: yes gives consent today (unless it holds),
+    # no withdraws a consent that holds, unknown changes nothing (placements.consents).
+    consent_apply_answer(
+        jobseeker=jobseeker,
+        purpose=ConsentPurpose.RESEARCH,
+        answer=extra["research_consent"],
+        source=ConsentSource.IMPORT,
+    )
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -39,6 +63,8 @@ class Column:
     parse: Callable[[str], object] = parse_text
     # The file whose rows this column refers to by their key (a code or a ref).
     refers_to: str | None = None
+    # False: not a field of the row's model but something saved alongside it (``save_extra``).
+    model_field: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +83,10 @@ class FileKind:
     # Fields without a column of their own that follow one (a municipality copied from the
     # jobseeker), so that their errors land in that column.
     follows: tuple[tuple[str, str], ...] = ()
+    # For the columns that are not model fields: whether they would change anything for the
+    # row (for the "unchanged" count), and how they are saved after the row itself.
+    extra_changes: Callable[[models.Model, dict], bool] | None = None
+    save_extra: Callable[[models.Model, dict], object] | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -111,11 +141,13 @@ JOBSEEKERS = FileKind(
         Column("given_name", "given_name"),
         Column("family_name", "family_name"),
         Column("birth_date", "birth_date", parse_date),
-        Column("research_consent", "research_consent"),
+        Column("research_consent", "research_consent", parse_consent_answer, model_field=False),
     ),
     key=("ref",),
     save=lambda obj: jobseeker_save(jobseeker=obj),
     row_column="ref",
+    extra_changes=_consent_changes,
+    save_extra=_consent_save,
 )
 
 PLACEMENTS = FileKind(

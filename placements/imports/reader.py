@@ -197,3 +197,14 @@ def parse_amount(value: str) -> Decimal | None:
             % {"value": value}
         )
     return Decimal(value)
+
+
+def parse_consent_answer(value: str) -> str:
+    """yes, no or unknown (jobseekers.csv's research_consent); the words of the choice fields."""
+    from ..enums import ResearchConsent
+
+    if not value:
+        raise CellError(_("This field is required."))
+    if value not in ResearchConsent.values:
+        raise CellError(_("Value %(value)r is not a valid choice.") % {"value": value})
+    return value

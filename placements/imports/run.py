@@ -49,6 +49,8 @@ class _ParsedRow:
     row: Row
     # Model field -> value; a referenced row is its model instance.
     values: dict[str, object] = field(default_factory=dict)
+    # The columns that are not model fields (FileKind.save_extra), by name.
+    extra: dict[str, object] = field(default_factory=dict)
     # Columns that already have a problem of their own.
     bad_columns: set[str] = field(default_factory=set)
     # Some cell could not be read as its type, so the row's values are incomplete.
@@ -170,6 +172,9 @@ class _Importer:
                     self._problem(kind.file, row.line, column.name, message)
                     parsed.bad_columns.add(column.name)
                     continue
+            if not column.model_field:
+                parsed.extra[column.field] = value
+                continue
             parsed.values[column.field] = value
         key_values = [parsed.values.get(name) for name in kind.key_fields]
         if all(value not in (None, "") for value in key_values):
@@ -235,17 +240,22 @@ class _Importer:
             self._check_rest(kind, parsed, existing)
             self._mark_failed(kind, parsed.row)
             return
-        if existing is not None and not _differs(existing, parsed.values):
+        row_changes = existing is None or _differs(existing, parsed.values)
+        obj = existing if existing is not None else kind.model()
+        extra_changes = kind.extra_changes is not None and kind.extra_changes(obj, parsed.extra)
+        if not row_changes and not extra_changes:
             counts.unchanged += 1
             return
-        obj = existing if existing is not None else kind.model()
         for name, value in parsed.values.items():
             setattr(obj, name, value)
         try:
             # A savepoint per row: a failed row leaves nothing behind, and the rows after it
             # are still checked.
             with transaction.atomic():
-                kind.save(obj)
+                if row_changes:
+                    kind.save(obj)
+                if extra_changes:
+                    kind.save_extra(obj, parsed.extra)
         except ValidationError as exc:
             self._report(kind, parsed.row.line, exc, skip=set())
             self._mark_failed(kind, parsed.row)

@@ -9,6 +9,7 @@ from municipalities.views_base import ScopedQuerysetMixin
 from pilot.stale_edits import StaleEditViewMixin
 from pilot.versioning import StaleEdit
 
+from ..consents import jobseeker_consents
 from ..filters import JobseekerFilter
 from ..forms import JobseekerForm, add_service_errors
 from ..models import Jobseeker
@@ -53,6 +54,7 @@ class JobseekerDetailView(ScopedQuerysetMixin, DetailView):
         periods = jobseeker_benefit_periods(user=user, jobseeker=jobseeker)
         corrections = jobseeker_corrections(user=user, jobseeker=jobseeker, placements=placements)
         context.update(
+            consents=jobseeker_consents(user=user, jobseeker=jobseeker),
             placements=placements,
             periods=periods,
             has_running_benefit=any(p.end_date is None for p in periods),

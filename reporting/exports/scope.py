@@ -3,8 +3,9 @@
 Like ``reporting.selectors``, these reads do not go through ``municipalities.access``: a
 research export covers the whole pilot. What protects the people in it is decided here, once:
 
-- only participants (outflow-metrics.md) with research consent "yes" and their internships,
-  benefit periods, progress reviews, host evaluations and entrepreneurs are read;
+- only participants (outflow-metrics.md) whose research consent holds on the day the export is
+  made (whatever its date A: a withdrawal removes a person from every later export) and their
+  internships, benefit periods, progress reviews, host evaluations and entrepreneurs are read;
 - only facts dated on or before the export date A are read.
 
 Which columns leave is decided by the row sources (``rows.py``, ``long_tables.py``), which
@@ -15,16 +16,18 @@ number, contact detail, KvK number, trade name, reference, note or remark is eve
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from typing import NamedTuple
 
 from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.utils import timezone
 
 from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.models import Municipality
-from placements.enums import PlacementStatus, ResearchConsent
+from placements.consents import consent_holds_expression
+from placements.enums import ConsentPurpose, PlacementStatus
 from placements.models import BenefitPeriod, HostEvaluation, Jobseeker, Placement, ProgressReview
 
 from .writers.safe import safe_cell
@@ -39,11 +42,22 @@ class Batch(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ResearchScope:
-    """What an export covers: the export date A and, for measurements, some municipalities."""
+    """What an export covers: the export date A and, for measurements, some municipalities.
+
+    ``consent_on`` is the day the export is made: whose research consent holds on that day
+    decides who is in it, whatever A is.
+    """
 
     as_of: date
     municipality_ids: tuple[int, ...] | None = None  # None: every municipality
     batch_size: int = DEFAULT_BATCH_SIZE
+    consent_on: date = field(default_factory=timezone.localdate)
+
+
+def _research_consent_holds(scope: ResearchScope, jobseeker_field: str = "pk") -> Exists:
+    return consent_holds_expression(
+        ConsentPurpose.RESEARCH, on=scope.consent_on, jobseeker_field=jobseeker_field
+    )
 
 
 def all_municipalities_started_placements(scope: ResearchScope) -> QuerySet[Placement]:
@@ -54,7 +68,7 @@ def all_municipalities_started_placements(scope: ResearchScope) -> QuerySet[Plac
     """
     placements = (
         Placement.objects.filter(
-            jobseeker__research_consent=ResearchConsent.YES, actual_start__lte=scope.as_of
+            _research_consent_holds(scope, "jobseeker_id"), actual_start__lte=scope.as_of
         )
         .exclude(status=PlacementStatus.CANCELLED)
         .order_by()
@@ -67,13 +81,12 @@ def all_municipalities_started_placements(scope: ResearchScope) -> QuerySet[Plac
 
 
 def all_municipalities_consented_participants(scope: ResearchScope) -> QuerySet[Jobseeker]:
-    """Participants as of A (outflow-metrics.md) whose research consent is "yes"."""
+    """Participants as of A (outflow-metrics.md) whose research consent holds on the day the
+    export is made."""
     started = Placement.objects.filter(
         jobseeker=OuterRef("pk"), actual_start__lte=scope.as_of
     ).exclude(status=PlacementStatus.CANCELLED)
-    jobseekers = Jobseeker.objects.filter(research_consent=ResearchConsent.YES).filter(
-        Exists(started)
-    )
+    jobseekers = Jobseeker.objects.filter(_research_consent_holds(scope)).filter(Exists(started))
     if scope.municipality_ids is not None:
         jobseekers = jobseekers.filter(municipality_id__in=scope.municipality_ids)
     return jobseekers.order_by()

@@ -346,7 +346,8 @@ PARTICIPANTS = Table(
     "participants",
     "deelnemers",
     "participants",
-    "One row per participant as of A who gave research consent (consent 'yes'). A participant "
+    "One row per participant as of A whose research consent holds on the day the export was "
+    "made (a consent withdrawn before that day leaves the person out). A participant "
     "is a jobseeker with at least one internship started on or before A (outflow-metrics.md). "
     "The outflow figures are those of the pilot's metrics for the same A. " + AS_OF_NOTE,
     (

@@ -13,6 +13,7 @@ from .municipalities import (
 from .placements import (
     BenefitCheckFactory,
     BenefitPeriodFactory,
+    ConsentRecordFactory,
     HostEvaluationFactory,
     JobseekerFactory,
     PlacementFactory,
@@ -23,6 +24,7 @@ from .placements import (
 __all__ = [
     "BenefitCheckFactory",
     "BenefitPeriodFactory",
+    "ConsentRecordFactory",
     "EntrepreneurFactory",
     "GuidanceSessionFactory",
     "HostEvaluationFactory",

@@ -6,6 +6,8 @@ from placements.enums import (
     BenefitCheckOutcome,
     BenefitType,
     ChangeSource,
+    ConsentPurpose,
+    ConsentSource,
     EvaluationOffer,
     PlacementStatus,
     ResearchConsent,
@@ -14,6 +16,7 @@ from placements.enums import (
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    ConsentRecord,
     HostEvaluation,
     Jobseeker,
     Placement,
@@ -28,13 +31,41 @@ from .municipalities import MunicipalityFactory
 class JobseekerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Jobseeker
+        skip_postgeneration_save = True
 
     municipality = factory.SubFactory(MunicipalityFactory)
     ref = factory.Sequence(lambda n: f"JS-{n:04d}")
     given_name = factory.Sequence(lambda n: f"Voornaam{n}")
     family_name = factory.Sequence(lambda n: f"Achternaam{n}")
     birth_date = datetime.date(1985, 5, 17)
-    research_consent = ResearchConsent.YES
+
+    @factory.post_generation
+    def research_consent(obj, create, extracted, **kwargs):
+        """``research_consent="yes"`` (the default): research consent given (on 1 January 2024)
+        and holding; "no": given then withdrawn; "unknown": none recorded."""
+        answer = extracted or ResearchConsent.YES
+        if not create or answer == ResearchConsent.UNKNOWN:
+            return
+        record = ConsentRecordFactory(jobseeker=obj)
+        if answer == ResearchConsent.NO:
+            record.withdrawn_on = datetime.date(2024, 2, 1)
+            record.withdrawal_source = ConsentSource.IMPORT
+            record.withdrawn_at = datetime.datetime(2024, 2, 1, 12, tzinfo=datetime.UTC)
+            record.save()
+
+
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    """An open consent (research by default), recorded through the import."""
+
+    class Meta:
+        model = ConsentRecord
+
+    jobseeker = factory.SubFactory(JobseekerFactory, research_consent=ResearchConsent.UNKNOWN)
+    municipality = factory.SelfAttribute("jobseeker.municipality")
+    purpose = ConsentPurpose.RESEARCH
+    given_on = datetime.date(2024, 1, 1)
+    information_version = "research-2026-01"
+    source = ConsentSource.IMPORT
 
 
 class BenefitPeriodFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from municipalities.models import Municipality, User
 from placements.enums import PlacementStatus
 from placements.models import (
     BenefitPeriod,
+    ConsentRecord,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -83,6 +84,7 @@ def snapshot() -> dict:
         "placements": list(Placement.objects.order_by("pk").values()),
         "changes": list(PlacementStateChange.objects.order_by("pk").values()),
         "reviews": list(ProgressReview.objects.order_by("pk").values()),
+        "consents": list(ConsentRecord.objects.order_by("pk").values()),
     }
 
 

@@ -111,7 +111,6 @@ def test_admin_jobseeker_birth_date_before_1900_is_refused(admin_client):
             "client_number": "",
             "email": "",
             "phone": "",
-            "research_consent": "yes",
             "based_on_version": jobseeker.version,
             "benefit_periods-TOTAL_FORMS": "0",
             "benefit_periods-INITIAL_FORMS": "0",

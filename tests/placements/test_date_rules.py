@@ -384,7 +384,6 @@ def test_page_jobseeker_birth_date_before_1900_is_refused_at_the_field(client):
             "given_name": "Ayla",
             "family_name": "Jansen",
             "birth_date": "1885-04-12",
-            "research_consent": "yes",
         },
     )
     _assert_refused_at_field(response, "id_birth_date", BEFORE_1900, before)

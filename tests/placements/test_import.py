@@ -111,6 +111,8 @@ def test_import_pilot_small_stores_the_values_of_the_files():
         entrepreneur.kvk_number,
         entrepreneur.prior_support,
     ) == (zwolle, "Koffiebar De Hoek", "05091188", "bbz_start")
+    # ZWL-003's research_consent is "no": a person never recorded as consenting has no
+    # consent to withdraw, so nothing is recorded and it reads "unknown" (test_consents.py).
     jobseeker = Jobseeker.objects.get(ref="ZWL-003")
     assert (
         jobseeker.municipality,
@@ -118,7 +120,7 @@ def test_import_pilot_small_stores_the_values_of_the_files():
         jobseeker.family_name,
         jobseeker.birth_date,
         jobseeker.research_consent,
-    ) == (zwolle, "Gül", "Demir", datetime.date(1972, 12, 1), "no")
+    ) == (zwolle, "Gül", "Demir", datetime.date(1972, 12, 1), "unknown")
     placement = Placement.objects.get(ref="PL-ZWL-002")
     assert (
         placement.municipality,

@@ -203,7 +203,7 @@ def test_edit_form_without_its_version_is_refused(client):
     before = snapshot()
     response = client.post(
         reverse("placements:jobseeker_update", args=[a.jobseeker.pk]),
-        {"given_name": "X", "family_name": "Y", "research_consent": "yes"},
+        {"given_name": "X", "family_name": "Y"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["version"] == ["This field is required."]

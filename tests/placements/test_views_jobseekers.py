@@ -36,7 +36,6 @@ def _form(**overrides) -> dict:
         "client_number": "C-77",
         "email": "",
         "phone": "",
-        "research_consent": ResearchConsent.YES,
     }
     data.update(overrides)
     return data
@@ -113,7 +112,7 @@ def test_jobseeker_edit_post_of_another_municipality_is_404_and_changes_nothing(
     before = snapshot()
     response = client.post(
         reverse("placements:jobseeker_update", args=[b.jobseeker.pk]),
-        _form(research_consent=ResearchConsent.NO),
+        _form(given_name="Someone"),
     )
     assert response.status_code == 404
     assert snapshot() == before
@@ -241,11 +240,13 @@ def test_jobseeker_create_preselects_the_only_municipality_and_saves(client):
     created = Jobseeker.objects.get(ref="HRL-011")
     assert response.status_code == 302
     assert response["Location"] == reverse("placements:jobseeker_detail", args=[created.pk])
+    # Consent is recorded afterwards, per purpose, on the jobseeker's page.
     assert (created.municipality, created.given_name, created.research_consent) == (
         a.municipality,
         "Ayla",
-        ResearchConsent.YES,
+        ResearchConsent.UNKNOWN,
     )
+    assert not created.consents.exists()
 
 
 def test_jobseeker_create_in_another_municipality_is_refused(client):
@@ -273,15 +274,21 @@ def test_jobseeker_create_shows_the_rule_next_to_the_field(client):
     assert snapshot() == before
 
 
-def test_jobseeker_edit_changes_research_consent(client):
+def test_jobseeker_edit_saves_the_details_and_leaves_consent_alone(client):
     a, _b = two_municipalities()
     client.force_login(a.jobcoach)
     url = reverse("placements:jobseeker_update", args=[a.jobseeker.pk])
-    assert "ref" not in client.get(url).context["form"].fields
-    response = client.post(url, _form(research_consent=ResearchConsent.NO, version="1"))
+    fields = client.get(url).context["form"].fields
+    assert "ref" not in fields
+    assert "research_consent" not in fields
+    response = client.post(url, _form(given_name="Anna", version="1"))
     assert response.status_code == 302
     a.jobseeker.refresh_from_db()
-    assert (a.jobseeker.research_consent, a.jobseeker.ref) == (ResearchConsent.NO, "HRL-001")
+    assert (a.jobseeker.given_name, a.jobseeker.research_consent, a.jobseeker.ref) == (
+        "Anna",
+        ResearchConsent.YES,
+        "HRL-001",
+    )
 
 
 # --- detail and timeline ----------------------------------------------------------------------

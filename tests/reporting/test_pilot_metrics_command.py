@@ -59,7 +59,6 @@ def load_pilot_small() -> None:
             given_name=row["given_name"],
             family_name=row["family_name"],
             birth_date=_date(row["birth_date"]),
-            research_consent=row["research_consent"],
         )
         for row in _rows("jobseekers.csv")
     }

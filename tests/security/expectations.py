@@ -384,6 +384,17 @@ EXPECTATIONS: dict[str, Row] = {
         GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
         POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
     ),
+    # Consent per purpose, from the jobseeker's page: the admin and the municipality's jobcoach.
+    "jobseekers/<int:pk>/consent/": Row(
+        "jobseeker",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
+    "consents/<int:pk>/withdraw/": Row(
+        "consent",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+    ),
     "benefits/<int:pk>/withdraw/": Row(
         "benefit",
         GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
@@ -475,6 +486,7 @@ ADMIN_NO_CHANGE = _WRITTEN_BY_SERVICES
 ADMIN_NO_DELETE = ADMIN_NO_ADD | {
     "coaching.guidancesession",
     "placements.benefitperiod",
+    "placements.consentrecord",
     "placements.placement",
     "placements.progressreview",
     "placements.hostevaluation",

@@ -26,6 +26,7 @@ from placements.enums import PlacementStatus
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    ConsentRecord,
     HostEvaluation,
     Jobseeker,
     Placement,
@@ -170,6 +171,8 @@ def build_world() -> World:
             "entrepreneur": entrepreneur,
             "jobseeker": jobseeker,
             "benefit": benefit,
+            # The research consent JobseekerFactory gives (open, so it can be withdrawn).
+            "consent": jobseeker.consents.get(),
             "placement": placement,
             "review": review,
             "benefit_check": benefit_check,
@@ -225,6 +228,7 @@ TENANT_MODELS = (
     ProgressReview,
     BenefitCheck,
     HostEvaluation,
+    ConsentRecord,
     Correction,
     Entrepreneur,
     GuidanceSession,
