@@ -142,7 +142,7 @@ def _generate() -> dict[str, int]:
     from coaching.models import Entrepreneur
     from municipalities.models import Municipality
     from pilot.dates import add_months
-    from placements.models import BenefitPeriod, Jobseeker, Placement
+    from placements.models import BenefitPeriod, ConsentRecord, Jobseeker, Placement
 
     rng = random.Random(SEED)
 
@@ -175,11 +175,25 @@ def _generate() -> dict[str, int]:
                     ref=f"JS-{key}",
                     given_name="Voornaam",
                     family_name=f"Achternaam {key}",
-                    research_consent="yes",
                 )
             )
     Entrepreneur.objects.bulk_create(entrepreneurs, batch_size=BATCH)
     Jobseeker.objects.bulk_create(jobseekers, batch_size=BATCH)
+    # Everyone gave research consent (placements.consents would take a query per person).
+    ConsentRecord.objects.bulk_create(
+        (
+            ConsentRecord(
+                municipality_id=jobseeker.municipality_id,
+                jobseeker=jobseeker,
+                purpose="research",
+                given_on=date(2024, 1, 1),
+                information_version="research-2026-01",
+                source="import",
+            )
+            for jobseeker in jobseekers
+        ),
+        batch_size=BATCH,
+    )
 
     placements, periods = [], []
 
