@@ -7,13 +7,15 @@ from collections.abc import Callable
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from pilot.versioning import StaleEdit
-from placements.enums import PlacementStatus
-from placements.models import Jobseeker, Placement, PlacementStateChange
+from placements.consents import consent_give, consent_withdraw
+from placements.enums import ConsentPurpose, ConsentSource, PlacementStatus
+from placements.models import ConsentRecord, Jobseeker, Placement, PlacementStateChange
 from placements.services import jobseeker_save, placement_transition
 from tests.factories import PlacementFactory
 
@@ -159,3 +161,34 @@ def test_two_simultaneous_agree_steps_through_the_pages():
         "Your step was not recorded: check the placement and try again if still needed.",
     ]
     assert PlacementStateChange.objects.filter(placement=proposal).count() == 1
+
+
+def test_two_simultaneous_consents_for_one_purpose_one_recorded_one_refused():
+    a, _b = two_municipalities()
+    jobseeker = Jobseeker.objects.get(pk=a.jobseeker.pk)
+
+    def give():
+        return consent_give(
+            jobseeker=jobseeker, purpose=ConsentPurpose.FOLLOW_UP, source=ConsentSource.WEB
+        )
+
+    results = _at_once(give, give)
+
+    recorded = [r for r in results if isinstance(r, ConsentRecord)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert (len(recorded), len(refused)) == (1, 1)
+    assert [e.code for e in refused[0].error_dict["purpose"]] == ["consent_holds"]
+    assert ConsentRecord.objects.filter(jobseeker=jobseeker, purpose="follow_up").count() == 1
+
+
+def test_two_simultaneous_withdrawals_one_recorded_one_refused_as_stale():
+    a, _b = two_municipalities()
+    pk = a.jobseeker.consents.get().pk
+    rows = [ConsentRecord.objects.get(pk=pk), ConsentRecord.objects.get(pk=pk)]
+    results = _at_once(
+        *[lambda row=row: consent_withdraw(record=row, source=ConsentSource.WEB) for row in rows]
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["ConsentRecord", "StaleEdit"]
+    record = ConsentRecord.objects.get(pk=pk)
+    assert (record.version, record.withdrawn_on is not None) == (2, True)
