@@ -2,6 +2,7 @@
 propose, agree, start, review and complete a placement, and record the outflow."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -71,12 +72,27 @@ def test_jobcoach_journey_from_new_jobseeker_to_outflow(page, a11y):
     page.get_by_label("Family name").fill("de Vries")
     page.get_by_label("Birth date").fill("1990-04-12")
     page.get_by_label("Client number").fill("C-4471")
-    page.get_by_role("radio", name="yes").check()
     page.get_by_role("button", name="Add jobseeker").click()
     _expect_message(page, "Jobseeker HRL-011 added.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sanne de Vries")
     expect(page.get_by_text("No placements yet.")).to_be_visible()
     sanne = Jobseeker.objects.get(ref="HRL-011")
+
+    # Her research consent, recorded per purpose with the information letter's version.
+    research = page.locator("section.consent").filter(
+        has=page.get_by_role("heading", name="Research (Regioplan)")
+    )
+    expect(research).to_contain_text("No consent holds.")
+    research.get_by_role("link", name="Record consent").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record consent")
+    expect(page.get_by_role("radio", name=re.compile("^research"))).to_be_checked()
+    a11y.check(page)
+    page.get_by_role("button", name="Record consent").click()
+    _expect_message(page, "Consent for research (Regioplan) is recorded.")
+    expect(research).to_contain_text("on information letter research-2026-01")
+    expect(research.get_by_role("link", name="Withdraw consent")).to_be_visible()
+    a11y.check(page, "consent recorded")
+    assert sanne.research_consent == "yes"
 
     # Their benefit, so that leaving it can be recorded later.
     page.get_by_role("link", name="Record a new benefit").click()
