@@ -344,5 +344,6 @@ def summary() -> list[tuple[str, int]]:
         (_("benefit checks"), BenefitCheck.objects.count()),
         (_("guidance sessions"), GuidanceSession.objects.count()),
         (_("host evaluations"), HostEvaluation.objects.count()),
+        (_("consents (given and withdrawn)"), ConsentRecord.objects.count()),
     ]
     return rows
