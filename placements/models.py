@@ -620,8 +620,17 @@ class HostEvaluation(MunicipalityFromParent, models.Model):
         _raise_all(*checks)
 
 
+class ImportPhase(models.TextChoices):
+    """An import from the browser is two jobs on the worker: the check (a dry run) of the
+    uploaded files, then, once the person confirms, the import itself."""
+
+    CHECK = "check", _("check")
+    IMPORT = "import", _("import")
+
+
 class ImportStatus(models.TextChoices):
-    """An import from the browser: checked first (a dry run), then run as a job when confirmed."""
+    """Queued, running, then: checked (waiting for confirmation) or problems found after the
+    check; imported or failed after the import. An unconfirmed check expires."""
 
     CHECKED = "checked", _("checked, waiting for confirmation")
     PROBLEMS = "problems", _("problems found")
@@ -648,8 +657,11 @@ class ImportRun(BackgroundJob):
     stay. No name is ever in a message (no rule quotes a name).
     """
 
+    phase = models.CharField(
+        _("phase"), max_length=8, choices=ImportPhase.choices, default=ImportPhase.CHECK
+    )
     status = models.CharField(
-        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     # Whose rows the import may hold: every municipality (programme admin) or these.
     all_municipalities = models.BooleanField(_("all municipalities"), default=False)

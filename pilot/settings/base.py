@@ -271,6 +271,7 @@ WORK_RATE_LIMITS = {
     "snapshot": (10, 600),
     "report": (10, 600),
     "export": (5, 600),
+    "import": (20, 600),
 }
 
 REST_FRAMEWORK = {

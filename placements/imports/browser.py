@@ -23,7 +23,7 @@ from municipalities.access import import_scope
 from municipalities.services import audit_record
 from reporting.jobs import JobLost, job_claim, job_done, job_enqueue, job_failed, job_retry
 
-from ..models import IMPORT_PROBLEMS, ImportRun, ImportStatus
+from ..models import IMPORT_PROBLEMS, ImportPhase, ImportRun, ImportStatus
 from .kinds import KINDS_BY_FILE
 from .run import ImportResult, import_folder
 
@@ -52,15 +52,16 @@ def import_progress(run: ImportRun) -> int:
     """How far the import is, in percent."""
     if run.status == ImportStatus.RUNNING:
         return int(cache.get(progress_key(run)) or 0)
+    if run.status == ImportStatus.QUEUED:
+        return 0
     return run.progress
 
 
-def import_check(*, user, files: dict, ignored: int = 0) -> ImportRun:
+def import_upload(*, user, files: dict, ignored: int = 0) -> ImportRun:
     """Store the uploaded ``files`` (data-exchange.md name -> uploaded file) in a private
-    folder and check them as the real import would, writing nothing; return the record.
+    folder and queue their check (a dry run on the worker); return the record.
 
     Only ``user``'s rows may be in the files (a jobcoach: their municipalities' people).
-    When the check finds problems, the files are deleted at once: they need fixing.
     """
     scope = import_scope(user)
     if scope is None:
@@ -77,39 +78,36 @@ def import_check(*, user, files: dict, ignored: int = 0) -> ImportRun:
             for chunk in upload.chunks():
                 target.write(chunk)
         sizes.append({"name": name, "size": upload.size})
-    run = ImportRun.objects.create(
-        requested_by=user,
-        status=ImportStatus.CHECKED,
-        all_municipalities=scope.municipality_ids is None,
-        files=sorted(sizes, key=lambda item: list(KINDS_BY_FILE).index(item["name"])),
-        ignored_files=ignored,
-        upload_dir=token,
-        language=translation.get_language() or "",
-        expires_at=timezone.now() + timedelta(hours=settings.IMPORT_UPLOAD_KEEP_HOURS),
-    )
-    if scope.municipality_ids is not None:
-        run.municipalities.set(sorted(scope.municipality_ids))
-    result = import_folder(folder, dry_run=True, scope=scope)
-    run.check_counts = _counts(result)
-    _keep_problems(run, result)
-    run.status = ImportStatus.PROBLEMS if result.problems else ImportStatus.CHECKED
-    run.finished_at = timezone.now() if result.problems else None
-    run.save(update_fields=["check_counts", "problems", "problem_count", "status", "finished_at"])
-    if result.problems:
-        _delete_files(run)
-    audit_record(
-        actor=user,
-        action="import.checked",
-        object_type="import_run",
-        object_ref=str(run.pk),
-        files=run.check_counts,
-        problems=run.problem_count,
-    )
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            requested_by=user,
+            phase=ImportPhase.CHECK,
+            status=ImportStatus.QUEUED,
+            all_municipalities=scope.municipality_ids is None,
+            files=sorted(sizes, key=lambda item: list(KINDS_BY_FILE).index(item["name"])),
+            ignored_files=ignored,
+            upload_dir=token,
+            language=translation.get_language() or "",
+            expires_at=timezone.now() + timedelta(hours=settings.IMPORT_UPLOAD_KEEP_HOURS),
+            heartbeat_at=timezone.now(),
+        )
+        if scope.municipality_ids is not None:
+            run.municipalities.set(sorted(scope.municipality_ids))
+        audit_record(
+            actor=user,
+            action="import.uploaded",
+            object_type="import_run",
+            object_ref=str(run.pk),
+            files=[item["name"] for item in run.files],
+        )
+        job_enqueue(run)
     return run
 
 
 def may_confirm(user, run: ImportRun) -> bool:
-    """Only the person who uploaded the files confirms them: the check was made for them."""
+    """Only the person who uploaded the files confirms them (the check was made for them),
+    while the files are kept; a check or import that the queue or worker failed can be
+    started again the same way."""
     if run.requested_by_id != user.pk or not run.upload_dir:
         return False
     if run.expires_at is None or run.expires_at <= timezone.now():
@@ -120,8 +118,8 @@ def may_confirm(user, run: ImportRun) -> bool:
 
 
 def import_confirm(*, run: ImportRun, user) -> bool:
-    """Queue the real import of a checked upload (or start a failed one again); False when
-    this run cannot be confirmed (any more)."""
+    """Queue the real import of a checked upload (or start a failed check or import again);
+    False when this run cannot be confirmed (any more)."""
     with transaction.atomic():
         run = ImportRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
         if not may_confirm(user, run):
@@ -129,27 +127,36 @@ def import_confirm(*, run: ImportRun, user) -> bool:
         if run.status == ImportStatus.FAILED:
             if not job_retry(run):
                 return False
+            action = "import.retried"
         else:
+            run.phase = ImportPhase.IMPORT
             run.status = ImportStatus.QUEUED
+            run.progress = 0
+            run.attempts = 0
             run.confirmed_by = user
             run.confirmed_at = timezone.now()
             run.heartbeat_at = run.confirmed_at
-            run.save(update_fields=["status", "confirmed_by", "confirmed_at", "heartbeat_at"])
+            run.save(
+                update_fields=[
+                    *("phase", "status", "progress", "attempts"),
+                    *("confirmed_by", "confirmed_at", "heartbeat_at"),
+                ]
+            )
             job_enqueue(run)
-        audit_record(
-            actor=user, action="import.confirmed", object_type="import_run", object_ref=str(run.pk)
-        )
+            action = "import.confirmed"
+        audit_record(actor=user, action=action, object_type="import_run", object_ref=str(run.pk))
     return True
 
 
 def import_execute(*, run_id: int, task_id: str = "", worker: str = "") -> ImportRun | None:
-    """Run a confirmed import on the worker, all or nothing; None when this run must do
-    nothing (done, cancelled, or run by another live worker)."""
+    """Run the check or the confirmed import of an upload on the worker, all or nothing;
+    None when this run must do nothing (done, cancelled, or run by another live worker)."""
     run = job_claim(ImportRun, pk=run_id, task_id=task_id, worker=worker)
     if run is None:
         return None
     folder = upload_folder(run)
-    scope = import_scope(run.confirmed_by)
+    person = run.requested_by if run.phase == ImportPhase.CHECK else run.confirmed_by
+    scope = import_scope(person)
     if scope is None or not run.upload_dir or not folder.is_dir():
         # The person lost their role, or the files are gone: nothing can be imported.
         job_failed(run, error="not_possible")
@@ -159,7 +166,7 @@ def import_execute(*, run_id: int, task_id: str = "", worker: str = "") -> Impor
     shown = {"percent": -1}
 
     def progress(done: int, total: int) -> None:
-        # The last percent is written by job_done, with the data.
+        # The last percent is written with the result.
         percent = min(99, done * 100 // total) if total else 0
         if percent != shown["percent"]:
             shown["percent"] = percent
@@ -170,40 +177,57 @@ def import_execute(*, run_id: int, task_id: str = "", worker: str = "") -> Impor
         # that lost the job (cancelled, replaced) writes nothing (JobLost rolls it all back).
         job_done(run, counts=_counts(result), problems=[], problem_count=0)
 
+    checking = run.phase == ImportPhase.CHECK
     try:
         with translation.override(run.language or None):
             result = import_folder(
                 folder,
+                dry_run=checking,
                 scope=scope,
                 progress=progress,
                 actor=run.confirmed_by,
                 audit={"object_ref": str(run.pk)},
-                before_commit=finish,
+                before_commit=None if checking else finish,
             )
     except JobLost:
         logger.warning("import %s: cancelled or replaced; stopped", run.pk)
+        cache.delete(key)
         return None
     except Exception as exc:
         logger.exception("import %s failed", run.pk)
         job_failed(run, error=type(exc).__name__)
-        raise
-    finally:
         cache.delete(key)
-    if result.problems:
-        _keep_problems(run, result)
+        raise
+    _keep_problems(run, result)
+    if checking:
+        fields = {
+            "status": ImportStatus.PROBLEMS if result.problems else ImportStatus.CHECKED,
+            "check_counts": _counts(result),
+        }
+    elif result.problems:
+        fields = {"status": ImportStatus.FAILED, "error": IMPORT_PROBLEMS}
+    else:
+        fields = {}
+    if fields:
+        # Fenced as every write of a job (reporting/jobs.py): a cancelled run writes nothing.
         ImportRun.objects.filter(
             pk=run.pk, status=ImportStatus.RUNNING, attempts=run.attempts
         ).update(
-            status=ImportStatus.FAILED,
-            error=IMPORT_PROBLEMS,
             problems=run.problems,
             problem_count=run.problem_count,
-            finished_at=timezone.now(),
+            progress=100,
+            heartbeat_at=timezone.now(),
+            finished_at=None if fields["status"] == ImportStatus.CHECKED else timezone.now(),
+            **fields,
         )
-        logger.info("import %s: %s problems, nothing imported", run.pk, run.problem_count)
-    else:
-        logger.info("import %s done", run.pk)
-    _delete_files(run)
+    # Only now: until the result is written, a polling page reads the progress from here.
+    cache.delete(key)
+    logger.info(
+        "import %s %s: %s problems", run.pk, "checked" if checking else "run", run.problem_count
+    )
+    # Checked files wait for the confirmation; after problems or the import they are not needed.
+    if not checking or result.problems:
+        _delete_files(run)
     run.refresh_from_db()
     return run
 

@@ -22,10 +22,11 @@ from django.views.generic import DetailView, ListView, View
 from municipalities.access import import_scope, visible
 from municipalities.views_base import RoleRequiredMixin
 from pilot.forms import StyledFormMixin
+from pilot.ratelimits import work_limit
 
-from ..imports.browser import import_check, import_confirm, import_progress, may_confirm
+from ..imports.browser import import_confirm, import_progress, import_upload, may_confirm
 from ..imports.kinds import KINDS
-from ..models import ImportRun
+from ..models import ImportRun, ImportStatus
 from .base import JOBCOACH_ROLES
 
 FILE_NAMES = tuple(kind.file for kind in KINDS)
@@ -115,11 +116,15 @@ class ImportListView(RoleRequiredMixin, ListView):
             raise PermissionDenied
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            run = import_check(
+            work_limit(user=request.user, action="import")
+            run = import_upload(
                 user=request.user,
                 files=form.cleaned_data["recognised"],
                 ignored=form.cleaned_data["ignored"],
             )
+            run.refresh_from_db(fields=["status", "error"])
+            if run.status == ImportStatus.FAILED:
+                messages.error(request, run.reason)
             return redirect("placements:import_detail", pk=run.pk)
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -168,7 +173,7 @@ class ImportConfirmView(RoleRequiredMixin, View):
             raise Http404
         if import_confirm(run=run, user=request.user):
             run.refresh_from_db(fields=["status", "error"])
-            if run.status == "failed":
+            if run.status == ImportStatus.FAILED:
                 messages.error(request, run.reason)
             else:
                 messages.success(request, _("The import has started."))

@@ -55,8 +55,13 @@ def uploads(folder: Path = PILOT_SMALL, *names: str, **replaced: str) -> list:
     return files
 
 
-def upload(client, files, field="files"):
-    return client.post(reverse("placements:import_list"), {field: files})
+def upload(client, files, field="files", *, check=True):
+    """Upload as the page does; ``check`` runs the queued check as the worker would
+    (tests/placements/test_import_worker.py has a real worker)."""
+    response = client.post(reverse("placements:import_list"), {field: files})
+    if check and response.status_code == 302:
+        import_execute(run_id=ImportRun.objects.latest("pk").pk)
+    return response
 
 
 def problems_of(run: ImportRun) -> list[str]:
@@ -68,11 +73,16 @@ def test_the_dry_run_reports_what_it_would_do_and_writes_nothing(client, upload_
     client.force_login(admin)
     before = database_snapshot(without=(ImportRun, AuditEvent))
 
-    response = upload(client, uploads(), field="folder")
+    response = upload(client, uploads(), field="folder", check=False)
 
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("placements:import_detail", args=[run.pk])
+    assert (run.phase, run.status) == ("check", "queued")
+    page = client.get(response["Location"]).content.decode()
+    assert "De bestanden worden gecontroleerd; er wordt nog niets opgeslagen." in page
+    import_execute(run_id=run.pk)
+    run.refresh_from_db()
     assert database_snapshot(without=(ImportRun, AuditEvent)) == before
     assert (run.status, run.problems, run.problem_count) == ("checked", [], 0)
     assert run.check_counts == PILOT_SMALL_COUNTS
@@ -94,7 +104,7 @@ def test_the_dry_run_reports_what_it_would_do_and_writes_nothing(client, upload_
         path.name for path in PILOT_SMALL.glob("*.csv")
     )
     assert upload_folder(run).parent == upload_root
-    assert AuditEvent.objects.filter(action="import.checked", object_ref=str(run.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="import.uploaded", object_ref=str(run.pk)).count() == 1
 
     page = client.get(response["Location"]).content.decode()
     assert "Wat de import zou doen" in page
@@ -115,7 +125,7 @@ def test_confirming_imports_exactly_the_counts_and_keeps_the_record(client):
     response = client.post(reverse("placements:import_confirm", args=[run.pk]))
     assert response.status_code == 302
     run.refresh_from_db()
-    assert (run.status, run.confirmed_by) == ("queued", admin)
+    assert (run.phase, run.status, run.confirmed_by) == ("import", "queued", admin)
     # The worker's part (tests/placements/test_import_worker.py runs it on a real worker).
     import_execute(run_id=run.pk)
 
