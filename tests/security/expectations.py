@@ -485,6 +485,7 @@ EXPECTATIONS: dict[str, Row] = {
 _WRITTEN_BY_SERVICES = {
     "municipalities.auditevent",
     "municipalities.correction",
+    "placements.importrun",
     "placements.placementstatechange",
     "reporting.metricssnapshot",
     "reporting.progressreport",
