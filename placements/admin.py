@@ -2,13 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.admin_base import ScopedModelAdmin, ServiceAdminForm, ServiceModelAdmin
-from reporting.admin import JobAdmin
 
 from .models import (
     BenefitCheck,
     BenefitPeriod,
     HostEvaluation,
-    ImportRun,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -226,14 +224,3 @@ class BenefitCheckAdmin(ScopedModelAdmin):
         if obj.recorded_by_id is None:
             obj.recorded_by = request.user
         benefit_check_save(check=obj)
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(JobAdmin):
-    """Imports from the browser as jobs (their check, then their import): read-only, with the
-    jobs' actions; the import page shows the same to the people who made them."""
-
-    list_display = ["__str__", "phase", "status", "requested_by", "problem_count", "created_at"]
-    list_filter = ["phase", "status", "all_municipalities"]
-    search_fields = ["requested_by__email"]
-    date_hierarchy = "created_at"

@@ -151,6 +151,11 @@ def import_confirm(*, run: ImportRun, user) -> bool:
 def import_execute(*, run_id: int, task_id: str = "", worker: str = "") -> ImportRun | None:
     """Run the check or the confirmed import of an upload on the worker, all or nothing;
     None when this run must do nothing (done, cancelled, or run by another live worker)."""
+    waiting = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    if not ImportRun.objects.filter(pk=run_id, status__in=waiting).exists():
+        # Checked, expired, done or failed: a message delivered again finds nothing to do
+        # (job_claim itself only knows done and failed).
+        return None
     run = job_claim(ImportRun, pk=run_id, task_id=task_id, worker=worker)
     if run is None:
         return None

@@ -20,7 +20,7 @@ from placements.imports.browser import (
     upload_folder,
 )
 from placements.models import BenefitPeriod, ImportRun, Jobseeker, Placement
-from tests.factories import MunicipalityFactory, user_with_role
+from tests.factories import JobseekerFactory, MunicipalityFactory, user_with_role
 
 from .test_import import PILOT_SMALL, PILOT_SMALL_COUNTS, database_snapshot
 
@@ -349,3 +349,72 @@ def test_files_over_the_limit_get_a_clear_page(client, settings):
     assert "De bestanden zijn te groot" in text
     assert "De bestanden mogen samen ten hoogste 2,0\xa0KB zijn." in text
     assert ImportRun.objects.count() == 0
+
+
+def test_a_jobcoach_does_not_learn_of_another_municipalitys_people(client):
+    heerlen = MunicipalityFactory(code="GM0917", name="Heerlen")
+    zwolle = MunicipalityFactory(code="GM0193", name="Zwolle")
+    JobseekerFactory(municipality=zwolle, ref="ZWL-001")
+    client.force_login(user_with_role(Role.JOBCOACH, heerlen))
+    periods = (
+        "jobseeker_ref,benefit_type,start_date,end_date,end_reason,monthly_amount\n"
+        "ZWL-001,participatiewet,2020-02-01,,,1285.40\n"
+    )
+    # The same ref as a Heerlen jobseeker: taken, as on the form, without saying by whom.
+    people = (
+        "ref,municipality_code,given_name,family_name,birth_date,research_consent\n"
+        "ZWL-001,GM0917,Eva,Visser,1990-08-08,yes\n"
+    )
+
+    upload(
+        client,
+        uploads(
+            PILOT_SMALL,
+            "jobseekers.csv",
+            "benefit_periods.csv",
+            benefit_periods=periods,
+            jobseekers=people,
+        ),
+    )
+
+    run = ImportRun.objects.get()
+    assert problems_of(run) == [
+        "jobseekers.csv:2: ref: Er bestaat al een Werkzoekende met eenzelfde Kenmerk.",
+        "benefit_periods.csv:2: jobseeker_ref: Werkzoekende ZWL-001 bevat fouten in "
+        "jobseekers.csv.",
+    ]
+    assert BenefitPeriod.objects.count() == 0
+
+
+def test_a_check_the_queue_could_not_take_is_started_again_by_its_uploader(client):
+    admin = user_with_role(Role.PROGRAMME_ADMIN)
+    client.force_login(admin)
+    upload(client, uploads(PILOT_SMALL, "municipalities.csv"), check=False)
+    run = ImportRun.objects.get()
+    # What job_send does when the broker cannot take the message.
+    ImportRun.objects.filter(pk=run.pk).update(status="failed", error="queue_unavailable")
+
+    page = client.get(reverse("placements:import_detail", args=[run.pk])).content.decode()
+    assert "Bestanden opnieuw controleren" in page
+    assert client.post(reverse("placements:import_confirm", args=[run.pk])).status_code == 302
+
+    run.refresh_from_db()
+    assert (run.phase, run.status, run.error) == ("check", "queued", "")
+    import_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.check_counts) == (
+        "checked",
+        {"municipalities.csv": {"created": 2, "updated": 0, "unchanged": 0}},
+    )
+
+
+def test_a_check_delivered_again_does_nothing(client):
+    client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+    upload(client, uploads(PILOT_SMALL, "municipalities.csv"))
+    run = ImportRun.objects.get()
+    assert run.status == "checked"
+
+    assert import_execute(run_id=run.pk) is None
+
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == ("checked", 1)
