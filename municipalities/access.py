@@ -268,5 +268,60 @@ def writable_municipality_ids(user) -> frozenset[int] | None:
     return a.jobcoach_municipality_ids
 
 
+# What a jobcoach may create or change with an import (domain.md: read/write in M); the rest
+# of an import folder (municipalities, entrepreneurs) they may only leave as it is.
+JOBCOACH_IMPORTS = frozenset(
+    {"placements.Jobseeker", "placements.Placement", "placements.BenefitPeriod"}
+)
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """What one person's CSV import may touch (placements/imports)."""
+
+    # The municipalities whose rows the import may hold; None means every municipality.
+    municipality_ids: frozenset[int] | None
+    # The models (labels) whose rows it may create or change; None means every one.
+    writable: frozenset[str] | None
+
+    def covers(self, municipality_id: int) -> bool:
+        return self.municipality_ids is None or municipality_id in self.municipality_ids
+
+    def may_write(self, model: type[models.Model]) -> bool:
+        return self.writable is None or model._meta.label in self.writable
+
+
+def import_scope(user) -> ImportScope | None:
+    """What ``user`` may import from the browser; None when they may not import at all.
+    The programme admin imports everything, a jobcoach the people of their municipalities."""
+    a = access_for(user)
+    if a.is_programme_admin:
+        return ImportScope(municipality_ids=None, writable=None)
+    if a.is_jobcoach:
+        return ImportScope(municipality_ids=a.jobcoach_municipality_ids, writable=JOBCOACH_IMPORTS)
+    return None
+
+
+def _read_import_run(a: Access) -> Q | None:
+    """A programme admin sees every import; a jobcoach the imports made within their
+    municipalities (their own and their colleagues'), never one that held another's rows."""
+    from placements.models import ImportRun
+
+    if a.is_programme_admin:
+        return ALL
+    if not a.is_jobcoach:
+        return None
+    ids = sorted(a.jobcoach_municipality_ids)
+    through = ImportRun.municipalities.through.objects
+    inside = through.filter(municipality_id__in=ids).values("importrun_id")
+    outside = through.exclude(municipality_id__in=ids).values("importrun_id")
+    return Q(all_municipalities=False, pk__in=inside) & ~Q(pk__in=outside)
+
+
+READ_RULES["placements.ImportRun"] = _read_import_run
+# Written by the import service only.
+WRITE_RULES["placements.ImportRun"] = lambda a: None
+
+
 def has_role(user, *roles: str) -> bool:
     return bool(access_for(user).roles.intersection(roles))

@@ -78,8 +78,9 @@ class SecurityHeadersMiddleware:
 class RequestBodyLimitMiddleware:
     """Refuses a request body larger than ``REQUEST_BODY_MAX_SIZE`` before anything reads it.
 
-    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts of a form out of its count; no
-    page of the pilot takes a file, so one limit holds for every body, uploads included.
+    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE leaves file parts of a form out of its count, so
+    this limit holds for every body, uploads included. The one page that takes files (the CSV
+    import) has a limit of its own, ``IMPORT_UPLOAD_MAX_SIZE``, and says it in a page.
     """
 
     def __init__(self, get_response):
@@ -90,11 +91,23 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if request.path_info == import_upload_path():
+            if length > settings.IMPORT_UPLOAD_MAX_SIZE:
+                from placements.views.imports import upload_too_large
+
+                return upload_too_large(request)
+            return self.get_response(request)
         if length > settings.REQUEST_BODY_MAX_SIZE:
             return HttpResponse(
                 _("The request is too large."), status=413, content_type="text/plain"
             )
         return self.get_response(request)
+
+
+def import_upload_path() -> str:
+    from django.urls import reverse
+
+    return reverse("placements:import_list")
 
 
 class TooManyRequestsMiddleware:

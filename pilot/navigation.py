@@ -31,6 +31,7 @@ def items_for(access: Access) -> list[NavItem]:
         items.append(NavItem(_("Reports"), "reporting:report_list"))
     if access.is_jobcoach or access.is_programme_admin:
         items.append(NavItem(_("Data completeness"), "reporting:completeness"))
+        items.append(NavItem(_("Import"), "placements:import_list"))
     if access.is_researcher or access.is_programme_admin:
         items.append(NavItem(_("Research exports"), "exports:list"))
     if access.is_programme_admin:

@@ -14,6 +14,10 @@ from municipalities.validators import validate_ref
 from pilot.models import PilotSettings
 from pilot.validators import not_in_future, validate_not_before_1900
 
+# An import from the browser is a job like a report (reporting's models import nothing of
+# placements, so there is no cycle).
+from reporting.models.jobs import BackgroundJob
+
 from .enums import (
     READINESS_MAX,
     READINESS_MIN,
@@ -752,3 +756,115 @@ class HostEvaluation(MunicipalityFromParent, models.Model):
                 )
             )
         _raise_all(*checks)
+
+
+class ImportPhase(models.TextChoices):
+    """An import from the browser is two jobs on the worker: the check (a dry run) of the
+    uploaded files, then, once the person confirms, the import itself."""
+
+    CHECK = "check", _("check")
+    IMPORT = "import", _("import")
+
+
+class ImportStatus(models.TextChoices):
+    """Queued, running, then: checked (waiting for confirmation) or problems found after the
+    check; imported or failed after the import. An unconfirmed check expires."""
+
+    CHECKED = "checked", _("checked, waiting for confirmation")
+    PROBLEMS = "problems", _("problems found")
+    EXPIRED = "expired", _("not confirmed in time")
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("failed")
+
+
+# ``error`` of a confirmed import whose own check found problems (the data changed since the
+# dry run); the problems are in ``problems``.
+IMPORT_PROBLEMS = "problems"
+
+
+class ImportRun(BackgroundJob):
+    """One upload of CSV files (data-exchange.md) from the browser, kept forever: who, when,
+    which files, what the dry run found, and what the confirmed import did.
+
+    The files themselves stay in a private folder (settings.IMPORT_UPLOAD_ROOT, never under a
+    media URL) until the import is done or the upload expires. A problem is kept as file, line,
+    column and message; a message may quote the cell it is about (a date, an amount, a ref), so
+    the messages are cleared with the files when the upload expires, and file, line and column
+    stay. No name is ever in a message (no rule quotes a name).
+    """
+
+    phase = models.CharField(
+        _("phase"), max_length=8, choices=ImportPhase.choices, default=ImportPhase.CHECK
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    # Whose rows the import may hold: every municipality (programme admin) or these.
+    all_municipalities = models.BooleanField(_("all municipalities"), default=False)
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="+", verbose_name=_("municipalities")
+    )
+    # [{"name": "jobseekers.csv", "size": 1234}, ...]: only names of data-exchange.md.
+    files = models.JSONField(_("files"), default=list, blank=True)
+    ignored_files = models.PositiveIntegerField(_("files left out"), default=0)
+    # Per file {"created": n, "updated": n, "unchanged": n}: of the dry run, then of the import.
+    check_counts = models.JSONField(_("counts of the dry run"), default=dict, blank=True)
+    counts = models.JSONField(_("counts of the import"), default=dict, blank=True)
+    # [[file, line, column, message], ...] in the order of the files and lines.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problem_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    # The private folder of the uploaded files (a random name), "" once they are deleted.
+    upload_dir = models.CharField(_("upload folder"), max_length=64, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The language of the page it was uploaded from: the worker writes its problems in it.
+    language = models.CharField(_("language"), max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="import_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the page polls its progress."""
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def reason(self) -> str:
+        if self.error == IMPORT_PROBLEMS:
+            return str(
+                _(
+                    "The import found problems, so nothing was imported. The data may have "
+                    "changed since the check. Fix the files and upload them again."
+                )
+            )
+        return super().reason
+
+    def shown_counts(self) -> dict:
+        """The import's counts once it ran, else those of the dry run."""
+        return self.counts if self.status == ImportStatus.DONE else self.check_counts
+
+    def problem_rows(self) -> list[dict]:
+        return [
+            {"file": file, "line": line, "column": column, "message": message}
+            for file, line, column, message in self.problems
+        ]

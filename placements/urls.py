@@ -12,6 +12,7 @@ from .views.corrections import (
     ReviewWithdrawView,
 )
 from .views.evaluations import HostEvaluationView
+from .views.imports import ImportConfirmView, ImportDetailView, ImportListView, ImportStatusView
 from .views.jobseekers import (
     JobseekerCreateView,
     JobseekerDetailView,
@@ -56,6 +57,11 @@ urlpatterns = [
     ),
     path("placements/<int:pk>/correct/", PlacementCorrectView.as_view(), name="placement_correct"),
     path("placements/<int:pk>/undo/", PlacementUndoView.as_view(), name="placement_undo"),
+    # Imports from the browser (CSV files of data-exchange.md).
+    path("imports/", ImportListView.as_view(), name="import_list"),
+    path("imports/<int:pk>/", ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<int:pk>/status/", ImportStatusView.as_view(), name="import_status"),
+    path("imports/<int:pk>/confirm/", ImportConfirmView.as_view(), name="import_confirm"),
     # One URL per lifecycle step: placements/<pk>/agree/, .../start/, .../review/, ...
     *(
         path(

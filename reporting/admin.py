@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from municipalities.admin_base import ScopedModelAdmin
+from placements.models import ImportRun
 
 from .jobs import job_cancel, job_retry
 from .models import MetricsSnapshot, ProgressReport, ResearchExport, WorkerHeartbeat
@@ -109,3 +110,14 @@ class WorkerHeartbeatAdmin(ScopedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(JobAdmin):
+    """Imports from the browser as jobs (their check, then their import), beside the other
+    jobs: read-only, with the jobs' actions; the import page shows them to their makers."""
+
+    list_display = ["__str__", "phase", "status", "requested_by", "problem_count", "created_at"]
+    list_filter = ["phase", "status", "all_municipalities"]
+    search_fields = ["requested_by__email"]
+    date_hierarchy = "created_at"

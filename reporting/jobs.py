@@ -1,4 +1,4 @@
-"""The life of a report or export job: queued, claimed under a lease, finished or failed.
+"""The life of a report, export or import job: queued, claimed under a lease, finished or failed.
 
 Every job row (``BackgroundJob``) goes through here, so that none can hang:
 
@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pilot.queue import send_task
+from placements.models import ImportRun
 
 from .models import ProgressReport, ResearchExport
 from .models.jobs import (
@@ -42,6 +43,8 @@ logger = logging.getLogger(__name__)
 TASKS: dict[type[BackgroundJob], tuple[str, str]] = {
     ProgressReport: ("reporting.render_progress_report", "report_id"),
     ResearchExport: ("reporting.build_research_export", "export_id"),
+    # A confirmed CSV import from the browser (placements/imports/browser.py).
+    ImportRun: ("placements.run_import", "run_id"),
 }
 
 

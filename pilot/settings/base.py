@@ -247,14 +247,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.render_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=4, minute=0),
     },
+    # Uploaded import files that were never confirmed, and the cell values quoted in their
+    # problems, are deleted when their time is up.
+    "expire-import-uploads": {
+        "task": "placements.expire_import_uploads",
+        "schedule": crontab(minute=15),
+    },
 }
 # After a data change, wait this long before recomputing the figures: a burst of edits in
 # that time gives one recomputation.
 METRICS_REFRESH_DELAY_SECONDS = env.int("METRICS_REFRESH_DELAY_SECONDS", default=30)
 
-# Request bodies: no page takes a file, so 1 MB is far more than any form needs
-# (pilot/middleware.py refuses larger bodies with 413, file parts included).
+# Request bodies: only the import page takes files, so 1 MB is far more than any other form
+# needs (pilot/middleware.py refuses larger bodies with 413, file parts included).
 REQUEST_BODY_MAX_SIZE = env.int("REQUEST_BODY_MAX_SIZE", default=1_000_000)
+# The CSV files of one import from the browser, together (placements/imports): the pilot's
+# whole data is well under 1 MB; 20 MB leaves room for a national roll-out's files.
+IMPORT_UPLOAD_MAX_SIZE = env.int("IMPORT_UPLOAD_MAX_SIZE", default=20 * 1024 * 1024)
+# Uploaded import files wait here (never under MEDIA_ROOT, which a web server might serve) for
+# the confirmation; web and worker must share it. Deleted when imported or after the hours below.
+IMPORT_UPLOAD_ROOT = env.path("IMPORT_UPLOAD_ROOT", default=str(BASE_DIR / "var" / "imports"))
+IMPORT_UPLOAD_KEEP_HOURS = env.int("IMPORT_UPLOAD_KEEP_HOURS", default=24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
 FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
@@ -265,6 +278,7 @@ WORK_RATE_LIMITS = {
     "snapshot": (10, 600),
     "report": (10, 600),
     "export": (5, 600),
+    "import": (20, 600),
 }
 
 REST_FRAMEWORK = {

@@ -8,6 +8,7 @@ whole run is rolled back when any row anywhere has a problem, and for a dry run.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,10 +18,12 @@ from django.db import models, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from municipalities.access import ImportScope
+from municipalities.models import Municipality
 from municipalities.services import audit_record
 
 from .kinds import KINDS, KINDS_BY_FILE, FileKind
-from .reader import NO_COLUMN, CellError, Problem, Row, read_csv
+from .reader import NO_COLUMN, CellError, CsvFile, Problem, Row, read_csv
 
 # Django's own codes for an empty required value; one message for both reads better in a CSV.
 _EMPTY_CODES = frozenset({"null", "blank"})
@@ -58,34 +61,65 @@ class _ParsedRow:
     db_key: tuple | None = None
 
 
-def import_folder(folder: Path, *, dry_run: bool = False) -> ImportResult:
+# Told how many rows of how many are done, while the rows are checked and saved.
+Progress = Callable[[int, int], None]
+
+
+def import_folder(
+    folder: Path,
+    *,
+    dry_run: bool = False,
+    scope: ImportScope | None = None,
+    progress: Progress | None = None,
+    actor=None,
+    audit: dict | None = None,
+    before_commit: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
     """Import the files of data-exchange.md found in ``folder``, all or nothing.
 
     Writes nothing when any problem is found or when ``dry_run`` is set; otherwise records the
-    counts (no personal data) in the audit log.
+    counts (no personal data) in the audit log, by ``actor`` with the ``audit`` details.
+
+    ``scope`` (municipalities/access.py ``import_scope``) limits the rows to those a person
+    may import: a row of another municipality is a problem at its line. None (the command, a
+    programme admin) is every row. ``progress`` hears how far the run is. ``before_commit`` is
+    called inside the transaction of a successful real import; if it raises, nothing is written.
     """
-    importer = _Importer()
+    importer = _Importer(scope=scope)
+    files = [
+        (kind, read_csv(folder / kind.file, columns=kind.column_names))
+        for kind in KINDS
+        if (folder / kind.file).is_file()
+    ]
+    total = sum(len(csv_file.rows) for _kind, csv_file in files)
+    importer.start_progress(progress, total)
     with transaction.atomic():
-        for kind in KINDS:
-            path = folder / kind.file
-            if path.is_file():
-                importer.import_file(kind, path)
+        for kind, csv_file in files:
+            importer.import_file(kind, csv_file)
         problems = importer.sorted_problems()
+        result = ImportResult(files=importer.counts, problems=problems, dry_run=dry_run)
         if not problems and not dry_run:
             audit_record(
-                actor=None,
+                actor=actor,
                 action="import",
                 object_type="pilot_data",
                 files={counts.file: counts.as_dict() for counts in importer.counts},
+                **(audit or {}),
             )
+            if before_commit is not None:
+                before_commit(result)
         if problems or dry_run:
             # Nothing of this run may remain: not its valid rows, not their state changes.
             transaction.set_rollback(True)
-    return ImportResult(files=importer.counts, problems=problems, dry_run=dry_run)
+    return result
 
 
 class _Importer:
-    def __init__(self) -> None:
+    def __init__(self, *, scope: ImportScope | None = None) -> None:
+        self.scope = scope
+        self._progress: Progress | None = None
+        self._total = 0
+        self._done = 0
         self.counts: list[FileCounts] = []
         self._problems: dict[tuple[str, int, str, str], Problem] = {}
         self._header_positions: dict[str, dict[str, int]] = {}
@@ -106,8 +140,17 @@ class _Importer:
         # sorted() is stable: problems of one cell keep the order they were found in.
         return sorted(self._problems.values(), key=order)
 
-    def import_file(self, kind: FileKind, path: Path) -> None:
-        csv_file = read_csv(path, columns=kind.column_names)
+    def start_progress(self, progress: Progress | None, total: int) -> None:
+        self._progress, self._total, self._done = progress, total, 0
+        if progress is not None:
+            progress(0, total)
+
+    def _row_done(self) -> None:
+        self._done += 1
+        if self._progress is not None:
+            self._progress(self._done, self._total)
+
+    def import_file(self, kind: FileKind, csv_file: CsvFile) -> None:
         positions: dict[str, int] = {}
         for position, column in enumerate(csv_file.header):
             positions.setdefault(column, position)
@@ -117,6 +160,7 @@ class _Importer:
         if not csv_file.rows_usable:
             for row in csv_file.rows:
                 self._mark_failed(kind, row)
+                self._row_done()
             return
 
         self._load_references(kind, csv_file.rows)
@@ -133,6 +177,7 @@ class _Importer:
                         _("Line %(line)s has the same %(key)s.")
                         % {"line": first_line[raw_key], "key": ", ".join(kind.key)},
                     )
+                    self._row_done()
                     continue
                 first_line[raw_key] = row.line
             parsed_rows.append(self._parse(kind, row))
@@ -147,6 +192,7 @@ class _Importer:
             parsed_rows.sort(key=lambda parsed: _date_order(parsed, kind.process_order))
         for parsed in parsed_rows:
             self._upsert(kind, parsed, counts)
+            self._row_done()
         self.counts.append(counts)
 
     # Reading rows
@@ -195,7 +241,7 @@ class _Importer:
             } - {None, ""}
             missing = {key for key in wanted if (key,) not in known}
             if missing:
-                found = target.model._default_manager.in_bulk(missing, field_name=target.key[0])
+                found = self._in_scope(target.model).in_bulk(missing, field_name=target.key[0])
                 for key, obj in found.items():
                     known[(key,)] = obj
 
@@ -205,10 +251,52 @@ class _Importer:
         if not keys:
             return
         attnames = [kind.model._meta.get_field(name).attname for name in kind.key_fields]
-        for obj in kind.model._default_manager.filter(
+        for obj in self._in_scope(kind.model).filter(
             **{f"{attnames[0]}__in": {key[0] for key in keys}}
         ):
             known[tuple(getattr(obj, attname) for attname in attnames)] = obj
+
+    def _in_scope(self, model: type[models.Model]) -> models.QuerySet:
+        """The rows a scoped run may see: those of its municipalities. A row of another
+        municipality is not there for it (a reference to it says so, as for a missing one).
+        Municipalities themselves are public; their rows are checked in ``_refusal``."""
+        rows = model._default_manager.all()
+        if self.scope is None or self.scope.municipality_ids is None or model is Municipality:
+            return rows
+        return rows.filter(municipality_id__in=self.scope.municipality_ids)
+
+    def _refusal(
+        self, kind: FileKind, parsed: _ParsedRow, existing: models.Model | None
+    ) -> tuple[str, str] | None:
+        """Why a scoped run may not import this row (its column and message), or None."""
+        scope = self.scope
+        if scope is None:
+            return None
+        if kind.model is Municipality:
+            municipality = existing
+            column = kind.row_column
+            code = parsed.values.get("code")
+        else:
+            municipality = parsed.values.get("municipality")
+            column = kind.column_for("municipality")
+            code = getattr(municipality, "code", "")
+        outside = municipality is None or not scope.covers(municipality.pk)
+        # A new municipality is nobody's yet: only an import of every municipality adds it.
+        if (municipality is not None or kind.model is Municipality) and (
+            scope.municipality_ids is not None and outside
+        ):
+            return column, _(
+                "%(code)s is not one of your municipalities; you can only import rows of "
+                "your own municipalities."
+            ) % {"code": code}
+        if not scope.may_write(kind.model) and (
+            existing is None or _differs(existing, parsed.values)
+        ):
+            return kind.row_column, _(
+                "You cannot create or change %(things)s with an import; only the programme "
+                "admin can. Leave this row out, or keep it as it is."
+            ) % {"things": kind.model._meta.verbose_name_plural}
+        return None
 
     def _resolve(self, file: str, key: str | None) -> tuple[models.Model | None, str]:
         if not key:
@@ -238,6 +326,11 @@ class _Importer:
         existing = self._known[kind.file].get(parsed.db_key) if parsed.db_key else None
         if parsed.bad_columns:
             self._check_rest(kind, parsed, existing)
+            self._mark_failed(kind, parsed.row)
+            return
+        refusal = self._refusal(kind, parsed, existing)
+        if refusal is not None:
+            self._problem(kind.file, parsed.row.line, *refusal)
             self._mark_failed(kind, parsed.row)
             return
         row_changes = existing is None or _differs(existing, parsed.values)

@@ -71,6 +71,7 @@ NAVIGATION = {
         "Entrepreneurs",
         *REPORTS,
         "Data completeness",
+        "Import",
     ],
     Role.IMK_COACH: ["Home", "Entrepreneurs"],
     Role.PROGRAMME_ADMIN: [
@@ -80,6 +81,7 @@ NAVIGATION = {
         "Entrepreneurs",
         *REPORTS,
         "Data completeness",
+        "Import",
         "Research exports",
         "Invite a person",
         "Administration",

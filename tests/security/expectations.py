@@ -457,6 +457,29 @@ EXPECTATIONS: dict[str, Row] = {
         # A researcher retries their own export; another researcher's is not theirs (404).
         POST=e(302, 403, 403, 403, 403, 403, (302, 404), 302),
     ),
+    # Imports from the browser (issue 15): the programme admin and jobcoaches. A jobcoach sees
+    # the imports of their municipality; only the uploader confirms (the admin gets 404 too).
+    # An empty upload is refused with the form (400).
+    "imports/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(302, 400, 400, 403, 403, 403, 403, 400),
+    ),
+    "imports/<int:pk>/": Row(
+        "import_run",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "imports/<int:pk>/status/": Row(
+        "import_run",
+        GET=e(302, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "imports/<int:pk>/confirm/": Row(
+        "import_run",
+        GET=e(302, 405, 405, 403, 403, 403, 403, 405),
+        POST=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 404),
+    ),
     "": Row(
         None,
         GET=e(302, 200, 200, 200, 200, 200, 200, 200),
@@ -473,6 +496,7 @@ EXPECTATIONS: dict[str, Row] = {
 _WRITTEN_BY_SERVICES = {
     "municipalities.auditevent",
     "municipalities.correction",
+    "placements.importrun",
     "placements.placementstatechange",
     "reporting.metricssnapshot",
     "reporting.progressreport",

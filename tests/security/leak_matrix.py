@@ -28,6 +28,7 @@ from placements.models import (
     BenefitPeriod,
     ConsentRecord,
     HostEvaluation,
+    ImportRun,
     Jobseeker,
     Placement,
     PlacementStateChange,
@@ -165,6 +166,17 @@ def build_world() -> World:
             status="done",
             requested_by=jobcoaches[tenant],
         )
+        # A checked upload of the jobcoach, waiting for confirmation (its files are gone, so
+        # a confirmed run would fail on the worker; the matrix only looks at the answers).
+        import_run = ImportRun.objects.create(
+            requested_by=jobcoaches[tenant],
+            status="checked",
+            files=[{"name": "jobseekers.csv", "size": 120}],
+            check_counts={"jobseekers.csv": {"created": 1, "updated": 0, "unchanged": 0}},
+            upload_dir=f"matrix-{tenant}",
+            expires_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+        import_run.municipalities.set([municipality])
         objects[tenant] = {
             "municipality": municipality,
             "user": jobcoaches[tenant],
@@ -183,6 +195,7 @@ def build_world() -> World:
             "email": email,
             "session": session,
             "report": report,
+            "import_run": import_run,
         }
     export_a = ResearchExport.objects.create(
         as_of=datetime.date(2025, 9, 30),

@@ -1,0 +1,28 @@
+"""Celery tasks of placements: the import from the browser. Each is a thin shell."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reporting.tasks import JOB_TASK_OPTIONS
+
+
+@shared_task(name="placements.run_import", **JOB_TASK_OPTIONS)
+def run_import(self, *, run_id: int) -> dict:
+    """Run one confirmed import; return its status and counts (never a row's data)."""
+    from .imports.browser import import_execute
+
+    run = import_execute(
+        run_id=run_id, task_id=self.request.id or "", worker=self.request.hostname or ""
+    )
+    if run is None:
+        return {"run_id": run_id, "skipped": True}
+    return {"run_id": run.pk, "status": run.status, "counts": run.counts}
+
+
+@shared_task(name="placements.expire_import_uploads")
+def expire_import_uploads() -> int:
+    """Delete uploaded import files (and the cell values in their problems) past their time."""
+    from .imports.browser import import_runs_expire
+
+    return import_runs_expire()
