@@ -278,6 +278,18 @@ def _not_restricted(label: str) -> Q | None:
     return None
 
 
+def restricted_refs(access: Access) -> frozenset[str]:
+    """The references that person-level lists built from stored figures (the metrics API's
+    participants) leave out for ``access``: those of restricted people, unless it sees them."""
+    if sees_restricted(access):
+        return frozenset()
+    from placements.models import Jobseeker
+
+    return frozenset(
+        Jobseeker.objects.filter(restriction__isnull=False).values_list("ref", flat=True)
+    )
+
+
 def privacy_subjects(user) -> models.QuerySet:
     """The jobseekers whose requests (restriction, erasure) ``user`` may handle: the privacy
     officer and the programme admin, every one of them (restricted or not); nobody else."""

@@ -194,3 +194,22 @@ def test_a_second_restriction_or_one_naming_the_person_is_refused(world):
     with pytest.raises(ErasureRefused) as refused:
         restriction_set(restricted, reason="Again.", actor=None)
     assert refused.value.messages == ["This person is restricted already."]
+
+
+def test_the_metrics_api_leaves_a_restricted_ref_out_of_the_jobcoach_participant_list(
+    world, client
+):
+    from reporting.snapshots import snapshot_compute
+
+    day = datetime.date(2025, 9, 30)
+    restricted, other = world["restricted"], world["other"]
+    restriction_set(restricted, reason="Accuracy disputed.", actor=world["officer"])
+    snapshot_compute(as_of=day, trigger="on_demand")
+
+    client.force_login(world["jobcoach"])
+    body = client.get(f"/api/v1/metrics/?as_of={day.isoformat()}").json()
+    assert [p["ref"] for p in body["participants"]] == [other.ref]
+    assert body["totals"]["participants"] == 2
+    client.force_login(world["admin"])
+    body = client.get(f"/api/v1/metrics/?as_of={day.isoformat()}").json()
+    assert sorted(p["ref"] for p in body["participants"]) == sorted([restricted.ref, other.ref])
