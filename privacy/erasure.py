@@ -357,11 +357,14 @@ def _scrub_admin_log(person: Jobseeker, who: Identifiers, ref_map: dict[str, str
 def _scrub_snapshots(who: Identifiers, ref_map: dict[str, str]) -> int:
     old_refs = list(ref_map)
     changed = 0
-    candidates = MetricsSnapshot.objects.filter(
-        Q(pk__in=_json_mentions(MetricsSnapshot, "figures", old_refs).values("pk"))
-        | Q(pk__in=_json_mentions(MetricsSnapshot, "savings", old_refs).values("pk"))
-        | Q(pk__in=_json_mentions(MetricsSnapshot, "figures_as_of", old_refs).values("pk"))
-    )
+    # The participant lists are the only place a snapshot names anyone (figures_as_of holds
+    # counts per municipality): jsonb containment finds them without reading the snapshots as
+    # text.
+    wanted = Q(pk__in=[])
+    for ref in old_refs:
+        wanted |= Q(figures__participants__contains=[{"ref": ref}])
+        wanted |= Q(savings__participants__contains=[{"ref": ref}])
+    candidates = MetricsSnapshot.objects.filter(wanted)
     for snapshot in candidates.select_for_update():
         for field in ("figures", "savings", "figures_as_of"):
             value = getattr(snapshot, field)
