@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import zipfile
 from io import StringIO
 
 import pytest
@@ -20,6 +21,7 @@ from privacy import erasure as erasure_module
 from privacy.erasure import ERASED, ErasureRefused, erase_jobseeker
 from privacy.models import Erasure, ErasureTrigger, Restriction
 from privacy.restriction import restriction_set
+from reporting.exports.build import build_research_export
 from reporting.models import MetricsSnapshot, ProgressReport, ResearchExport
 from reporting.snapshots import snapshot_compute
 from tests.factories import (
@@ -66,6 +68,14 @@ def with_ref(value, old: str, new: str):
     if isinstance(value, dict):
         return {k: with_ref(v, old, new) for k, v in value.items()}
     return value
+
+
+def research_export(tmp_path, name: str) -> dict[str, bytes]:
+    """Every file of a CSV research export as of 30 September 2025."""
+    path = tmp_path / f"{name}.zip"
+    build_research_export(as_of=datetime.date(2025, 9, 30), format="csv", path=path, parallel=False)
+    with zipfile.ZipFile(path) as archive:
+        return {member: archive.read(member) for member in archive.namelist()}
 
 
 def text_columns() -> list[tuple[str, str]]:
@@ -205,11 +215,14 @@ def world():
     }
 
 
-def test_erasure_leaves_every_figure_unchanged_and_the_person_nowhere_in_the_database(world):
+def test_erasure_leaves_every_figure_unchanged_and_the_person_nowhere_in_the_database(
+    world, tmp_path
+):
     person = world["person"]
     old_ref = person.ref
     needles = [old_ref, world["placement_ref"], GIVEN, FAMILY, CLIENT, EMAIL, PHONE]
     before = figures()
+    export_before = research_export(tmp_path, "before")
     snapshots_before = {
         s.pk: (s.figures, s.savings, s.figures_as_of) for s in MetricsSnapshot.objects.all()
     }
@@ -228,6 +241,9 @@ def test_erasure_leaves_every_figure_unchanged_and_the_person_nowhere_in_the_dat
     assert hits(needles) == {needle: [] for needle in needles}
     after = figures()
     assert after == with_ref(before, old_ref, new_ref)
+    # The research export (pseudonyms of the record id, birth year) is byte for byte the same.
+    assert research_export(tmp_path, "after") == export_before
+    assert any(b"1979" in content for content in export_before.values())
     # The participant really moved in the sorted list (its new ref sorts before "HRL-").
     assert after["2025-09-30"]["metrics"]["participants"][0]["ref"] == new_ref
     assert after["2025-09-30"]["metrics"]["totals"]["outflow"] == 3
