@@ -38,6 +38,7 @@ from django.db import transaction
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from coaching.models import GuidanceSession
@@ -126,6 +127,38 @@ def _mentions(field: str, values: list[str]) -> Q:
     for value in values:
         q |= Q(**{f"{field}__icontains": value})
     return q
+
+
+def ref_digest(ref: str) -> str:
+    """A keyed one-way digest of a jobseeker reference (HMAC-SHA256 under SECRET_KEY)."""
+    return salted_hmac("privacy.erased-jobseeker-ref", ref, algorithm="sha256").hexdigest()
+
+
+def refuse_erased(jobseeker: Jobseeker, *, ref_changed: bool) -> None:
+    """For the jobseeker service: an erased record's details are not filled in again, and a
+    reference that belonged to an erased person is not used again (a file or an API call that
+    still holds it would otherwise bring the person back, and count them twice)."""
+    if jobseeker.pk is not None and Erasure.objects.filter(jobseeker_id=jobseeker.pk).exists():
+        raise ValidationError(
+            _("This person's data was erased: their details cannot be changed."),
+            code="erased",
+        )
+    if ref_changed:
+        refuse_erased_ref(jobseeker.ref)
+
+
+def refuse_erased_ref(ref: str) -> None:
+    """Refuse a reference that belonged to a person whose data was erased."""
+    if ref and Erasure.objects.filter(ref_digest=ref_digest(ref)).exists():
+        raise ValidationError(
+            {
+                "ref": _(
+                    "This reference belonged to a person whose data was erased; it cannot be "
+                    "used again."
+                )
+            },
+            code="erased_ref",
+        )
 
 
 def new_ref(model=Jobseeker) -> str:
@@ -277,6 +310,7 @@ def erase_jobseeker(
             trigger=trigger,
             reason=reason,
             counts=counts,
+            ref_digest=ref_digest(who.ref),
         )
         audit_record(
             actor=actor,

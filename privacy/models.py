@@ -92,6 +92,10 @@ class Erasure(models.Model):
     reason = models.CharField(_("reason"), max_length=500)
     # Rows changed per table, e.g. {"placements": 2, "progress_reviews": 3}: counts only.
     counts = models.JSONField(_("rows changed"), default=dict, blank=True)
+    # A keyed one-way digest of the old reference (privacy.erasure.ref_digest), so that a
+    # municipality's file or API call with that reference is refused instead of bringing the
+    # person back; the reference itself cannot be read from it.
+    ref_digest = models.CharField(_("digest of the old reference"), max_length=64, db_index=True)
 
     class Meta:
         ordering = ["-erased_at"]

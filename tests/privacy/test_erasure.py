@@ -372,3 +372,39 @@ def test_command_refuses_a_second_erasure_clearly(world):
         _command("erase_jobseeker", new_ref, "--reason", "Again.")
 
     assert str(error.value) == ("This person's data has already been erased. Nothing was changed.")
+
+
+def test_the_old_reference_cannot_bring_the_person_back(world):
+    from django.core.exceptions import ValidationError
+
+    from placements.services import jobseeker_save
+
+    person = world["person"]
+    erase_jobseeker(person, reason="Request of 3 March 2026.", actor=None)
+    again = Jobseeker(
+        municipality=person.municipality, ref="HRL-002", given_name=GIVEN, family_name=FAMILY
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        jobseeker_save(jobseeker=again)
+
+    assert refused.value.message_dict == {
+        "ref": [
+            "This reference belonged to a person whose data was erased; it cannot be used again."
+        ]
+    }
+    assert not Jobseeker.objects.filter(ref="HRL-002").exists()
+    # Another new reference is fine; the erased record's details are not filled in again.
+    jobseeker_save(
+        jobseeker=Jobseeker(
+            municipality=person.municipality, ref="HRL-099", given_name="A", family_name="B"
+        )
+    )
+    person.refresh_from_db()
+    person.given_name = GIVEN
+    with pytest.raises(ValidationError) as refused:
+        jobseeker_save(jobseeker=person)
+    assert refused.value.messages == [
+        "This person's data was erased: their details cannot be changed."
+    ]
+    assert Jobseeker.objects.get(pk=person.pk).given_name == ""
