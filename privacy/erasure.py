@@ -266,14 +266,11 @@ def erase_jobseeker(
             .exclude(remark="")
             .update(remark="", version=F("version") + 1, updated_at=now)
         )
+        hosts = list(
+            Placement.objects.filter(pk__in=placement_ids).values_list("entrepreneur_id", flat=True)
+        )
         counts["guidance_sessions"] = _redact_rows(
-            GuidanceSession.objects.filter(
-                entrepreneur_id__in=Placement.objects.filter(pk__in=placement_ids).values(
-                    "entrepreneur_id"
-                )
-            ),
-            "notes",
-            who.all(),
+            GuidanceSession.objects.filter(entrepreneur_id__in=hosts), "notes", who.all()
         )
 
         # The correction history: the reasons of the corrections about them, and any copy of
@@ -286,8 +283,14 @@ def erase_jobseeker(
             scrubbed = _scrub_json(correction.changes, ref_map={}, values=who.all())
             if scrubbed != correction.changes:
                 Correction.objects.filter(pk=correction.pk).update(changes=scrubbed)
+        with_hosts = Q(subject_kind=RecordKind.ENTREPRENEUR, subject_id__in=hosts)
         counts["corrections"] += _redact_rows(
-            Correction.objects.exclude(about_them), "reason", who.distinctive()
+            Correction.objects.exclude(about_them).filter(with_hosts), "reason", who.all()
+        )
+        counts["corrections"] += _redact_rows(
+            Correction.objects.exclude(about_them).exclude(with_hosts),
+            "reason",
+            who.distinctive(),
         )
 
         # Logs point to the record, never copy its reference.

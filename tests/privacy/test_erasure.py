@@ -173,7 +173,7 @@ def world():
             subject_id=placement.entrepreneur_id,
             action="corrected",
             changes={"minutes": [60, 90]},
-            reason=f"Longer: we also talked about {GIVEN} {FAMILY}.",
+            reason=f"Longer: we also talked about {GIVEN}.",
             source="web",
         ),
     ]
