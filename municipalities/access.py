@@ -107,6 +107,10 @@ def _admin(a: Access) -> Q | None:
     return ALL if a.is_programme_admin else None
 
 
+def _admin_or_privacy_officer(a: Access) -> Q | None:
+    return ALL if a.is_programme_admin or a.is_privacy_officer else None
+
+
 def _jobcoach(a: Access, path: str = "municipality_id") -> Q | None:
     return Q(**{f"{path}__in": sorted(a.jobcoach_municipality_ids)}) if a.is_jobcoach else None
 
@@ -206,6 +210,11 @@ READ_RULES: dict[str, Rule] = {
     # Snapshots hold participant refs: only the admin reads rows; the dashboards read the
     # aggregates through reporting's selectors.
     "reporting.MetricsSnapshot": _admin,
+    # Restrictions, erasures and retention runs: the privacy officer handles them; the
+    # programme admin sees them too.
+    "privacy.Restriction": _admin_or_privacy_officer,
+    "privacy.Erasure": _admin_or_privacy_officer,
+    "privacy.RetentionRun": _admin_or_privacy_officer,
 }
 
 WRITE_RULES: dict[str, Rule] = {
@@ -226,7 +235,72 @@ WRITE_RULES: dict[str, Rule] = {
     "coaching.Entrepreneur": lambda a: _union(_admin(a), _imk(a, Q(imk_coach_id=a.user_id))),
     "coaching.GuidanceSession": _own_guidance,
     "reporting.MetricsSnapshot": lambda a: None,  # written by the snapshot task only
+    # Written by the privacy services only (privacy/restriction.py, erasure.py, retention.py).
+    "privacy.Restriction": lambda a: None,
+    "privacy.Erasure": lambda a: None,
+    "privacy.RetentionRun": lambda a: None,
 }
+
+
+# Restriction of processing (art. 18, privacy.Restriction): a restricted person and every record
+# about them are opened by the privacy officer and the programme admin only. The path from each
+# model to the jobseeker; the figures and aggregates (reporting's ``all_municipalities_`` reads)
+# do not come through here and still count them.
+RESTRICTED_VIA: dict[str, str] = {
+    "placements.Jobseeker": "",
+    "placements.BenefitPeriod": "jobseeker__",
+    "placements.Placement": "jobseeker__",
+    "placements.PlacementStateChange": "placement__jobseeker__",
+    "placements.ProgressReview": "placement__jobseeker__",
+    "placements.BenefitCheck": "placement__jobseeker__",
+    "placements.HostEvaluation": "placement__jobseeker__",
+}
+
+
+def sees_restricted(a: Access) -> bool:
+    return a.is_programme_admin or a.is_privacy_officer
+
+
+def _not_restricted(label: str) -> Q | None:
+    """The rows of ``label`` that are not about a restricted person (None: no such link)."""
+    if label in RESTRICTED_VIA:
+        return Q(**{f"{RESTRICTED_VIA[label]}restriction__isnull": True})
+    if label == "municipalities.Correction":
+        from placements.models import Jobseeker, Placement
+
+        from .enums import RecordKind
+
+        restricted = Jobseeker.objects.filter(restriction__isnull=False).values("id")
+        restricted_placements = Placement.objects.filter(
+            jobseeker__restriction__isnull=False
+        ).values("id")
+        return ~(
+            Q(subject_kind=RecordKind.JOBSEEKER, subject_id__in=restricted)
+            | Q(subject_kind=RecordKind.PLACEMENT, subject_id__in=restricted_placements)
+        )
+    return None
+
+
+def restricted_refs(access: Access) -> frozenset[str]:
+    """The references that person-level lists built from stored figures (the metrics API's
+    participants) leave out for ``access``: those of restricted people, unless it sees them."""
+    if sees_restricted(access):
+        return frozenset()
+    from placements.models import Jobseeker
+
+    return frozenset(
+        Jobseeker.objects.filter(restriction__isnull=False).values_list("ref", flat=True)
+    )
+
+
+def privacy_subjects(user) -> models.QuerySet:
+    """The jobseekers whose requests (restriction, erasure) ``user`` may handle: the privacy
+    officer and the programme admin, every one of them (restricted or not); nobody else."""
+    from placements.models import Jobseeker
+
+    if sees_restricted(access_for(user)):
+        return Jobseeker.objects.all()
+    return Jobseeker.objects.none()
 
 
 def register(label: str, *, read: Rule, write: Rule) -> None:
@@ -241,10 +315,15 @@ def _scoped(rules: dict[str, Rule], user, model: type[models.Model]) -> models.Q
         rule = rules[label]
     except KeyError:
         raise ScopeNotDefined(f"No access rule for {label}") from None
-    q = rule(access_for(user))
+    access = access_for(user)
+    q = rule(access)
     manager = model._default_manager
     if q is None:
         return manager.none()
+    if not sees_restricted(access):
+        hidden = _not_restricted(label)
+        if hidden is not None:
+            return manager.filter(hidden) if q is ALL else manager.filter(q & hidden)
     if q is ALL:
         return manager.all()
     return manager.filter(q)

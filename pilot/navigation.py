@@ -34,6 +34,8 @@ def items_for(access: Access) -> list[NavItem]:
         items.append(NavItem(_("Import"), "placements:import_list"))
     if access.is_researcher or access.is_programme_admin:
         items.append(NavItem(_("Research exports"), "exports:list"))
+    if access.is_privacy_officer or access.is_programme_admin:
+        items.append(NavItem(_("Privacy requests"), "privacy:person_find"))
     if access.is_programme_admin:
         items.append(NavItem(_("Invite a person"), "municipalities:invitation_create"))
         items.append(NavItem(_("Administration"), "admin:index"))

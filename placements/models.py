@@ -131,7 +131,8 @@ class Jobseeker(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
+        # An erased person (privacy.Erasure) has no name left: their new reference stands in.
+        return f"{self.given_name} {self.family_name}".strip() or self.ref
 
     @property
     def research_consent(self) -> str:

@@ -90,8 +90,12 @@ def jobseeker_save(*, jobseeker: Jobseeker) -> Jobseeker:
     Identity and contact details are not facts of the figures: their changes are not kept in
     the correction history (which would copy them), only the version moves.
     """
+    # privacy depends on placements; this one check goes the other way, inside the call.
+    from privacy.erasure import refuse_erased
+
     with transaction.atomic():
-        lock_current(jobseeker)
+        before = lock_current(jobseeker)
+        refuse_erased(jobseeker, ref_changed=before is None or before.ref != jobseeker.ref)
         jobseeker.full_clean()
         save_next_version(jobseeker)
         figures_changed()

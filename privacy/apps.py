@@ -7,3 +7,11 @@ class PrivacyConfig(AppConfig):
 
     name = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from reporting.jobs import register_job
+
+        from .models import RetentionRun
+
+        # The retention run is a job like a report: claimed under a lease, renewed, reaped.
+        register_job(RetentionRun, "privacy.apply_retention", "run_id")

@@ -18,7 +18,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from municipalities.access import access_for
+from municipalities.access import access_for, restricted_refs
 from municipalities.api import HasPilotRole
 
 from .dashboard import dashboard_scope
@@ -95,11 +95,14 @@ class SnapshotFiguresView(APIView):
 
 def _participants_for(participants: list[dict], access, scope) -> list[dict]:
     """Person-level rows: all for the programme admin, their own municipalities' for a
-    jobcoach (callers never ask for the funder or researcher)."""
+    jobcoach (callers never ask for the funder or researcher), without restricted people for
+    those who may not open them (the totals still count them)."""
+    hidden = restricted_refs(access)
     return [
         p
         for p in participants
-        if access.is_programme_admin or p["municipality_code"] in scope.codes
+        if (access.is_programme_admin or p["municipality_code"] in scope.codes)
+        and p["ref"] not in hidden
     ]
 
 

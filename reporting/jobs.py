@@ -48,6 +48,12 @@ TASKS: dict[type[BackgroundJob], tuple[str, str]] = {
 }
 
 
+def register_job(model: type[BackgroundJob], task_name: str, argument: str) -> None:
+    """Let another app's job model (privacy's retention runs) run under the same lease, renewal
+    and reaping as reports and exports."""
+    TASKS[model] = (task_name, argument)
+
+
 class JobLost(Exception):
     """This run no longer holds the job: it was cancelled or given to a newer run."""
 

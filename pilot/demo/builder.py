@@ -81,6 +81,9 @@ def reset_pilot_data() -> None:
     """
     for model in apps.get_app_config("reporting").get_models():
         model.objects.all().delete()
+    # Requests and their records (restrictions, erasures) are about the pilot's people.
+    for model in apps.get_app_config("privacy").get_models():
+        model.objects.all().delete()
     for model in (
         BenefitCheck,
         HostEvaluation,

@@ -4,6 +4,7 @@ Everything that differs between machines is read from the environment through on
 (``env``); the environment-specific modules only change defaults.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -228,6 +229,15 @@ JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=30)
 JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=120)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 JOB_REQUEUE_SECONDS = env.float("JOB_REQUEUE_SECONDS", default=1800)
+# Retention of personal data (privacy/retention.py, docs/privacy.md): a participant's name,
+# birth date (all but its year), client number, contact details and free text are erased this
+# many days after their follow-up window closed (the internship's end + the follow-up months:
+# the last benefit check is due then), and everyone's this many days after the pilot's end
+# (PILOT_END_DATE, ISO date; empty while the pilot runs). The facts behind the figures stay.
+_pilot_end = env.str("PILOT_END_DATE", default="")
+PILOT_END_DATE = datetime.date.fromisoformat(_pilot_end) if _pilot_end else None
+PILOT_RETENTION_AFTER_WINDOW_DAYS = env.int("PILOT_RETENTION_AFTER_WINDOW_DAYS", default=365)
+PILOT_RETENTION_AFTER_PILOT_END_DAYS = env.int("PILOT_RETENTION_AFTER_PILOT_END_DAYS", default=365)
 # /health/ calls the worker absent when none wrote its heartbeat for this long.
 WORKER_SILENT_SECONDS = env.float("WORKER_SILENT_SECONDS", default=180)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -237,6 +247,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Retention (privacy/retention.py): erase whose personal data was kept long enough.
+    "nightly-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "nightly-metrics-snapshot": {
         "task": "reporting.compute_metrics_snapshot",
         "schedule": crontab(hour=2, minute=0),

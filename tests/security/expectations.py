@@ -480,6 +480,38 @@ EXPECTATIONS: dict[str, Row] = {
         GET=e(302, 405, 405, 403, 403, 403, 403, 405),
         POST=e(302, (302, 404), (404, 302), 403, 403, 403, 403, 404),
     ),
+    # Privacy requests (issue 12): the privacy officer and the programme admin; everyone else
+    # 403. The person is found by reference in a form (POST), then addressed by record id.
+    "privacy/people/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 200),
+    ),
+    "privacy/people/<int:pk>/": Row(
+        "jobseeker",
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 405),
+    ),
+    "privacy/people/<int:pk>/restrict/": Row(
+        "jobseeker",
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 200),  # without a reason: the form again
+    ),
+    "privacy/people/<int:pk>/lift/": Row(
+        "jobseeker",
+        GET=e(302, 403, 403, 403, 403, 403, 403, 405),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 302),  # nothing to lift: back to the page
+    ),
+    "privacy/people/<int:pk>/erase/": Row(
+        "jobseeker",
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 200),  # without the typed reference: form
+    ),
+    "privacy/retention/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 405),
+    ),
     "": Row(
         None,
         GET=e(302, 200, 200, 200, 200, 200, 200, 200),
@@ -502,6 +534,9 @@ _WRITTEN_BY_SERVICES = {
     "reporting.progressreport",
     "reporting.researchexport",
     "reporting.workerheartbeat",
+    "privacy.restriction",
+    "privacy.erasure",
+    "privacy.retentionrun",
 }
 ADMIN_NO_ADD = _WRITTEN_BY_SERVICES | {"pilot.pilotsettings"}
 ADMIN_NO_CHANGE = _WRITTEN_BY_SERVICES
@@ -523,7 +558,7 @@ ADMIN_SITE_PAGES = {
     "admin/autocomplete/": (403, 405),  # without its parameters
     "admin/jsi18n/": (200, 405),
     "admin/r/<path:content_type_id>/<path:object_id>/": (404, 404),  # no model has a site URL
-    "admin/^(?P<app_label>account|pilot|municipalities|coaching|placements|reporting)/$": (
+    "admin/^(?P<app_label>account|pilot|municipalities|coaching|placements|reporting|privacy)/$": (
         200,
         200,
     ),

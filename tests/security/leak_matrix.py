@@ -34,6 +34,7 @@ from placements.models import (
     PlacementStateChange,
     ProgressReview,
 )
+from privacy.models import Erasure, Restriction, RetentionRun
 from reporting.models import ProgressReport, ResearchExport, WorkerHeartbeat
 from tests.factories import (
     BenefitCheckFactory,
@@ -212,6 +213,15 @@ def build_world() -> World:
         requested_by=user_with_role(Role.RESEARCHER, email="other.researcher@example.org"),
     )
     objects["a"]["export"], objects["b"]["export"] = export_a, export_b
+    # A restricted and erased person of A, and a retention run, for the privacy admin's rows.
+    restricted = JobseekerFactory(municipality=a)
+    objects["a"]["restriction"] = Restriction.objects.create(
+        jobseeker=restricted, municipality=a, reason="Accuracy disputed."
+    )
+    objects["a"]["erasure"] = Erasure.objects.create(
+        jobseeker=restricted, municipality=a, trigger="request", reason="Request."
+    )
+    RetentionRun.objects.create(status="done")
     now = timezone.now()
     WorkerHeartbeat.objects.create(hostname="worker@matrix", seen_at=now, started_at=now)
     # The dashboard's figures for today exist, so no page queues a computation.
@@ -246,6 +256,8 @@ TENANT_MODELS = (
     Entrepreneur,
     GuidanceSession,
     ProgressReport,
+    Restriction,
+    Erasure,
 )
 
 
