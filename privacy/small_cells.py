@@ -48,6 +48,6 @@ def suppress_for_funder(access) -> bool:
 def explanation() -> str:
     """The one sentence shown under a table with suppressed counts."""
     return _(
-        "Counts from 1 to %(below)s are shown as \u201c< %(minimum)s\u201d, so that no one can be "
+        'Counts from 1 to %(below)s are shown as "< %(minimum)s", so that no one can be '
         "recognised in a small municipality; the totals are exact."
     ) % {"below": small_cell_minimum() - 1, "minimum": small_cell_minimum()}

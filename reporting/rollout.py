@@ -266,7 +266,13 @@ def assumptions(basis: Mapping[str, Any], costs: Mapping[str, Any]) -> list[Assu
                 "hours": number_format(Decimal(costs["jobcoach_hours_per_participant"]), 1),
                 "rate": money(costs["jobcoach_hourly_rate"]),
             },
-            _("setting"),
+            _("%(amount)s per participant")
+            % {
+                "amount": money(
+                    Decimal(costs["jobcoach_hours_per_participant"])
+                    * Decimal(costs["jobcoach_hourly_rate"])
+                )
+            },
             None,
         ),
         Assumption(

@@ -66,21 +66,25 @@ class RolloutView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         scale = {"municipalities": MUNICIPALITIES_IN_NL, "places": DEFAULT_PLACES}
-        if self.request.GET:
-            form = RolloutForm(self.request.GET)
-            valid = form.is_valid()
-            if valid:
-                scale = {key: form.cleaned_data[key] for key in scale}
-        else:
-            form = RolloutForm(initial=scale)
-            valid = True
-        as_of = form.cleaned_data.get("as_of") if self.request.GET and valid else None
+        data = self.request.GET.copy()
+        if not any(key in data for key in scale):
+            # The first visit (or a link with a date only): the default scale.
+            data.update({key: str(value) for key, value in scale.items()})
+        form = RolloutForm(data)
+        valid = form.is_valid()
+        if valid:
+            scale = {key: form.cleaned_data[key] for key in scale}
+        as_of = form.cleaned_data.get("as_of") if valid else None
         snapshot = latest_rollout_snapshot(as_of)
         context.update(form=form, snapshot=snapshot, invalid=not valid)
         if snapshot is None or not valid:
             return context
-        # The date of the figures goes with every next calculation.
-        form.initial["as_of"] = snapshot.as_of
+        if not data.get("as_of"):
+            # The date of the figures goes with every next calculation.
+            data["as_of"] = snapshot.as_of.isoformat()
+            form = RolloutForm(data)
+            form.is_valid()
+            context["form"] = form
         context.update(rollout_section(snapshot, **scale))
         return context
 
