@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -40,10 +41,15 @@ def rollout_chart(projection) -> Chart:
         "net_high": euros(p.net_high),
     }
     values = [v for _l, value, low, high, _c in bars for v in (value, low, high) if v is not None]
-    low_value = float(min([Decimal(0), *values]))
-    high_value = float(max([Decimal(1), *values]))
-    span_ticks = ticks(high_value - low_value)
-    span = span_ticks[-1]
+    # Round ticks: a step from the span, the axis from a multiple of it at or below the lowest
+    # value (0 when nothing is negative).
+    lowest = float(min([Decimal(0), *values]))
+    highest = float(max([Decimal(1), *values]))
+    step = ticks(highest - lowest)[1]
+    low_value = math.floor(lowest / step) * step
+    count = math.ceil((highest - low_value) / step)
+    span = step * count
+    span_ticks = [step * i for i in range(count + 1)]
     row_h, top = 44, 20
     height = top + row_h * len(bars) + 36
     plot_left, plot_right = LABEL_WIDTH, WIDTH - RIGHT - 8
@@ -58,7 +64,15 @@ def rollout_chart(projection) -> Chart:
         value = low_value + span_ticks[i]
         body.append(line(x(value), top - 6, x(value), top + row_h * len(bars), stroke=GRID))
         body.append(
-            text(x(value), height - 14, euros(Decimal(value)), anchor="middle", size=10, fill=MUTED)
+            text(
+                x(value),
+                height - 14,
+                euros(Decimal(value)),
+                # The last label ends at its tick, so that it stays inside the picture.
+                anchor="end" if i == len(span_ticks) - 1 else "middle",
+                size=10,
+                fill=MUTED,
+            )
         )
     for index, (label, value, low, high, colour) in enumerate(bars):
         y = top + index * row_h
