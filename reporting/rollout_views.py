@@ -7,6 +7,7 @@ and points to the dashboard, which has the figures computed.
 
 from __future__ import annotations
 
+from django.db.models.fields.json import KeyTransform
 from django.views.generic import TemplateView
 
 from municipalities.enums import Role
@@ -35,8 +36,10 @@ def rollout_section(
     places: int = DEFAULT_PLACES,
 ) -> dict:
     """The context of the calculator's figures (page and funder report) for one snapshot."""
-    basis = snapshot.savings["rollout"]
-    costs = snapshot.savings["costs"]
+    # The page reads only these two parts of the stored savings (``latest_rollout_snapshot``);
+    # a report has the whole snapshot.
+    basis = getattr(snapshot, "rollout_basis", None) or snapshot.savings["rollout"]
+    costs = getattr(snapshot, "rollout_costs", None) or snapshot.savings["costs"]
     projection = project(basis=basis, costs=costs, municipalities=municipalities, places=places)
     return {
         "projection": projection,
@@ -56,7 +59,16 @@ def latest_rollout_snapshot(as_of=None) -> MetricsSnapshot | None:
             .filter(savings__has_key="rollout")
             .order_by("-as_of")
         )
-    return snapshots.order_by("-as_of", "-computed_at").only("id", "as_of", "savings").first()
+    # Not the whole savings JSON (every outflow participant at national scale): its two parts.
+    return (
+        snapshots.order_by("-as_of", "-computed_at")
+        .only("id", "as_of")
+        .annotate(
+            rollout_basis=KeyTransform("rollout", "savings"),
+            rollout_costs=KeyTransform("costs", "savings"),
+        )
+        .first()
+    )
 
 
 class RolloutView(RoleRequiredMixin, TemplateView):
