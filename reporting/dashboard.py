@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from municipalities.access import Access
 from municipalities.models import Municipality
 from pilot.dates import add_months
+from pilot.models import PilotSettings
 from placements.enums import PlacementStatus
 from privacy.small_cells import explanation as small_cells_explanation
 from privacy.small_cells import shown_count
@@ -239,7 +240,10 @@ def _headline(snapshot: MetricsSnapshot, municipalities: list[dict], scope: Scop
         )
         totals = {k: sum(m[k] for m in municipalities) for k in keys}
     # The budget the snapshot was computed with, so that a report rendered again agrees.
-    budget = Decimal(snapshot.savings["budget"]) if scope.whole_pilot else None
+    budget = None
+    if scope.whole_pilot:
+        stored = snapshot.savings.get("budget")
+        budget = Decimal(stored) if stored is not None else PilotSettings.load().budget_eur
     return Headline(
         as_of=snapshot.as_of,
         computed_at=snapshot.computed_at,

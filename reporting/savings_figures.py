@@ -95,9 +95,11 @@ class SavingsSummary:
 def snapshot_savings(snapshot: MetricsSnapshot, scope: Scope) -> SavingsSummary:
     """The savings of ``snapshot`` that ``scope`` may see (aggregates only, never a person)."""
     stored = snapshot.savings
-    stored_costs = {m["code"]: m for m in stored["costs"]["municipalities"]}
+    # A snapshot stored before the costs were kept (shown only while the worker is down) has
+    # the savings without them.
+    stored_costs = {m["code"]: m for m in stored.get("costs", {}).get("municipalities", [])}
     rows = [
-        _row(m, stored_costs[m["code"]])
+        _row(m, stored_costs.get(m["code"]))
         for m in stored["municipalities"]
         if scope.codes is None or m["code"] in scope.codes
     ]
@@ -122,7 +124,7 @@ def snapshot_savings(snapshot: MetricsSnapshot, scope: Scope) -> SavingsSummary:
         curve=[(date.fromisoformat(p["date"]), Decimal(p["savings"])) for p in curve["points"]]
         if whole
         else [],
-        costs=_costs(stored, rows, whole),
+        costs=_costs(stored, rows, whole) if "costs" in stored else None,
     )
 
 
@@ -130,7 +132,16 @@ def _money(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def _row(m: dict, costs: dict) -> MunicipalitySavingsRow:
+def _row(m: dict, costs: dict | None) -> MunicipalitySavingsRow:
+    if costs is None:
+        return MunicipalitySavingsRow(
+            code=m["code"],
+            name=m["name"],
+            outflow=m["outflow"],
+            without_amount=m["without_amount"],
+            days_off_benefits=m["days_off_benefits"],
+            savings=Decimal(m["savings"]),
+        )
     return MunicipalitySavingsRow(
         code=m["code"],
         name=m["name"],

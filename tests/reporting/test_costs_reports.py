@@ -123,3 +123,19 @@ def test_municipality_report_shows_that_municipalitys_savings_and_costs(pilot_sm
     assert nl("Return on the budget") not in text
     assert nl("Break-even") not in text
     assert "Zwolle" not in text
+
+
+def test_a_snapshot_stored_before_the_costs_still_shows_its_savings(pilot_small):  # noqa: F811
+    # Shown only while the worker is down (the last stored figures); it has no costs to show.
+    from reporting.dashboard import WHOLE_PILOT, dashboard_figures_html
+    from reporting.models import MetricsSnapshot
+
+    snapshot, _created = snapshot_compute(as_of=AS_OF, trigger="on_demand")
+    older = {k: v for k, v in snapshot.savings.items() if k not in ("costs", "rollout")}
+    MetricsSnapshot.objects.filter(pk=snapshot.pk).update(savings=older)
+    snapshot.refresh_from_db()
+
+    html = dashboard_figures_html(snapshot=snapshot, scope=WHOLE_PILOT)
+
+    assert 'data-figure="savings">€ 34,273<' in html
+    assert "Coaching costs" not in html
