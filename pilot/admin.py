@@ -15,6 +15,9 @@ class PilotSettingsAdmin(ScopedModelAdmin):
         "internship_max_months",
         "interns_per_entrepreneur",
         "budget_eur",
+        "imk_hourly_rate_eur",
+        "jobcoach_hourly_rate_eur",
+        "jobcoach_hours_per_participant",
     ]
 
     # One row: it is created on first use and never deleted.

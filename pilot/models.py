@@ -35,6 +35,37 @@ class PilotSettings(models.Model):
     budget_eur = models.DecimalField(
         _("funder budget (EUR)"), max_digits=12, decimal_places=2, default=Decimal("100000")
     )
+    # The cost of coaching, besides the budget (issue 14): what an hour of an IMK coach and of a
+    # jobcoach costs, and the jobcoach hours one participant takes. The defaults are planning
+    # figures for the pilot (an hour of professional support at about EUR 75 and EUR 70, a
+    # jobcoach's intake, matching and follow-up at about 24 hours per participant); the programme
+    # admin sets the pilot's own. IMK hours are not a setting: they are the guidance sessions'
+    # recorded minutes.
+    imk_hourly_rate_eur = models.DecimalField(
+        _("IMK coach hourly rate (EUR)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("75"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("The cost of one hour of IMK guidance; the hours are the sessions' minutes."),
+    )
+    jobcoach_hourly_rate_eur = models.DecimalField(
+        _("jobcoach hourly rate (EUR)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("70"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    jobcoach_hours_per_participant = models.DecimalField(
+        _("jobcoach hours per participant"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("24"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "The jobcoach's time for one participant, from intake to the end of follow-up."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -26,6 +26,8 @@ from municipalities.models import Municipality
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 from placements.enums import PlacementStatus
+from privacy.small_cells import explanation as small_cells_explanation
+from privacy.small_cells import shown_count
 
 from .charts import (
     Chart,
@@ -161,13 +163,18 @@ def snapshot_for_dashboard(*, as_of: date) -> MetricsSnapshot | None:
     )
 
 
-def dashboard_figures_html(*, snapshot: MetricsSnapshot, scope: Scope) -> SafeString:
+def dashboard_figures_html(
+    *, snapshot: MetricsSnapshot, scope: Scope, suppress_small: bool = False
+) -> SafeString:
     """The dashboard's headline and charts as HTML, cached per snapshot, scope and language.
 
     Rendering five charts with their tables (342 rows at national scale) costs far more than
     the rest of the page; a snapshot never changes, so neither does this fragment.
     """
-    key = f"reporting:dashboard-html:v3:{snapshot.pk}:{scope.key}:{get_language()}"
+    key = (
+        f"reporting:dashboard-html:v4:{snapshot.pk}:{scope.key}:{int(suppress_small)}:"
+        f"{get_language()}"
+    )
     html = cache.get(key)
     if html is None:
         deferred = snapshot.get_deferred_fields() & {"figures", "figures_as_of", "savings"}
@@ -181,7 +188,8 @@ def dashboard_figures_html(*, snapshot: MetricsSnapshot, scope: Scope) -> SafeSt
                 "headline": data.headline,
                 "charts": data.charts(),
                 "whole_pilot": scope.whole_pilot,
-                "completeness": data.completeness,
+                "completeness": small_cells_suppressed(data.completeness, suppress_small),
+                "small_cells_note": small_cells_explanation() if suppress_small else "",
                 "gap_kinds": list(GAP_KINDS.items()),
                 "savings": savings,
                 "savings_chart": savings.chart(),
@@ -231,7 +239,11 @@ def _headline(snapshot: MetricsSnapshot, municipalities: list[dict], scope: Scop
             "no_outflow",
         )
         totals = {k: sum(m[k] for m in municipalities) for k in keys}
-    budget = PilotSettings.load().budget_eur if scope.whole_pilot else None
+    # The budget the snapshot was computed with, so that a report rendered again agrees.
+    budget = None
+    if scope.whole_pilot:
+        stored = snapshot.savings.get("budget")
+        budget = Decimal(stored) if stored is not None else PilotSettings.load().budget_eur
     return Headline(
         as_of=snapshot.as_of,
         computed_at=snapshot.computed_at,
@@ -374,6 +386,20 @@ def snapshot_completeness(snapshot: MetricsSnapshot, scope: Scope) -> list[dict]
         cells = [(GAP_KINDS[kind], n) for kind, n in per_kind.items()]
         rows.append({"code": code, "name": names.get(code, code), **per_kind, "cells": cells})
     return rows
+
+
+def small_cells_suppressed(completeness: list[dict], suppress: bool) -> list[dict]:
+    """The completeness rows with each count as the viewer may see it (privacy.small_cells):
+    the gaps per municipality and kind are finer than the headline per municipality."""
+    if not suppress:
+        return completeness
+    return [
+        {
+            **row,
+            "cells": [(label, shown_count(n, suppress=True)) for label, n in row["cells"]],
+        }
+        for row in completeness
+    ]
 
 
 def snapshot_guidance(snapshot: MetricsSnapshot, scope: Scope) -> Guidance:

@@ -12,6 +12,7 @@ from municipalities.models import Municipality
 from pilot.forms import DateInput, StyledFormMixin
 
 from .models import ReportKind
+from .rollout import DEFAULT_PLACES, MAX_MUNICIPALITIES, MAX_PLACES, MUNICIPALITIES_IN_NL
 
 # Nothing of the pilot happened before this; older dates are typing errors.
 EARLIEST = date(2000, 1, 1)
@@ -62,3 +63,37 @@ class ReportRequestForm(StyledFormMixin, forms.Form):
         if kind != ReportKind.MUNICIPALITY:
             data["municipality"] = None
         return data
+
+
+class RolloutForm(StyledFormMixin, forms.Form):
+    """The rollout calculator's scale (GET): how many municipalities, how many places each."""
+
+    municipalities = forms.IntegerField(
+        label=_("Number of municipalities"),
+        initial=MUNICIPALITIES_IN_NL,
+        min_value=1,
+        max_value=MAX_MUNICIPALITIES,
+        error_messages={
+            "required": _("Fill in a number of municipalities."),
+            "invalid": _("Fill in a whole number of municipalities, such as 342."),
+            "min_value": _("Choose at least 1 municipality."),
+            "max_value": _(
+                "Choose at most %(limit_value)s municipalities: all of the Netherlands."
+            ),
+        },
+        help_text=_("From 1 to 342, the number of municipalities in the Netherlands."),
+    )
+    places = forms.IntegerField(
+        label=_("Places per municipality"),
+        initial=DEFAULT_PLACES,
+        min_value=1,
+        max_value=MAX_PLACES,
+        error_messages={
+            "required": _("Fill in a number of places per municipality."),
+            "invalid": _("Fill in a whole number of places, such as 10."),
+            "min_value": _("Choose at least 1 place per municipality."),
+            "max_value": _("Choose at most %(limit_value)s places per municipality."),
+        },
+        help_text=_("Internship places per municipality, from 1 to 1,000."),
+    )
+    as_of = forms.DateField(required=False, widget=forms.HiddenInput, validators=[_not_in_future])

@@ -31,6 +31,31 @@ class MunicipalitySavingsRow:
     without_amount: int
     days_off_benefits: int
     savings: Decimal
+    # The costs of coaching (reporting.costs), from the same snapshot:
+    participants: int = 0
+    imk_hours: Decimal = Decimal(0)
+    coaching_costs: Decimal = Decimal(0)
+    coaching_cost_per_outflow: Decimal | None = None
+    net: Decimal = Decimal(0)  # savings - coaching costs
+
+
+@dataclass(frozen=True)
+class Costs:
+    """The costs the snapshot stored with the savings, within a scope (reporting.costs)."""
+
+    imk_hourly_rate: Decimal
+    jobcoach_hourly_rate: Decimal
+    jobcoach_hours_per_participant: Decimal
+    participants: int
+    imk_hours: Decimal
+    imk_costs: Decimal
+    jobcoach_costs: Decimal
+    coaching_costs: Decimal
+    coaching_cost_per_outflow: Decimal | None
+    # Whole pilot only (None otherwise): the budget added, per outflow, and savings minus all.
+    costs: Decimal | None
+    cost_per_outflow: Decimal | None
+    net: Decimal  # savings - costs for the whole pilot; savings - coaching costs otherwise
 
 
 @dataclass(frozen=True)
@@ -46,6 +71,7 @@ class SavingsSummary:
     return_ratio: Decimal | None
     break_even: date | None
     curve: list[tuple[date, Decimal]]
+    costs: Costs | None = None
 
     @property
     def return_percent(self) -> Decimal | None:
@@ -69,15 +95,11 @@ class SavingsSummary:
 def snapshot_savings(snapshot: MetricsSnapshot, scope: Scope) -> SavingsSummary:
     """The savings of ``snapshot`` that ``scope`` may see (aggregates only, never a person)."""
     stored = snapshot.savings
+    # A snapshot stored before the costs were kept (shown only while the worker is down) has
+    # the savings without them.
+    stored_costs = {m["code"]: m for m in stored.get("costs", {}).get("municipalities", [])}
     rows = [
-        MunicipalitySavingsRow(
-            code=m["code"],
-            name=m["name"],
-            outflow=m["outflow"],
-            without_amount=m["without_amount"],
-            days_off_benefits=m["days_off_benefits"],
-            savings=Decimal(m["savings"]),
-        )
+        _row(m, stored_costs.get(m["code"]))
         for m in stored["municipalities"]
         if scope.codes is None or m["code"] in scope.codes
     ]
@@ -102,4 +124,75 @@ def snapshot_savings(snapshot: MetricsSnapshot, scope: Scope) -> SavingsSummary:
         curve=[(date.fromisoformat(p["date"]), Decimal(p["savings"])) for p in curve["points"]]
         if whole
         else [],
+        costs=_costs(stored, rows, whole) if "costs" in stored else None,
+    )
+
+
+def _money(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _row(m: dict, costs: dict | None) -> MunicipalitySavingsRow:
+    if costs is None:
+        return MunicipalitySavingsRow(
+            code=m["code"],
+            name=m["name"],
+            outflow=m["outflow"],
+            without_amount=m["without_amount"],
+            days_off_benefits=m["days_off_benefits"],
+            savings=Decimal(m["savings"]),
+        )
+    return MunicipalitySavingsRow(
+        code=m["code"],
+        name=m["name"],
+        outflow=m["outflow"],
+        without_amount=m["without_amount"],
+        days_off_benefits=m["days_off_benefits"],
+        savings=Decimal(m["savings"]),
+        participants=costs["participants"],
+        imk_hours=Decimal(costs["imk_minutes"]) / 60,
+        coaching_costs=Decimal(costs["coaching_costs"]),
+        coaching_cost_per_outflow=_money(costs["coaching_cost_per_outflow"]),
+        net=Decimal(costs["net"]),
+    )
+
+
+def _costs(stored: dict, rows: list[MunicipalitySavingsRow], whole: bool) -> Costs:
+    block = stored["costs"]
+    rates = {
+        "imk_hourly_rate": Decimal(block["imk_hourly_rate"]),
+        "jobcoach_hourly_rate": Decimal(block["jobcoach_hourly_rate"]),
+        "jobcoach_hours_per_participant": Decimal(block["jobcoach_hours_per_participant"]),
+    }
+    if whole:
+        t = block["totals"]
+        return Costs(
+            **rates,
+            participants=t["participants"],
+            imk_hours=Decimal(t["imk_minutes"]) / 60,
+            imk_costs=Decimal(t["imk_costs"]),
+            jobcoach_costs=Decimal(t["jobcoach_costs"]),
+            coaching_costs=Decimal(t["coaching_costs"]),
+            coaching_cost_per_outflow=_money(t["coaching_cost_per_outflow"]),
+            costs=Decimal(t["costs"]),
+            cost_per_outflow=_money(t["cost_per_outflow"]),
+            net=Decimal(t["net"]),
+        )
+    # A set of municipalities: sums of their stored rows (exact: two-decimal strings).
+    mine = [m for m in block["municipalities"] if m["code"] in {r.code for r in rows}]
+    coaching = sum((Decimal(m["coaching_costs"]) for m in mine), Decimal(0))
+    outflow = sum(m["outflow"] for m in mine)
+    return Costs(
+        **rates,
+        participants=sum(m["participants"] for m in mine),
+        imk_hours=Decimal(sum(m["imk_minutes"] for m in mine)) / 60,
+        imk_costs=sum((Decimal(m["imk_costs"]) for m in mine), Decimal(0)),
+        jobcoach_costs=sum((Decimal(m["jobcoach_costs"]) for m in mine), Decimal(0)),
+        coaching_costs=coaching,
+        coaching_cost_per_outflow=(coaching / outflow).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if outflow
+        else None,
+        costs=None,
+        cost_per_outflow=None,
+        net=sum((Decimal(m["net"]) for m in mine), Decimal(0)),
     )

@@ -14,8 +14,10 @@ from django.utils import timezone
 from pilot.models import PilotSettings
 
 from .as_of_figures import all_municipalities_figures_as_of
+from .costs import costs_as_json_dict
 from .metrics import MetricsRows, metrics_as_json_dict, metrics_from_rows
 from .models import MetricsSnapshot
+from .rollout import rollout_basis
 from .savings import savings_as_json_dict, savings_curve
 from .selectors import all_municipalities_metrics_rows
 
@@ -33,6 +35,9 @@ def data_fingerprint(rows: MetricsRows, pilot: PilotSettings, figures_as_of: dic
                 str(pilot.target_ratio.normalize()),
                 pilot.follow_up_months,
                 str(pilot.budget_eur.normalize()),
+                str(pilot.imk_hourly_rate_eur.normalize()),
+                str(pilot.jobcoach_hourly_rate_eur.normalize()),
+                str(pilot.jobcoach_hours_per_participant.normalize()),
             )
         ).encode()
     )
@@ -69,6 +74,24 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
     )
     figures = metrics_as_json_dict(result)
     savings = {**savings_as_json_dict(result.savings), "curve": savings_curve(result.savings)}
+    # Beside the JSON of benefit-savings.md (never in it): the costs and the rollout's basis.
+    savings["costs"] = costs_as_json_dict(
+        figures=figures,
+        savings=savings,
+        guidance=figures_as_of["guidance"],
+        budget=pilot.budget_eur,
+        imk_hourly_rate=pilot.imk_hourly_rate_eur,
+        jobcoach_hourly_rate=pilot.jobcoach_hourly_rate_eur,
+        jobcoach_hours_per_participant=pilot.jobcoach_hours_per_participant,
+    )
+    savings["rollout"] = rollout_basis(
+        participants=result.participants,
+        savings=result.savings,
+        as_of=as_of,
+        follow_up_months=pilot.follow_up_months,
+        planned_places=result.totals.planned_places,
+        imk_minutes=savings["costs"]["totals"]["imk_minutes"],
+    )
     duration_ms = round((time.perf_counter() - started) * 1000)
     try:
         with transaction.atomic():
@@ -98,8 +121,13 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
 def current_snapshots(*, as_of: date):
     """The snapshots for ``as_of`` that hold every figure the pages and reports show: one
     stored before the funnel, guidance and completeness (or the savings) were kept with the
-    figures is computed again rather than shown with those missing."""
-    return MetricsSnapshot.objects.filter(as_of=as_of).exclude(figures_as_of={}).exclude(savings={})
+    figures is computed again rather than shown with those missing; so is one stored before the
+    costs and the rollout's basis were kept beside the savings."""
+    return (
+        MetricsSnapshot.objects.filter(as_of=as_of)
+        .exclude(figures_as_of={})
+        .filter(savings__has_key="rollout")
+    )
 
 
 def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:

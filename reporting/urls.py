@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import completeness_views, views
+from . import completeness_views, rollout_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("dashboard/status/", views.DashboardStatusView.as_view(), name="dashboard_status"),
+    path("rollout/", rollout_views.RolloutView.as_view(), name="rollout"),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path(
         "completeness/",

@@ -18,11 +18,13 @@ from municipalities.services import audit_record
 from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
 from pilot.queue import broker_reachable
 from pilot.ratelimits import work_limit
+from privacy.small_cells import suppress_for_funder
 
 from .dashboard import dashboard_figures_html, dashboard_scope, snapshot_for_dashboard
 from .forms import AsOfForm, ReportRequestForm
 from .models import ProgressReport, ReportKind, ReportStatus
 from .reports.services import report_request
+from .rollout_views import ROLLOUT_ROLES
 from .snapshots import request_snapshot, snapshot_before
 
 DASHBOARD_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH, Role.FUNDER, Role.RESEARCHER})
@@ -89,7 +91,12 @@ class DashboardView(DashboardMixin, TemplateView):
             return context
         context.update(
             pending=False,
-            figures_html=dashboard_figures_html(snapshot=snapshot, scope=self.scope),
+            figures_html=dashboard_figures_html(
+                snapshot=snapshot,
+                scope=self.scope,
+                suppress_small=suppress_for_funder(access_for(self.request.user)),
+            ),
+            can_rollout=bool(access_for(self.request.user).roles & ROLLOUT_ROLES),
             municipality_names=self.scope.names,
             report_form=self.report_form(),
         )

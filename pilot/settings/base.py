@@ -355,3 +355,8 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Issue 12: in what the funder sees, a count in a breakdown finer than the headline per
+# municipality (reasons, benefit types, cohorts, gaps per municipality) below this is shown as
+# "< 5" (privacy.small_cells); totals stay exact.
+SMALL_CELL_MINIMUM = env.int("SMALL_CELL_MINIMUM", default=5)

@@ -23,8 +23,11 @@ from ..dashboard import (
     Scope,
     build_dashboard_data,
     dashboard_charts,
+    small_cells_explanation,
+    small_cells_suppressed,
 )
 from ..models import MetricsSnapshot, ProgressReport, ReportKind, ReportStatus
+from ..rollout_views import rollout_section
 from ..savings_figures import snapshot_savings
 from .research import all_municipalities_outflow_benefit_types
 
@@ -95,12 +98,17 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             # snapshot's, like every other figure here.
             "savings": savings,
             "savings_chart": savings.chart(),
+            # The rollout calculator at its defaults (342 municipalities, 10 places each), from
+            # the basis this snapshot stored.
+            **rollout_section(snapshot),
             # The per-municipality chart's figures are the table "Figures per municipality":
             # printing them twice would only make a long report longer.
             "charts_without_table": ["municipalities"],
             "guidance": data.guidance,
-            # Counts only, per municipality: the funder sees no records.
-            "completeness": data.completeness,
+            # Counts only, per municipality: the funder sees no records, and the small counts of
+            # this breakdown as "< 5" (privacy.small_cells); the totals elsewhere stay exact.
+            "completeness": small_cells_suppressed(data.completeness, True),
+            "small_cells_note": small_cells_explanation(),
             "previous": previous,
             "changes": changes_since(previous.snapshot.figures, snapshot.figures)
             if previous
@@ -216,6 +224,9 @@ def municipality_content(snapshot: MetricsSnapshot, *, municipality: Municipalit
             "municipality": municipality,
             "headline": data.headline,
             "figures": own,
+            # That municipality's savings and coaching costs, from the same snapshot.
+            "savings": snapshot_savings(snapshot, scope),
+            "savings_chart": None,
             "charts": [
                 charts["cumulative"],
                 charts["municipalities"],

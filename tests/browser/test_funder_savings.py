@@ -50,8 +50,9 @@ def test_funder_sees_savings_return_and_break_even_on_the_dashboard(page, a11y):
     rows = savings.locator("table").first.locator("tbody tr")
     expect(rows).to_have_text(
         [
-            "Zwolle 1 82 € 3,465 0",
-            "Heerlen 2 729 € 30,807 0",
+            # ... and the coaching costs (4 and 3 participants x 24 h x EUR 70), per outflow, net.
+            "Zwolle 1 82 € 3,465 0 € 6,720 € 6,720 € -3,255",
+            "Heerlen 2 729 € 30,807 0 € 5,040 € 2,520 € 25,767",
         ],
         use_inner_text=True,
     )

@@ -182,6 +182,8 @@ FUNDER_PAGES = {
     "reporting:dashboard",
     "reporting:dashboard_status",
     "reporting:report_list",
+    # The rollout calculator: aggregates projected from the snapshot (test_rollout_page).
+    "reporting:rollout",
     "reporting:report_status",
     "reporting:report_download",
     "set_language",

@@ -57,6 +57,28 @@ def test_savings_api_jobcoach_of_heerlen_never_sees_zwolle(client, pilot_small):
             "savings": "30807.34",
         },
         "municipalities": [EXPECTED["municipalities"][1]],
+        # Beside the spec's JSON: Heerlen's coaching costs (3 participants x 24 h x EUR 70; no
+        # guidance sessions in the example), never the whole pilot's budget.
+        "costs": {
+            "imk_hourly_rate": "75.00",
+            "jobcoach_hourly_rate": "70.00",
+            "jobcoach_hours_per_participant": "24.0",
+            "municipalities": [
+                {
+                    "code": "GM0917",
+                    "name": "Heerlen",
+                    "participants": 3,
+                    "outflow": 2,
+                    "imk_minutes": 0,
+                    "imk_costs": "0.00",
+                    "jobcoach_costs": "5040.00",
+                    "coaching_costs": "5040.00",
+                    "coaching_cost_per_outflow": "2520.00",
+                    "savings": "30807.34",
+                    "net": "25767.34",
+                }
+            ],
+        },
         "participants": EXPECTED["participants"][:2],
     }
     assert "ZWL" not in response.content.decode()

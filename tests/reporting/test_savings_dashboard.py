@@ -112,8 +112,9 @@ def test_savings_dashboard_lists_savings_per_municipality_next_to_the_outflow(
     ]
 
     assert [row for row in rows if row] == [
-        ["Zwolle", "2", "484", "€ 20,454", "0"],
-        ["Heerlen", "1", "242", "€ 10,227", "0"],
+        # ... then the coaching costs (participants x 24 h x EUR 70), per outflow, and net.
+        ["Zwolle", "2", "484", "€ 20,454", "0", "€ 3,360", "€ 1,680", "€ 17,094"],
+        ["Heerlen", "1", "242", "€ 10,227", "0", "€ 1,680", "€ 1,680", "€ 8,547"],
     ]
 
 

@@ -38,7 +38,11 @@ def test_funder_report_savings_equal_pilot_savings(pilot_small):  # noqa: F811
     assert f"{nl('Days off benefits')} 811 " in text
     assert f"{nl('Return on the budget')} 34% " in text
     assert f"{nl('Break-even')} {nl('not yet')} " in text
-    assert "Zwolle (GM0193) 1 82 € 3.465 0 Heerlen (GM0917) 2 729 € 30.807 0" in text
+    # Then the coaching costs (4 and 3 participants x 24 h x EUR 70), per outflow, and net.
+    assert (
+        "Zwolle (GM0193) 1 82 € 3.465 0 € 6.720 € 6.720 € -3.255 "
+        "Heerlen (GM0917) 2 729 € 30.807 0 € 5.040 € 2.520 € 25.767"
+    ) in text
     assert nl("Cumulative benefit savings against the budget") in text
 
 

@@ -348,6 +348,12 @@ EXPECTATIONS: dict[str, Row] = {
         GET=e(302, 204, 204, 403, 403, 204, 204, 204),
         POST=e(302, 405, 405, 403, 403, 405, 405, 405),
     ),
+    # The rollout calculator (issue 14): the funder and the programme admin only.
+    "rollout/": Row(
+        None,
+        GET=e(302, 403, 403, 403, 403, 200, 403, 200),
+        POST=e(302, 403, 403, 403, 403, 405, 403, 405),
+    ),
     "reports/": Row(
         None,
         GET=e(302, 200, 200, 403, 403, 200, 200, 200),
