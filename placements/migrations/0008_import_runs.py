@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('municipalities', '0004_privacy_officer_role'),
-        ('placements', '0005_host_evaluation_version'),
+        ('placements', '0007_remove_jobseeker_research_consent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,6 +14,7 @@ from coaching.models import Entrepreneur
 from municipalities.models import Municipality
 from placements.models import BenefitPeriod, Jobseeker, Placement
 from tests.factories import MunicipalityFactory, PlacementFactory
+from tests.factories.placements import ConsentRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,10 @@ def load_pilot_small() -> None:
         )
         for row in _rows("jobseekers.csv")
     }
+    # The file's research_consent "yes" is a research consent that holds (as the import gives it).
+    for row in _rows("jobseekers.csv"):
+        if row["research_consent"] == "yes":
+            ConsentRecordFactory(jobseeker=jobseekers[row["ref"]])
     for row in _rows("placements.csv"):
         jobseeker = jobseekers[row["jobseeker_ref"]]
         Placement.objects.create(
