@@ -54,6 +54,7 @@ class SnapshotFiguresView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, HasPilotRole]
     roles = DASHBOARD_ROLES
+    api_clients = True
 
     @extend_schema(
         parameters=[AsOfSerializer],
@@ -99,7 +100,9 @@ def _participants_for(participants: list[dict], access, scope) -> list[dict]:
     return [
         p
         for p in participants
-        if access.is_programme_admin or p["municipality_code"] in scope.codes
+        if access.is_programme_admin
+        or access.is_pilot_wide_client
+        or p["municipality_code"] in scope.codes
     ]
 
 
@@ -121,7 +124,7 @@ class MetricsView(SnapshotFiguresView):
             "totals": totals,
             "municipalities": municipalities,
         }
-        if access.is_programme_admin or access.is_jobcoach:
+        if access.is_programme_admin or access.is_jobcoach or access.is_api_client:
             body["participants"] = _participants_for(figures["participants"], access, scope)
         return body
 
@@ -151,6 +154,6 @@ class SavingsView(SnapshotFiguresView):
                 "savings": f"{sum((Decimal(m['savings']) for m in municipalities), ZERO):.2f}",
             }
         body["municipalities"] = municipalities
-        if access.is_programme_admin or access.is_jobcoach:
+        if access.is_programme_admin or access.is_jobcoach or access.is_api_client:
             body["participants"] = _participants_for(savings["participants"], access, scope)
         return body
