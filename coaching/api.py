@@ -63,6 +63,8 @@ class EntrepreneurBodySerializer(serializers.Serializer):
     ),
 )
 class EntrepreneurViewSet(PutUpsertMixin, ScopedReadOnlyViewSet):
+    """Entrepreneurs, by ``ref``: the caller's own municipalities' rows."""
+
     model = Entrepreneur
     resource = ENTREPRENEUR
     roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH, Role.IMK_COACH})

@@ -2,6 +2,8 @@
 API clients), and its OpenAPI description."""
 
 from django.urls import include, path, re_path
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -14,6 +16,20 @@ from placements.api import (
     PlacementViewSet,
 )
 from reporting.api import MetricsView, SavingsView
+
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI description, in English unless ``?lang=`` asks otherwise: generated
+    clients name their types after it, so it must not change with the reader's language."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("lang"):
+            return super().get(request, *args, **kwargs)
+        with translation.override("en"):
+            return super().get(request, *args, **kwargs)
+
 
 router = DefaultRouter()
 router.register("jobseekers", JobseekerViewSet, basename="jobseeker")
@@ -36,5 +52,5 @@ urlpatterns = [
     ),
     path("v1/metrics/", MetricsView.as_view(), name="metrics"),
     path("v1/savings/", SavingsView.as_view(), name="savings"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
 ]

@@ -84,8 +84,12 @@ ERROR_RESPONSES = {
         description="Over the client's rate limit; the Retry-After header says when to try again.",
     ),
 }
-READ_ERRORS = {status: ERROR_RESPONSES[status] for status in (401, 403, 404, 429)}
-LIST_ERRORS = {status: ERROR_RESPONSES[status] for status in (401, 403, 429)}
+FORBIDDEN_TO_READ = OpenApiResponse(
+    ErrorBodySerializer, description="The caller's role does not read these rows."
+)
+READ_ERRORS = {**ERROR_RESPONSES, 403: FORBIDDEN_TO_READ}
+READ_ERRORS = {status: READ_ERRORS[status] for status in (401, 403, 404, 429)}
+LIST_ERRORS = {status: READ_ERRORS[status] for status in (401, 403, 429)}
 
 
 def put_schema(*, body, row, example_body: dict, example_row: dict):
@@ -185,6 +189,8 @@ class JobseekerBodySerializer(serializers.Serializer):
     ),
 )
 class JobseekerViewSet(PutUpsertMixin, ScopedReadOnlyViewSet):
+    """Jobseekers, by ``ref``: the caller's own municipalities' rows."""
+
     model = Jobseeker
     resource = JOBSEEKER
     roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH})
@@ -284,6 +290,8 @@ class PlacementBodySerializer(serializers.Serializer):
     ),
 )
 class PlacementViewSet(PutUpsertMixin, ScopedReadOnlyViewSet):
+    """Placements, by ``ref``: the caller's own municipalities' rows."""
+
     model = Placement
     resource = PLACEMENT
     roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH, Role.IMK_COACH})
@@ -400,6 +408,8 @@ class BenefitPeriodList(BenefitPeriodViewMixin, generics.ListAPIView):
 
 
 class BenefitPeriodDetail(BenefitPeriodViewMixin, PutUpsertMixin, generics.GenericAPIView):
+    """One benefit period of a jobseeker, by its key (benefit type, start date)."""
+
     resource = BENEFIT_PERIOD
 
     def key_from_path(self, kwargs) -> dict[str, str]:

@@ -13,7 +13,7 @@ from municipalities.models import Correction
 from placements.models import BenefitPeriod, Placement
 from tests.factories import MunicipalityFactory
 
-from .helpers import bearer, make_client
+from .helpers import make_client
 from .test_write import ENTREPRENEUR, JOBSEEKER, PERIOD, PERIOD_PATH, PLACEMENT, put
 
 pytestmark = pytest.mark.django_db(transaction=True)
