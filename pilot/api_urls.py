@@ -18,7 +18,6 @@ from placements.api import (
 from reporting.api import MetricsView, SavingsView
 
 
-
 class SchemaView(SpectacularAPIView):
     """The OpenAPI description, in English unless ``?lang=`` asks otherwise: generated
     clients name their types after it, so it must not change with the reader's language."""

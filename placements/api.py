@@ -89,7 +89,11 @@ FORBIDDEN_TO_READ = OpenApiResponse(
 )
 READ_ERRORS = {**ERROR_RESPONSES, 403: FORBIDDEN_TO_READ}
 READ_ERRORS = {status: READ_ERRORS[status] for status in (401, 403, 404, 429)}
-LIST_ERRORS = {status: READ_ERRORS[status] for status in (401, 403, 429)}
+LIST_ERRORS = {
+    400: OpenApiResponse(ErrorBodySerializer, description="A filter value it does not know."),
+    **READ_ERRORS,
+    404: OpenApiResponse(ErrorBodySerializer, description="No such page."),
+}
 
 
 def put_schema(*, body, row, example_body: dict, example_row: dict):

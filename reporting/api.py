@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -58,7 +58,22 @@ class SnapshotFiguresView(APIView):
 
     @extend_schema(
         parameters=[AsOfSerializer],
-        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT, 403: None},
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The stored figures."),
+            202: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Being computed; ask again in a while."
+            ),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad as_of date."),
+            401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in, no token."),
+            403: OpenApiResponse(OpenApiTypes.OBJECT, description="The role reads no figures."),
+            429: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Too many computations asked for; see Retry-After.",
+            ),
+            503: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The worker cannot be reached; see Retry-After."
+            ),
+        },
     )
     def get(self, request):
         query = AsOfSerializer(data=request.query_params)
