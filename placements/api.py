@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -25,6 +26,7 @@ from municipalities.api import (
     ScopedReadOnlyViewSet,
     error_body_handler,
 )
+from municipalities.api_clients import client_of
 from municipalities.enums import Role
 from municipalities.validators import REF_RE
 
@@ -124,6 +126,10 @@ class PutUpsertMixin:
         return {"ref": kwargs["ref"]}
 
     def update(self, request, *args, **kwargs):
+        if client_of(request.user) is None:
+            # Before the body is read: a person's PUT is refused whatever it carries.
+            message = _("Only API clients write through the API.")
+            return Response({"errors": [{"field": None, "message": message}]}, status=403)
         try:
             result = api_put(
                 resource=self.resource,
