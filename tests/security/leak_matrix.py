@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from types import SimpleNamespace
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
@@ -165,6 +166,12 @@ def build_world() -> World:
             requested_by=jobcoaches[tenant],
         )
         objects[tenant] = {
+            # The write API's key of a benefit period: its jobseeker's ref, type and start.
+            "benefit_key": SimpleNamespace(
+                ref=jobseeker.ref,
+                benefit_type=benefit.benefit_type,
+                start_date=benefit.start_date.isoformat(),
+            ),
             "municipality": municipality,
             "user": jobcoaches[tenant],
             "entrepreneur": entrepreneur,
