@@ -502,6 +502,8 @@ ADMIN_NO_CHANGE = _WRITTEN_BY_SERVICES
 # Recorded facts are withdrawn on the pages, with a reason kept in the history; never deleted in
 # the admin (ServiceModelAdmin).
 ADMIN_NO_DELETE = ADMIN_NO_ADD | {
+    # API clients are revoked, never deleted: the audit log keeps naming them.
+    "municipalities.apiclient",
     "coaching.guidancesession",
     "placements.benefitperiod",
     "placements.placement",

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from coaching.models import Entrepreneur, GuidanceSession
+from municipalities.api_clients import api_client_create
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Correction, Municipality, RoleAssignment, User
 from placements.enums import PlacementStatus
@@ -203,6 +204,8 @@ def build_world() -> World:
         requested_by=user_with_role(Role.RESEARCHER, email="other.researcher@example.org"),
     )
     objects["a"]["export"], objects["b"]["export"] = export_a, export_b
+    # An API client, so that its admin pages have a row (its own tests are in tests/api).
+    api_client_create(name="Matrix system", all_municipalities=True)
     now = timezone.now()
     WorkerHeartbeat.objects.create(hostname="worker@matrix", seen_at=now, started_at=now)
     # The dashboard's figures for today exist, so no page queues a computation.
