@@ -287,11 +287,9 @@ def _values(resource: Resource, key: dict[str, str], cells: dict[str, str], user
             errors.append(FieldError(column.name, str(exc)))
             continue
         if column.refers_to is not None and value:
-            value, problem = _refer(column, value, user)
-            if problem is not None:
-                (forbidden if problem.field == "403" else errors).append(
-                    FieldError(column.name, problem.message)
-                )
+            value, message, is_forbidden = _refer(column, value, user)
+            if message:
+                (forbidden if is_forbidden else errors).append(FieldError(column.name, message))
                 continue
         values[column.field] = value
     if forbidden:
@@ -306,26 +304,28 @@ _REFERRED = {
 }
 
 
-def _refer(column, value: str, user) -> tuple[models.Model | None, FieldError | None]:
+def _refer(column, value: str, user) -> tuple[models.Model | None, str, bool]:
+    """The row a cell refers to by its key, or why not: (row, message, forbidden)."""
     model, key_field = _REFERRED[column.refers_to]
     obj = model._default_manager.filter(**{key_field: value}).first()
     noun = model._meta.verbose_name
     if obj is None:
         # The import's own words for a reference to nothing.
-        return None, FieldError(
-            None,
-            _("No %(noun)s with %(column)s %(key)s.")
-            % {"noun": noun, "column": key_field, "key": value},
-        )
+        message = _("No %(noun)s with %(column)s %(key)s.") % {
+            "noun": noun,
+            "column": key_field,
+            "key": value,
+        }
+        return None, message, False
     municipality_id = obj.pk if model is Municipality else obj.municipality_id
     allowed = writable_municipality_ids(user)
     if allowed is not None and municipality_id not in allowed:
-        return None, FieldError(
-            "403",
-            _("This client does not write rows of the municipality of %(noun)s %(key)s.")
-            % {"noun": noun, "key": value},
-        )
-    return obj, None
+        if model is Municipality:
+            message = _("This client does not write rows of municipality %(code)s.")
+            return None, message % {"code": value}, True
+        message = _("This client does not write rows of the municipality of %(noun)s %(key)s.")
+        return None, message % {"noun": noun, "key": value}, True
+    return obj, "", False
 
 
 def _differs(obj: models.Model, values: dict[str, object]) -> bool:

@@ -276,7 +276,14 @@ def test_a_body_naming_another_municipality_is_403_and_writes_nothing(client, wo
     body = {**ENTREPRENEUR, "municipality_code": "GM0193"}
     response = put(client, "/api/v1/entrepreneurs/ENT-X/", body, world["token_a"])
     assert response.status_code == 403
-    assert response.json()["errors"][0]["field"] == "municipality_code"
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "municipality_code",
+                "message": "This client does not write rows of municipality GM0193.",
+            }
+        ]
+    }
     assert not Entrepreneur.objects.exists()
     # Moving its own row to another municipality: 403 as well.
     push_heerlen(client, world["token_a"])
@@ -288,7 +295,15 @@ def test_a_body_naming_another_municipality_is_403_and_writes_nothing(client, wo
     body = {**PLACEMENT, "entrepreneur_ref": "ENT-ZWL"}
     response = put(client, "/api/v1/placements/PL-HRL-002/", body, world["token_a"])
     assert response.status_code == 403
-    assert response.json()["errors"][0]["field"] == "entrepreneur_ref"
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "entrepreneur_ref",
+                "message": "This client does not write rows of the municipality of "
+                "entrepreneur ENT-ZWL.",
+            }
+        ]
+    }
     assert Placement.objects.count() == 1
 
 
