@@ -449,3 +449,25 @@ def test_the_schema_is_served_to_clients_and_not_anonymously(client, world):
     response = client.get("/api/schema/", **bearer(world["token_a"]))
     assert response.status_code == 200
     assert b"bearerAuth" in response.content
+
+
+def test_dates_at_the_end_of_the_calendar_are_refused_not_a_server_error(client, world):
+    push_heerlen(client, world["token_a"])
+    body = {
+        **PLACEMENT,
+        "status": "proposed",
+        "planned_start": "9999-11-01",
+        "planned_end": "9999-12-30",
+        "actual_start": None,
+        "actual_end": None,
+    }
+    response = put(client, "/api/v1/placements/PL-HRL-009/", body, world["token_a"])
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "planned_end",
+                "message": "The planned end must be at least 3 months after the start.",
+            }
+        ]
+    }
