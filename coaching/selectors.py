@@ -149,7 +149,7 @@ def entrepreneur_corrections(*, user, entrepreneur: Entrepreneur) -> list[Histor
     rows = (
         visible(user, Correction)
         .filter(subject_kind=RecordKind.ENTREPRENEUR, subject_id=entrepreneur.pk)
-        .select_related("changed_by")
+        .select_related("changed_by", "changed_by_client")
         .order_by("changed_at", "id")
     )
     return history_entries(rows, models_by_kind={RecordKind.GUIDANCE_SESSION: GuidanceSession})

@@ -35,6 +35,11 @@ class Access:
     user_id: int | None
     roles: frozenset[str]
     jobcoach_municipality_ids: frozenset[int]
+    # An API client (api-write.md) instead of a person: its id, and the municipalities it is
+    # bound to (None: pilot-wide). A client holds no role: only the rules below that name
+    # clients give it rows.
+    api_client_id: int | None = None
+    client_municipality_ids: frozenset[int] | None = None
 
     @property
     def is_programme_admin(self) -> bool:
@@ -60,6 +65,14 @@ class Access:
     def is_privacy_officer(self) -> bool:
         return Role.PRIVACY_OFFICER in self.roles
 
+    @property
+    def is_api_client(self) -> bool:
+        return self.api_client_id is not None
+
+    @property
+    def is_pilot_wide_client(self) -> bool:
+        return self.is_api_client and self.client_municipality_ids is None
+
 
 NO_ACCESS = Access(user_id=None, roles=frozenset(), jobcoach_municipality_ids=frozenset())
 
@@ -70,6 +83,19 @@ def access_for(user) -> Access:
     cached = getattr(user, "_pilot_access", None)
     if cached is not None:
         return cached
+    client = getattr(user, "api_client", None)
+    if client is not None:
+        access = Access(
+            user_id=None,
+            roles=frozenset(),
+            jobcoach_municipality_ids=frozenset(),
+            api_client_id=client.pk,
+            client_municipality_ids=None
+            if client.all_municipalities
+            else frozenset(m.pk for m in client.municipalities.all()),
+        )
+        user._pilot_access = access
+        return access
     rows = list(user.role_assignments.values_list("role", "municipality_id"))
     access = Access(
         user_id=user.pk,
@@ -119,10 +145,19 @@ def _imk(a: Access, q: Q) -> Q | None:
     return q if a.is_imk_coach else None
 
 
+def _client(a: Access, path: str = "municipality_id") -> Q | None:
+    """An API client: the rows of its municipalities, or every row when pilot-wide."""
+    if not a.is_api_client:
+        return None
+    if a.client_municipality_ids is None:
+        return ALL
+    return Q(**{f"{path}__in": sorted(a.client_municipality_ids)})
+
+
 def _read_municipality(a: Access) -> Q | None:
     if a.is_programme_admin or a.is_imk_coach or a.is_funder or a.is_researcher:
         return ALL
-    return _jobcoach(a, "id")
+    return _union(_jobcoach(a, "id"), _client(a, "id"))
 
 
 def _read_jobseeker(a: Access) -> Q | None:
@@ -131,15 +166,23 @@ def _read_jobseeker(a: Access) -> Q | None:
     # An IMK coach sees the interns of their own entrepreneurs (given name only: selectors
     # that serve IMK coaches load no other personal field).
     interns = Placement.objects.filter(entrepreneur__imk_coach_id=a.user_id).values("jobseeker_id")
-    return _union(_admin(a), _jobcoach(a), _imk(a, Q(id__in=interns)))
+    return _union(_admin(a), _jobcoach(a), _imk(a, Q(id__in=interns)), _client(a))
 
 
 def _read_placement(a: Access) -> Q | None:
-    return _union(_admin(a), _jobcoach(a), _imk(a, Q(entrepreneur__imk_coach_id=a.user_id)))
+    return _union(
+        _admin(a), _jobcoach(a), _imk(a, Q(entrepreneur__imk_coach_id=a.user_id)), _client(a)
+    )
 
 
 def _read_entrepreneur(a: Access) -> Q | None:
-    return _union(_admin(a), _jobcoach(a), _imk(a, Q(imk_coach_id=a.user_id)))
+    return _union(_admin(a), _jobcoach(a), _imk(a, Q(imk_coach_id=a.user_id)), _client(a))
+
+
+def _people_data(a: Access) -> Q | None:
+    """Jobseekers, their benefit periods and placements: the admin, the municipality's
+    jobcoach, and an API client of the municipality."""
+    return _union(_admin(a), _jobcoach(a), _client(a))
 
 
 def _own_guidance(a: Access) -> Q | None:
@@ -196,7 +239,7 @@ READ_RULES: dict[str, Rule] = {
     "municipalities.AuditEvent": _admin,
     "municipalities.Correction": _read_correction,
     "placements.Jobseeker": _read_jobseeker,
-    "placements.BenefitPeriod": _admin_or_jobcoach,
+    "placements.BenefitPeriod": _people_data,
     "placements.Placement": _read_placement,
     "placements.PlacementStateChange": _admin_or_jobcoach,
     "placements.ProgressReview": _admin_or_jobcoach,
@@ -215,6 +258,8 @@ READ_RULES: dict[str, Rule] = {
     "privacy.Restriction": _admin_or_privacy_officer,
     "privacy.Erasure": _admin_or_privacy_officer,
     "privacy.RetentionRun": _admin_or_privacy_officer,
+    # Tokens and who holds them: the programme admin only (an API client never reads them).
+    "municipalities.ApiClient": _admin,
 }
 
 WRITE_RULES: dict[str, Rule] = {
@@ -224,17 +269,20 @@ WRITE_RULES: dict[str, Rule] = {
     "municipalities.RoleAssignment": _admin,
     "municipalities.AuditEvent": lambda a: None,  # append-only, written by services
     "municipalities.Correction": lambda a: None,  # append-only, written by services
-    "placements.Jobseeker": _admin_or_jobcoach,
-    "placements.BenefitPeriod": _admin_or_jobcoach,
-    "placements.Placement": _admin_or_jobcoach,
+    "placements.Jobseeker": _people_data,
+    "placements.BenefitPeriod": _people_data,
+    "placements.Placement": _people_data,
     "placements.PlacementStateChange": lambda a: None,  # written by the placement service
     "placements.ProgressReview": _admin_or_jobcoach,
     "placements.BenefitCheck": _admin_or_jobcoach,
     "placements.HostEvaluation": _host_evaluation,
     "placements.ConsentRecord": _admin_or_jobcoach,  # given and withdrawn by placements.consents
-    "coaching.Entrepreneur": lambda a: _union(_admin(a), _imk(a, Q(imk_coach_id=a.user_id))),
+    "coaching.Entrepreneur": lambda a: _union(
+        _admin(a), _imk(a, Q(imk_coach_id=a.user_id)), _client(a)
+    ),
     "coaching.GuidanceSession": _own_guidance,
     "reporting.MetricsSnapshot": lambda a: None,  # written by the snapshot task only
+    "municipalities.ApiClient": _admin,
     # Written by the privacy services only (privacy/restriction.py, erasure.py, retention.py).
     "privacy.Restriction": lambda a: None,
     "privacy.Erasure": lambda a: None,
@@ -342,8 +390,10 @@ def editable(user, model: type[models.Model]) -> models.QuerySet:
 def writable_municipality_ids(user) -> frozenset[int] | None:
     """Municipalities whose people the user may add; None means all (programme admin)."""
     a = access_for(user)
-    if a.is_programme_admin:
+    if a.is_programme_admin or a.is_pilot_wide_client:
         return None
+    if a.is_api_client:
+        return a.client_municipality_ids
     return a.jobcoach_municipality_ids
 
 

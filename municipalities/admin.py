@@ -5,11 +5,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ScopedModelAdmin
+from .api_clients import api_client_create, api_client_revoke
 from .invitations import invitation_send_again
-from .models import AuditEvent, Correction, Municipality, RoleAssignment, User
+from .models import ApiClient, AuditEvent, Correction, Municipality, RoleAssignment, User
 from .services import login_email_changed
 from .sessions import second_factor_reset, sessions_sign_out_everywhere
 
@@ -124,11 +127,19 @@ class UserAdmin(DjangoUserAdmin, ScopedModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ScopedModelAdmin):
-    list_display = ["at", "action", "actor", "object_type", "object_ref", "municipality"]
-    list_filter = ["action", "object_type", "municipality"]
+    list_display = [
+        "at",
+        "action",
+        "actor",
+        "api_client",
+        "object_type",
+        "object_ref",
+        "municipality",
+    ]
+    list_filter = ["action", "object_type", "municipality", "api_client"]
     search_fields = ["object_ref", "action"]
     date_hierarchy = "at"
-    list_select_related = ["actor", "municipality"]
+    list_select_related = ["actor", "api_client", "municipality"]
 
     # The audit log is append-only, in the admin too.
     def has_add_permission(self, request):
@@ -169,3 +180,107 @@ class CorrectionAdmin(ScopedModelAdmin):
 for model in (Authenticator, UserSession):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
+
+
+class ApiClientAddForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = ["name", "all_municipalities", "municipalities"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("all_municipalities")) == bool(cleaned.get("municipalities")):
+            raise ValidationError(
+                _("Choose either pilot-wide or one or more municipalities."), code="scope"
+            )
+        return cleaned
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(ScopedModelAdmin):
+    """API clients (api-write.md): made here (the token is shown once), renamed, revoked;
+    never deleted, so that the audit log keeps naming them."""
+
+    list_display = ["name", "scope", "created_at", "created_by", "last_used_at", "revoked_at"]
+    list_filter = ["all_municipalities", "municipalities"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    list_select_related = ["created_by"]
+    readonly_fields = [
+        "scope",
+        "token_prefix",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("municipalities")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiClientAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "all_municipalities", "municipalities"]
+        # Renaming is the one change; the scope stays what the token was given for.
+        return ["name", *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("reads and writes"))
+    def scope(self, obj):
+        if obj.all_municipalities:
+            return _("every municipality")
+        return ", ".join(m.code for m in obj.municipalities.all())
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["name"])
+            return
+        new = api_client_create(
+            name=form.cleaned_data["name"],
+            municipalities=list(form.cleaned_data["municipalities"]),
+            all_municipalities=form.cleaned_data["all_municipalities"],
+            created_by=request.user,
+        )
+        obj.pk = new.client.pk
+        obj._state.adding = False
+        # Shown once, on the page that answers this request; never stored or logged.
+        request._api_client_token = new.token
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return TemplateResponse(
+            request,
+            "admin/municipalities/apiclient/token.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "client": obj,
+                "token": request._api_client_token,
+                "title": _("The token of API client %(name)s") % {"name": obj.name},
+            },
+        )
+
+    @admin.action(description=_("Revoke the token"))
+    def revoke(self, request, queryset):
+        for client in queryset:
+            api_client_revoke(client=client, actor=request.user)
+        self.message_user(
+            request,
+            _("%(count)d API client(s) revoked: their token answers 401 from now on.")
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )

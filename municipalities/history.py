@@ -26,11 +26,21 @@ EMPTY = (None, "", [])
 
 @dataclass(frozen=True)
 class ChangedBy:
-    """Who makes a write, through which way in, and (for a correction) why."""
+    """Who makes a write, through which way in, and (for a correction) why.
+
+    ``actor`` is the person (a User) or None for the system; ``client`` the API client
+    (``municipalities.models.ApiClient``) when the write came through the API.
+    """
 
     actor: object = None
     source: str = ChangeSource.WEB
     reason: str = ""
+    client: object = None
+
+    @property
+    def user(self):
+        """The person, for a ``changed_by`` key (None for the system or an API client)."""
+        return self.actor if getattr(self.actor, "pk", None) else None
 
 
 def _plain(value):
@@ -136,7 +146,8 @@ def correction_record(
         action=action,
         changes=changes,
         reason=change.reason.strip(),
-        changed_by=change.actor if getattr(change.actor, "pk", None) else None,
+        changed_by=change.user,
+        changed_by_client=change.client,
         changed_at=timezone.now(),
         source=change.source,
     )
@@ -191,7 +202,12 @@ class HistoryEntry:
     @property
     def who(self) -> str:
         user = self.correction.changed_by
-        return user.get_full_name() if user is not None else _("the system")
+        if user is not None:
+            return user.get_full_name()
+        client = self.correction.changed_by_client
+        if client is not None:
+            return _("API client %(name)s") % {"name": client.name}
+        return _("the system")
 
 
 def history_entries(

@@ -165,6 +165,15 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("actor")
     )
+    # The system that did it through the API (api-write.md); the actor is then empty.
+    api_client = models.ForeignKey(
+        "ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API client"),
+    )
     action = models.CharField(_("action"), max_length=64)
     municipality = models.ForeignKey(Municipality, on_delete=models.SET_NULL, null=True, blank=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
@@ -210,6 +219,14 @@ class Correction(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
+    changed_by_client = models.ForeignKey(
+        "ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by API client"),
+    )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=8, choices=ChangeSource.choices)
 
@@ -246,3 +263,52 @@ class MunicipalityFromParent:
         if getattr(self, f"{self.municipality_parent}_id", None):
             self.municipality_id = getattr(self, self.municipality_parent).municipality_id
         super().full_clean(*args, **kwargs)
+
+
+class ApiClient(models.Model):
+    """A system (not a person) that reads and writes the pilot's data through the API with a
+    bearer token (api-write.md). Bound to municipalities, or pilot-wide.
+
+    The token is shown once when the client is made (``municipalities.api_clients``); only its
+    SHA-256 hash is kept, with a short prefix of the token to find the row by.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    all_municipalities = models.BooleanField(
+        _("pilot-wide"),
+        default=False,
+        help_text=_("Reads and writes the rows of every municipality (IMK's own systems)."),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="api_clients",
+        verbose_name=_("municipalities"),
+        help_text=_("The municipalities whose rows this client reads and writes."),
+    )
+    token_prefix = models.CharField(_("token prefix"), max_length=16, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -16,11 +16,20 @@ def municipality_save(*, municipality: Municipality) -> Municipality:
 
 
 def audit_record(
-    *, actor, action: str, object_type: str = "", object_ref: str = "", municipality=None, **detail
+    *,
+    actor,
+    action: str,
+    object_type: str = "",
+    object_ref: str = "",
+    municipality=None,
+    api_client=None,
+    **detail,
 ) -> AuditEvent:
-    """Append to the audit log. ``detail`` holds keys and counts only, never personal data."""
+    """Append to the audit log. ``detail`` holds keys and counts only, never personal data.
+    ``api_client`` names the API client that did it (``actor`` is then None)."""
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
+        api_client=api_client,
         action=action,
         object_type=object_type,
         object_ref=object_ref,

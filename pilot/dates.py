@@ -16,4 +16,9 @@ from dateutil.relativedelta import relativedelta
 # every batch of a research export: one bounded cache for the process keeps this the one rule.
 @lru_cache(maxsize=8192)
 def add_months(day: date, months: int) -> date:
-    return day + relativedelta(months=months)
+    try:
+        return day + relativedelta(months=months)
+    except (OverflowError, ValueError):
+        # Past the calendar's end (a mistyped year 9999, say): the rules compare with it, so
+        # it stays a date, the last (or first) there is, and the date's own rules refuse it.
+        return date.max if months >= 0 else date.min

@@ -24,9 +24,23 @@ def work_limit(*, user, action: str) -> None:
     """Count one piece of ``action`` work for ``user``; raise ``TooManyRequests`` past the
     limit of ``settings.WORK_RATE_LIMITS[action]`` (count, seconds)."""
     count, seconds = settings.WORK_RATE_LIMITS[action]
+    client = getattr(user, "api_client", None)
+    who = f"client-{client.pk}" if client is not None else user.pk
+    _count(f"pilot:work:{action}:{who}", count, seconds)
+
+
+def client_limit(*, client) -> None:
+    """Count one request of an API client; raise ``TooManyRequests`` past
+    ``settings.API_CLIENT_RATE_LIMIT`` (count, seconds)."""
+    count, seconds = settings.API_CLIENT_RATE_LIMIT
+    _count(f"pilot:api-client:{client.pk}", count, seconds)
+
+
+def _count(prefix: str, count: int, seconds: int) -> None:
+    """A fixed window of ``seconds`` that holds ``count`` requests."""
     now = int(time.time())
     window = now // seconds
-    key = f"pilot:work:{action}:{user.pk}:{window}"
+    key = f"{prefix}:{window}"
     cache.add(key, 0, timeout=seconds)
     if cache.incr(key) > count:
         raise TooManyRequests(retry_after=(window + 1) * seconds - now)

@@ -507,6 +507,14 @@ class PlacementStateChange(MunicipalityFromParent, models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
+    changed_by_client = models.ForeignKey(
+        "municipalities.ApiClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by API client"),
+    )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=8, choices=ChangeSource.choices)
 

@@ -166,7 +166,7 @@ def _corrections(user, q: Q) -> list[HistoryEntry]:
     rows = (
         visible(user, Correction)
         .filter(q, record_kind__in=list(CORRECTED_MODELS))
-        .select_related("changed_by")
+        .select_related("changed_by", "changed_by_client")
         .order_by("changed_at", "id")
     )
     return history_entries(rows, models_by_kind=CORRECTED_MODELS)
@@ -264,11 +264,16 @@ def jobseeker_timeline(
     changes = (
         visible(user, PlacementStateChange)
         .filter(placement__jobseeker_id=jobseeker.pk)
-        .select_related("placement", "changed_by")
+        .select_related("placement", "changed_by", "changed_by_client")
     )
     for change in changes:
         local = timezone.localtime(change.changed_at)
-        who = change.changed_by.get_full_name() if change.changed_by else _("the system")
+        if change.changed_by:
+            who = change.changed_by.get_full_name()
+        elif change.changed_by_client:
+            who = _("API client %(name)s") % {"name": change.changed_by_client.name}
+        else:
+            who = _("the system")
         events.append(
             TimelineEvent(
                 on=local.date(),
@@ -354,7 +359,7 @@ def placement_state_changes(*, user, placement: Placement) -> list[PlacementStat
     return list(
         visible(user, PlacementStateChange)
         .filter(placement_id=placement.pk)
-        .select_related("changed_by")
+        .select_related("changed_by", "changed_by_client")
         .order_by("changed_at", "id")
     )
 

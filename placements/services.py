@@ -283,6 +283,7 @@ def placement_save(
     single_step: bool = True,
     at=None,
     reason: str = "",
+    client=None,
 ) -> Placement:
     """Validate and save a placement, and record its state change when the status moved.
 
@@ -295,7 +296,7 @@ def placement_save(
     """
     return _placement_write(
         placement=placement,
-        change=ChangedBy(actor=actor, source=source, reason=reason),
+        change=ChangedBy(actor=actor, source=source, reason=reason, client=client),
         single_step=single_step,
         at=at,
     )
@@ -362,7 +363,8 @@ def _placement_write(
                 placement=placement,
                 from_status=previous or "",
                 to_status=placement.status,
-                changed_by=change.actor if getattr(change.actor, "pk", None) else None,
+                changed_by=change.user,
+                changed_by_client=change.client,
                 changed_at=at or timezone.now(),
                 source=change.source,
             )

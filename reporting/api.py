@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -54,10 +54,26 @@ class SnapshotFiguresView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, HasPilotRole]
     roles = DASHBOARD_ROLES
+    api_clients = True
 
     @extend_schema(
         parameters=[AsOfSerializer],
-        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT, 403: None},
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The stored figures."),
+            202: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Being computed; ask again in a while."
+            ),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad as_of date."),
+            401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in, no token."),
+            403: OpenApiResponse(OpenApiTypes.OBJECT, description="The role reads no figures."),
+            429: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Too many computations asked for; see Retry-After.",
+            ),
+            503: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="The worker cannot be reached; see Retry-After."
+            ),
+        },
     )
     def get(self, request):
         query = AsOfSerializer(data=request.query_params)
@@ -101,7 +117,11 @@ def _participants_for(participants: list[dict], access, scope) -> list[dict]:
     return [
         p
         for p in participants
-        if (access.is_programme_admin or p["municipality_code"] in scope.codes)
+        if (
+            access.is_programme_admin
+            or access.is_pilot_wide_client
+            or p["municipality_code"] in scope.codes
+        )
         and p["ref"] not in hidden
     ]
 
@@ -124,7 +144,7 @@ class MetricsView(SnapshotFiguresView):
             "totals": totals,
             "municipalities": municipalities,
         }
-        if access.is_programme_admin or access.is_jobcoach:
+        if access.is_programme_admin or access.is_jobcoach or access.is_api_client:
             body["participants"] = _participants_for(figures["participants"], access, scope)
         return body
 
@@ -168,6 +188,6 @@ class SavingsView(SnapshotFiguresView):
                     m for m in savings["costs"]["municipalities"] if m["code"] in scope.codes
                 ],
             }
-        if access.is_programme_admin or access.is_jobcoach:
+        if access.is_programme_admin or access.is_jobcoach or access.is_api_client:
             body["participants"] = _participants_for(savings["participants"], access, scope)
         return body

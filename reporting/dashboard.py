@@ -86,6 +86,11 @@ def dashboard_scope(access: Access) -> Scope | None:
         return WHOLE_PILOT
     if access.is_jobcoach:
         return municipality_scope(access.jobcoach_municipality_ids)
+    if access.is_api_client:
+        # An API client reads the figures of its own rows (api-write.md), as their jobcoach.
+        if access.client_municipality_ids is None:
+            return WHOLE_PILOT
+        return municipality_scope(access.client_municipality_ids)
     return None
 
 

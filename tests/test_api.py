@@ -95,8 +95,11 @@ def test_api_aggregate_roles_get_no_person_level_rows(client, two_municipalities
 
 
 def test_api_requires_sign_in(client, two_municipalities):
-    assert client.get("/api/v1/jobseekers/").status_code == 403
-    assert client.get("/api/v1/metrics/").status_code == 403
+    # Neither a session nor a token: 401, naming the bearer scheme (api-write.md).
+    response = client.get("/api/v1/jobseekers/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert client.get("/api/v1/metrics/").status_code == 401
 
 
 def test_api_list_query_count_does_not_grow(client, two_municipalities, django_assert_num_queries):

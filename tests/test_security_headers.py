@@ -40,13 +40,13 @@ def test_signed_in_pages_and_api_are_never_stored(client, path):
 
 def test_api_answers_anonymous_never_stored(client):
     response = client.get("/api/v1/jobseekers/")
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response["Cache-Control"] == NO_STORE
 
 
 @pytest.mark.parametrize("path", ["/api/schema/", "/api/v1/"])
 def test_schema_and_api_root_only_for_the_signed_in(client, path):
-    assert client.get(path).status_code == 403
+    assert client.get(path).status_code == 401
     client.force_login(user_with_role(Role.FUNDER))
     assert client.get(path).status_code == 200
 

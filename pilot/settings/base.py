@@ -296,16 +296,27 @@ WORK_RATE_LIMITS = {
     "import": (20, 600),
 }
 
+# API clients (api-write.md): requests per client, (how many, per how many seconds); past it
+# the API answers 429 with Retry-After (pilot/ratelimits.py).
+API_CLIENT_RATE_LIMIT = (
+    env.int("API_CLIENT_RATE_LIMIT", default=600),
+    env.int("API_CLIENT_RATE_LIMIT_SECONDS", default=60),
+)
+
 REST_FRAMEWORK = {
+    # The bearer token of an API client first: a request with neither answers 401 with
+    # WWW-Authenticate: Bearer (api-write.md); people use their session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "municipalities.api_clients.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Per person (and per address for the anonymous, who get 403 anyway): enough for any
-    # client that pages through the lists, not for scraping.
+    # Per person (and per address for the anonymous, who get 401 anyway): enough for any
+    # client that pages through the lists, not for scraping. An API client has its own limit.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "municipalities.api_clients.PersonRateThrottle",
+        "municipalities.api_clients.ApiClientRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "300/minute"},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -320,6 +331,18 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The API's description only for those who may use it.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "DESCRIPTION": (
+        "The pilot's data for people (session sign-in) and for systems (API clients with a "
+        "bearer token, docs/api.md). PUT upserts carry the columns of the CSV import "
+        "(data-exchange.md) with the same rules and keys. Errors answer "
+        '{"errors": [{"field": ..., "message": ...}]}.'
+    ),
+    # Two choice sets share the field name end_reason: name each after its own enum.
+    "ENUM_NAME_OVERRIDES": {
+        "PlacementEndReasonEnum": "placements.enums.PlacementEndReason",
+        "BenefitEndReasonEnum": "placements.enums.BenefitEndReason",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Logs never carry personal data: records name row keys (refs) and ids, never names.

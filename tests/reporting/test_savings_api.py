@@ -109,7 +109,7 @@ def test_savings_api_for_funder_and_researcher_is_aggregate_only(client, pilot_s
 def test_savings_api_refuses_imk_coach_and_anonymous(client, pilot_small):
     assert _get(client, user_with_role(Role.IMK_COACH)).status_code == 403
     client.logout()
-    assert client.get("/api/v1/savings/").status_code == 403
+    assert client.get("/api/v1/savings/").status_code == 401
 
 
 def test_savings_api_without_snapshot_answers_202_and_computes_nothing(client):

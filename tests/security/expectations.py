@@ -53,6 +53,7 @@ class Row:
     GET: Expect
     POST: Expect
     writes: Expect | None = None  # PUT, PATCH, DELETE (API routes)
+    PUT: Expect | None = None  # when PUT differs from PATCH and DELETE (the write API)
 
 
 # The pilot's own pages, its API and allauth's pages: reviewed against domain.md's table "Roles
@@ -136,106 +137,134 @@ EXPECTATIONS: dict[str, Row] = {
     "accounts/sessions/": Row(None, GET=e(302, 200, 200, 200, 200, 200, 200, 200), POST=same(302)),
     "api/v1/^jobseekers/$": Row(
         None,
-        GET=e(403, 200, 200, 403, 403, 403, 403, 200),
-        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
-        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+        GET=e(401, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(401, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(401, 405, 405, 403, 403, 403, 403, 405),
     ),
     r"api/v1/^jobseekers\.(?P<format>[a-z0-9]+)/?$": Row(
         None,
-        GET=e(403, 200, 200, 403, 403, 403, 403, 200),
-        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
-        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+        GET=e(401, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(401, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(401, 405, 405, 403, 403, 403, 403, 405),
     ),
-    "api/v1/^jobseekers/(?P<ref>[^/.]+)/$": Row(
+    "api/v1/^jobseekers/(?P<ref>[A-Za-z0-9_-]{1,64})/$": Row(
         "jobseeker",
-        GET=e(403, (200, 404), (404, 200), 403, 403, 403, 403, 200),
-        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
-        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+        GET=e(401, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(401, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(401, 405, 405, 403, 403, 403, 403, 405),
+        # Only API clients write (api-write.md); their own tests are in tests/api.
+        PUT=e(401, 403, 403, 403, 403, 403, 403, 403),
     ),
-    r"api/v1/^jobseekers/(?P<ref>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+    r"api/v1/^jobseekers/(?P<ref>[A-Za-z0-9_-]{1,64})\.(?P<format>[a-z0-9]+)/?$": Row(
         "jobseeker",
-        GET=e(403, (200, 404), (404, 200), 403, 403, 403, 403, 200),
-        POST=e(403, 405, 405, 403, 403, 403, 403, 405),
-        writes=e(403, 405, 405, 403, 403, 403, 403, 405),
+        GET=e(401, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(401, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(401, 405, 405, 403, 403, 403, 403, 405),
+        # Only API clients write (api-write.md); their own tests are in tests/api.
+        PUT=e(401, 403, 403, 403, 403, 403, 403, 403),
     ),
     "api/v1/^placements/$": Row(
         None,
-        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
     ),
     r"api/v1/^placements\.(?P<format>[a-z0-9]+)/?$": Row(
         None,
-        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
     ),
-    "api/v1/^placements/(?P<ref>[^/.]+)/$": Row(
+    "api/v1/^placements/(?P<ref>[A-Za-z0-9_-]{1,64})/$": Row(
         "placement",
-        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
+        # Only API clients write (api-write.md); their own tests are in tests/api.
+        PUT=e(401, 403, 403, 403, 403, 403, 403, 403),
     ),
-    r"api/v1/^placements/(?P<ref>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+    r"api/v1/^placements/(?P<ref>[A-Za-z0-9_-]{1,64})\.(?P<format>[a-z0-9]+)/?$": Row(
         "placement",
-        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
+        # Only API clients write (api-write.md); their own tests are in tests/api.
+        PUT=e(401, 403, 403, 403, 403, 403, 403, 403),
     ),
     "api/v1/^entrepreneurs/$": Row(
         None,
-        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
     ),
     r"api/v1/^entrepreneurs\.(?P<format>[a-z0-9]+)/?$": Row(
         None,
-        GET=e(403, 200, 200, 200, 200, 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, 200, 200, 200, 200, 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
     ),
-    "api/v1/^entrepreneurs/(?P<ref>[^/.]+)/$": Row(
+    "api/v1/^entrepreneurs/(?P<ref>[A-Za-z0-9_-]{1,64})/$": Row(
         "entrepreneur",
-        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
+        # Only API clients write (api-write.md); their own tests are in tests/api.
+        PUT=e(401, 403, 403, 403, 403, 403, 403, 403),
     ),
-    r"api/v1/^entrepreneurs/(?P<ref>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": Row(
+    r"api/v1/^entrepreneurs/(?P<ref>[A-Za-z0-9_-]{1,64})\.(?P<format>[a-z0-9]+)/?$": Row(
         "entrepreneur",
-        GET=e(403, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
-        POST=e(403, 405, 405, 405, 405, 403, 403, 405),
-        writes=e(403, 405, 405, 405, 405, 403, 403, 405),
+        GET=e(401, (200, 404), (404, 200), (200, 404), (404, 200), 403, 403, 200),
+        POST=e(401, 405, 405, 405, 405, 403, 403, 405),
+        writes=e(401, 405, 405, 405, 405, 403, 403, 405),
+        # Only API clients write (api-write.md); their own tests are in tests/api.
+        PUT=e(401, 403, 403, 403, 403, 403, 403, 403),
     ),
     "api/v1/": Row(
         None,
-        GET=e(403, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(403, 405, 405, 405, 405, 405, 405, 405),
-        writes=e(403, 405, 405, 405, 405, 405, 405, 405),
+        GET=e(401, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(401, 405, 405, 405, 405, 405, 405, 405),
+        writes=e(401, 405, 405, 405, 405, 405, 405, 405),
     ),
     "api/v1/<drf_format_suffix:format>": Row(
         None,
-        GET=e(403, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(403, 405, 405, 405, 405, 405, 405, 405),
-        writes=e(403, 405, 405, 405, 405, 405, 405, 405),
+        GET=e(401, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(401, 405, 405, 405, 405, 405, 405, 405),
+        writes=e(401, 405, 405, 405, 405, 405, 405, 405),
     ),
     "api/v1/metrics/": Row(
         None,
-        GET=e(403, 200, 200, 403, 403, 200, 200, 200),
-        POST=e(403, 405, 405, 403, 403, 405, 405, 405),
-        writes=e(403, 405, 405, 403, 403, 405, 405, 405),
+        GET=e(401, 200, 200, 403, 403, 200, 200, 200),
+        POST=e(401, 405, 405, 403, 403, 405, 405, 405),
+        writes=e(401, 405, 405, 403, 403, 405, 405, 405),
     ),
     # Savings (issue 14): scoped as the metrics are.
     "api/v1/savings/": Row(
         None,
-        GET=e(403, 200, 200, 403, 403, 200, 200, 200),
-        POST=e(403, 405, 405, 403, 403, 405, 405, 405),
-        writes=e(403, 405, 405, 403, 403, 405, 405, 405),
+        GET=e(401, 200, 200, 403, 403, 200, 200, 200),
+        POST=e(401, 405, 405, 403, 403, 405, 405, 405),
+        writes=e(401, 405, 405, 403, 403, 405, 405, 405),
     ),
     "api/schema/": Row(
         None,
-        GET=e(403, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(403, 405, 405, 405, 405, 405, 405, 405),
-        writes=e(403, 405, 405, 405, 405, 405, 405, 405),
+        GET=e(401, 200, 200, 200, 200, 200, 200, 200),
+        POST=e(401, 405, 405, 405, 405, 405, 405, 405),
+        writes=e(401, 405, 405, 405, 405, 405, 405, 405),
+    ),
+    # The write API (api-write.md): benefit periods under their jobseeker. People read them as
+    # they read the jobseeker's periods; only API clients write (tests/api).
+    "api/^v1/jobseekers/(?P<ref>[A-Za-z0-9_-]{1,64})/benefit-periods/$": Row(
+        "jobseeker",
+        GET=e(401, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(401, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(401, 405, 405, 403, 403, 403, 403, 405),
+    ),
+    "api/^v1/jobseekers/(?P<ref>[A-Za-z0-9_-]{1,64})/benefit-periods/"
+    "(?P<benefit_type>[a-z_]{1,32})/(?P<start_date>[0-9]{4}-[0-9]{2}-[0-9]{2})/$": Row(
+        "benefit_key",
+        GET=e(401, (200, 404), (404, 200), 403, 403, 403, 403, 200),
+        POST=e(401, 405, 405, 403, 403, 403, 403, 405),
+        writes=e(401, 405, 405, 403, 403, 403, 403, 405),
+        PUT=e(401, 403, 403, 403, 403, 403, 403, 403),
     ),
     "i18n/setlang/": Row(None, GET=same(302), POST=same(302)),
     "invitations/new/": Row(
@@ -549,6 +578,8 @@ ADMIN_NO_CHANGE = _WRITTEN_BY_SERVICES
 # Recorded facts are withdrawn on the pages, with a reason kept in the history; never deleted in
 # the admin (ServiceModelAdmin).
 ADMIN_NO_DELETE = ADMIN_NO_ADD | {
+    # API clients are revoked, never deleted: the audit log keeps naming them.
+    "municipalities.apiclient",
     "coaching.guidancesession",
     "placements.benefitperiod",
     "placements.consentrecord",

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from types import SimpleNamespace
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
@@ -20,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from coaching.models import Entrepreneur, GuidanceSession
+from municipalities.api_clients import api_client_create
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Correction, Municipality, RoleAssignment, User
 from placements.enums import PlacementStatus
@@ -179,6 +181,12 @@ def build_world() -> World:
         )
         import_run.municipalities.set([municipality])
         objects[tenant] = {
+            # The write API's key of a benefit period: its jobseeker's ref, type and start.
+            "benefit_key": SimpleNamespace(
+                ref=jobseeker.ref,
+                benefit_type=benefit.benefit_type,
+                start_date=benefit.start_date.isoformat(),
+            ),
             "municipality": municipality,
             "user": jobcoaches[tenant],
             "entrepreneur": entrepreneur,
@@ -222,6 +230,8 @@ def build_world() -> World:
         jobseeker=restricted, municipality=a, trigger="request", reason="Request."
     )
     RetentionRun.objects.create(status="done")
+    # An API client, so that its admin pages have a row (its own tests are in tests/api).
+    api_client_create(name="Matrix system", all_municipalities=True)
     now = timezone.now()
     WorkerHeartbeat.objects.create(hostname="worker@matrix", seen_at=now, started_at=now)
     # The dashboard's figures for today exist, so no page queues a computation.
