@@ -114,3 +114,38 @@ class SecondFactorRequiredMiddleware:
             else:
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class DatabaseScopeMiddleware:
+    """Sets the database's scope (row-level security, ``db_scope.py``) for the whole request:
+    the municipalities of the signed-in user's roles (``access.db_scope_for``), or none.
+
+    Last in the chain, so that it sees the user the other middleware left (a session that
+    ended is anonymous by then). Everything the view, its template and the other middleware's
+    responses read runs inside it; the scope before it (none, in a server process) is back
+    when the response leaves. A streaming response reads while it is sent, after this returns:
+    its content is read in the same scope. (A file download streams a file, not the database.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import FileResponse
+
+        from .access import db_scope_for
+        from .db_scope import scoped_to
+
+        scope = db_scope_for(getattr(request, "user", None))
+        with scoped_to(scope):
+            response = self.get_response(request)
+        if response.streaming and not isinstance(response, FileResponse):
+            response.streaming_content = _read_in_scope(response.streaming_content, scope)
+        return response
+
+
+def _read_in_scope(content, scope):
+    from .db_scope import scoped_to
+
+    with scoped_to(scope):
+        yield from content

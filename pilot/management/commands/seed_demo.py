@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from municipalities.db_scope import pilot_wide
 from pilot.demo.builder import (
     demo_accounts_present,
     demo_present,
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             help="delete all pilot data and the demo accounts first, then build anew",
         )
 
+    @pilot_wide("seed_demo: the demo pilot fills every municipality")
     def handle(self, *args, seed: int, reset: bool, **options):
         started = time.monotonic()
         with transaction.atomic():
