@@ -8,10 +8,7 @@ import pytest
 
 from tests import db_roles
 
-# What test code (factories, fixtures, assertions) works in outside a request: every
-# municipality. Requests through the test client and the live server set their own scope and
-# put this one back; tests of the wall itself use no_scope() or scoped_to().
-TEST_SCOPE_REASON = "tests: factories, fixtures and assertions read and write every municipality"
+TEST_SCOPE_REASON = db_roles.TEST_SCOPE_REASON
 
 
 def _drop_role(name: str) -> None:

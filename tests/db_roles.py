@@ -21,6 +21,19 @@ from django.db import connections
 
 _owner: dict[str, str] = {}
 
+# What test code (factories, fixtures, assertions) works in outside a request: every
+# municipality. Requests through the test client and the live server set their own scope and
+# put this one back; tests of the wall itself use no_scope() or scoped_to().
+TEST_SCOPE_REASON = "tests: factories, fixtures and assertions read and write every municipality"
+
+
+def in_tests_scope():
+    """The tests' pilot-wide scope, for a thread of a test: a thread has a connection of its
+    own, which starts with no scope, as a server's does."""
+    from municipalities.db_scope import pilot_wide
+
+    return pilot_wide(TEST_SCOPE_REASON)
+
 
 def app_role_name() -> str:
     return f"test_pilot_app_{os.getpid()}"
