@@ -6,6 +6,7 @@ Both sit after Django's and allauth's authentication middleware, so ``request.us
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -134,14 +135,26 @@ class DatabaseScopeMiddleware:
         from django.http import FileResponse
 
         from .access import db_scope_for
-        from .db_scope import scoped_to
+        from .db_scope import current_scope, scoped_to
 
         scope = db_scope_for(getattr(request, "user", None))
-        with scoped_to(scope):
+        with scoped_to(scope), contextlib.ExitStack() as later:
+            request.pilot_db_scopes = later  # see rescope_request
             response = self.get_response(request)
+            scope = current_scope()
         if response.streaming and not isinstance(response, FileResponse):
             response.streaming_content = _read_in_scope(response.streaming_content, scope)
         return response
+
+
+def rescope_request(request, scope) -> None:
+    """Work in ``scope`` for the rest of this request: for who is known only inside the view
+    (a system signing in with a token in the API's own authentication, say). The middleware
+    puts the scope before it back when the response leaves."""
+    from .db_scope import scoped_to
+
+    stack = getattr(request, "_request", request).pilot_db_scopes
+    stack.enter_context(scoped_to(scope))
 
 
 def _read_in_scope(content, scope):

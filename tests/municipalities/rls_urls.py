@@ -6,7 +6,8 @@ from django.db import connection
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import path
 
-from municipalities.db_scope import PROTECTED_TABLES
+from municipalities.db_scope import PROTECTED_TABLES, municipalities_scope
+from municipalities.middleware import rescope_request
 
 
 def database_counts() -> dict[str, int]:
@@ -20,6 +21,12 @@ def database_counts() -> dict[str, int]:
 
 
 def counts_view(request):
+    return JsonResponse(database_counts())
+
+
+def rescoped_view(request):
+    # As the API's token authentication would: the caller is known only inside the view.
+    rescope_request(request, municipalities_scope([int(request.GET["municipality"])]))
     return JsonResponse(database_counts())
 
 
@@ -39,5 +46,6 @@ def streaming_view(request):
 urlpatterns = [
     path("counts/", counts_view),
     path("fails/", failing_view),
+    path("rescoped/", rescoped_view),
     path("stream/", streaming_view),
 ]

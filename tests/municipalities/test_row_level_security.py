@@ -321,6 +321,15 @@ def test_a_jobcoach_request_sees_exactly_its_own_rows_in_the_database(client, pi
 
 
 @pytest.mark.urls("tests.municipalities.rls_urls")
+def test_a_view_may_set_the_scope_for_the_rest_of_its_request(client, pilot):
+    # Signed out: no scope, until the view knows who asks (as the API's token sign-in would).
+    response = client.get("/rescoped/", {"municipality": pilot["B"].pk})
+    assert response.json() == dict.fromkeys(PROTECTED_TABLES, 2)
+    assert current_scope().all_municipalities
+    assert client.get("/counts/").json() == dict.fromkeys(PROTECTED_TABLES, 0)
+
+
+@pytest.mark.urls("tests.municipalities.rls_urls")
 def test_a_streaming_response_reads_in_its_requests_scope(client, pilot):
     client.force_login(user_with_role(Role.JOBCOACH, pilot["B"]))
     response = client.get("/stream/")
