@@ -223,18 +223,29 @@ def connect_celery() -> None:
     task_postrun.connect(_task_ended, dispatch_uid="pilot-db-scope-task-ended", weak=False)
 
 
-# The functions the policies call, made by the first row-level security migration. Inlined by
-# the planner (plain SQL, STABLE), so a policy costs one comparison per row.
+# The functions the policies read the scope with, made by the first row-level security
+# migration. The policies call them inside scalar sub-selects, so that PostgreSQL evaluates
+# them once per query (an InitPlan), not once per row: a policy then costs one comparison per
+# row, and a query's own filter on ``municipality_id`` still uses its index.
 SCOPE_FUNCTION_SQL = f"""
-CREATE OR REPLACE FUNCTION pilot_in_scope(municipality bigint) RETURNS boolean
+CREATE OR REPLACE FUNCTION pilot_scope_all() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT coalesce(current_setting('{SCOPE_SETTING}', true), '') = 'all'
-        OR municipality = ANY (string_to_array(
-            nullif(current_setting('{MUNICIPALITIES_SETTING}', true), ''), ','
-        )::bigint[])
+$$;
+CREATE OR REPLACE FUNCTION pilot_scope_ids() RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT coalesce(string_to_array(
+        nullif(current_setting('{MUNICIPALITIES_SETTING}', true), ''), ','
+    )::bigint[], '{{}}')
 $$;
 """
-DROP_SCOPE_FUNCTION_SQL = "DROP FUNCTION IF EXISTS pilot_in_scope(bigint);"
+DROP_SCOPE_FUNCTION_SQL = (
+    "DROP FUNCTION IF EXISTS pilot_scope_all(); DROP FUNCTION IF EXISTS pilot_scope_ids();"
+)
+# A row whose municipality is in scope (the policies' condition).
+IN_SCOPE_SQL = (
+    "((SELECT pilot_scope_all()) OR municipality_id = ANY ((SELECT pilot_scope_ids())::bigint[]))"
+)
 
 
 class PostgresOnlySQL(RunSQL):
@@ -250,7 +261,7 @@ class PostgresOnlySQL(RunSQL):
 
 
 def scope_function() -> PostgresOnlySQL:
-    """The migration operation that makes ``pilot_in_scope`` (first, before any policy)."""
+    """The migration operation that makes the scope functions (first, before any policy)."""
     return PostgresOnlySQL(sql=SCOPE_FUNCTION_SQL, reverse_sql=DROP_SCOPE_FUNCTION_SQL)
 
 
@@ -264,7 +275,7 @@ def protect_table(
     written when its parent is visible too and in the same municipality, so a child can never
     be filed under another municipality than its parent's.
     """
-    with_check = "pilot_in_scope(municipality_id)"
+    with_check = IN_SCOPE_SQL
     if parent_table:
         # Table names come from migrations, never from input.
         with_check += (
@@ -276,8 +287,7 @@ def protect_table(
         sql=[
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;",
             f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY;",
-            f"CREATE POLICY pilot_scope ON {table} USING (pilot_in_scope(municipality_id))"
-            f" WITH CHECK ({with_check});",
+            f"CREATE POLICY pilot_scope ON {table} USING {IN_SCOPE_SQL} WITH CHECK ({with_check});",
         ],
         reverse_sql=[
             f"DROP POLICY IF EXISTS pilot_scope ON {table};",
