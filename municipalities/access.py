@@ -7,7 +7,12 @@ table "Roles and what each may see" in domain.md, one function per model and mod
 It fails closed: a model without a rule raises ``ScopeNotDefined`` (so a new table cannot be
 listed by accident), and a user without a role that grants access gets an empty queryset. Reads
 across every municipality for aggregate figures and research exports do not come through here;
-they live in ``reporting/`` under names that start with ``all_municipalities_``.
+they live in ``reporting/`` under names that start with ``all_municipalities_`` and read in an
+explicit pilot-wide database scope.
+
+Behind these rules the database holds a second, coarser wall (row-level security,
+``db_scope.py``): ``db_scope_for`` below says which municipalities' rows a request may touch at
+all.
 """
 
 from __future__ import annotations

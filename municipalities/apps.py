@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,7 @@ class MunicipalitiesConfig(AppConfig):
         from . import db_scope
 
         db_scope.connect_celery()
+        checks.register(db_scope.check_database_role, checks.Tags.database, deploy=True)
 
         # allauth reports changes of a second factor only through its signals: listening to
         # them is the one way to end the other sessions when one changes.

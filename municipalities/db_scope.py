@@ -305,3 +305,39 @@ def also_readable(table: str, name: str, condition: str) -> PostgresOnlySQL:
         sql=f"CREATE POLICY {name} ON {table} FOR SELECT USING ({condition});",
         reverse_sql=f"DROP POLICY IF EXISTS {name} ON {table};",
     )
+
+
+def role_errors(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Why the connection's role would pass by row-level security (empty when it would not):
+    a superuser or a BYPASSRLS role ignores every policy, and so does the tables' owner unless
+    the policies are forced. ``manage.py check --deploy --database default`` reports them."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return []
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        )
+        name, superuser, bypass = cursor.fetchone()
+    errors = []
+    if superuser:
+        errors.append(f"The database role {name} is a superuser.")
+    if bypass:
+        errors.append(f"The database role {name} has BYPASSRLS.")
+    return errors
+
+
+def check_database_role(app_configs=None, databases=None, **kwargs):
+    """Deploy check (with ``--database``): the application must not run as a role that passes
+    by row-level security."""
+    from django.core.checks import Error
+
+    return [
+        Error(
+            message,
+            hint="Connect as the application's own role, made by manage.py db_app_role.",
+            id="municipalities.E001",
+        )
+        for alias in databases or []
+        for message in role_errors(alias)
+    ]

@@ -441,3 +441,23 @@ def test_db_app_role_creates_then_updates_the_role_and_prints_its_url():
             cursor.execute(f'DROP ROLE IF EXISTS "{name}"')
             cursor.execute(f'DROP ROLE IF EXISTS "{name}_2"')
         owner.close()
+
+
+def test_the_deploy_check_passes_for_the_application_role(db):
+    from municipalities.db_scope import check_database_role
+
+    assert check_database_role(databases=["default"]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_deploy_check_refuses_a_superuser():
+    from municipalities.db_scope import check_database_role
+
+    with db_roles.as_owner():
+        errors = check_database_role(databases=["default"])
+    owner = db_roles.owner_user()
+    assert [(e.id, e.msg) for e in errors] == [
+        ("municipalities.E001", f"The database role {owner} is a superuser."),
+        ("municipalities.E001", f"The database role {owner} has BYPASSRLS."),
+    ]
+    assert check_database_role(databases=None) == []
