@@ -461,3 +461,33 @@ def test_the_deploy_check_refuses_a_superuser():
         ("municipalities.E001", f"The database role {owner} has BYPASSRLS."),
     ]
     assert check_database_role(databases=None) == []
+
+
+def test_a_place_taken_by_an_intern_of_another_municipality_is_taken_in_a_scoped_request(pilot):
+    """The free places of an entrepreneur count the interns of every municipality, though the
+    request's scope hides their placements (pilot_places_taken)."""
+    from coaching.selectors import entrepreneurs_with_intern
+    from municipalities.access import db_scope_for
+    from placements.enums import PlacementStatus
+    from placements.selectors import entrepreneurs_with_free_place
+
+    a, b = pilot["A"], pilot["B"]
+    host_a = EntrepreneurFactory(municipality=a)
+    jobcoach_a = user_with_role(Role.JOBCOACH, a)
+    with scoped_to(db_scope_for(jobcoach_a)):
+        assert host_a in set(entrepreneurs_with_free_place(user=jobcoach_a))
+    # An intern of B, at A's entrepreneur (the import allows it).
+    PlacementFactory(
+        jobseeker=JobseekerFactory(municipality=b),
+        entrepreneur=host_a,
+        status=PlacementStatus.AGREED,
+        actual_start=None,
+        actual_end=None,
+    )
+    with scoped_to(db_scope_for(jobcoach_a)):
+        assert Placement.objects.filter(entrepreneur=host_a).count() == 0  # hidden by the wall
+        assert host_a not in set(entrepreneurs_with_free_place(user=jobcoach_a))
+        row = entrepreneurs_with_intern(
+            user=jobcoach_a, entrepreneurs=Entrepreneur.objects.filter(pk=host_a.pk)
+        ).get()
+        assert (row.occupied_places, row.has_free_place) == (1, False)
