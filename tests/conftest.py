@@ -37,11 +37,31 @@ def _app_role():
     _drop_role(name)
 
 
+def _tests_scope_on_connect(sender, connection, **kwargs):
+    """A connection object of the tests' own thread that never had a scope gets the tests'
+    one: Django makes a new one per async context (Playwright's event loop, in the browser
+    tests). A server thread's (the live server) and the worker's start with none, as in
+    production."""
+    import threading
+
+    from municipalities.db_scope import _apply, pilot_wide_scope
+
+    if (
+        connection.vendor == "postgresql"
+        and db_roles._owner
+        and threading.current_thread() is threading.main_thread()
+        and not hasattr(connection, "_pilot_db_scope")
+    ):
+        connection._pilot_db_scope = pilot_wide_scope(TEST_SCOPE_REASON)
+        _apply(connection, connection._pilot_db_scope)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(_app_role, django_db_setup, django_db_blocker):
     """The test database, made and migrated by the owner; the tests then run as the
     application's own role (tests/db_roles.py), never as a superuser."""
     from django.core.management import call_command
+    from django.db.backends.signals import connection_created
     from django.test import TransactionTestCase
 
     from municipalities.db_scope import pilot_wide
@@ -64,6 +84,7 @@ def django_db_setup(_app_role, django_db_setup, django_db_blocker):
             flush_as_app(self)
 
     TransactionTestCase._fixture_teardown = flush_as_owner
+    connection_created.connect(_tests_scope_on_connect, dispatch_uid="tests-scope-on-connect")
     with contextlib.ExitStack() as stack:
         stack.enter_context(pilot_wide(TEST_SCOPE_REASON))
         yield
@@ -81,7 +102,9 @@ def _scope_put_back():
 
     from municipalities.db_scope import current_scope
 
-    if connections["default"].vendor == "postgresql" and db_roles._owner:
+    connection = connections["default"]
+    # (A connection object that was never used has no scope yet: see _tests_scope_on_connect.)
+    if connection.vendor == "postgresql" and hasattr(connection, "_pilot_db_scope"):
         scope = current_scope()
         assert scope.all_municipalities and scope.reason == TEST_SCOPE_REASON, scope
 
