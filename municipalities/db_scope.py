@@ -6,8 +6,8 @@ to ask ``access.py`` still cannot read or write another municipality's people:
 
 - every table that holds a municipality's people or their records (``PROTECTED_TABLES``) has
   row-level security enabled and forced, with one policy: a row is visible and writable only
-  when its ``municipality_id`` is in the connection's scope (and a child row's parent is
-  visible and in the same municipality);
+  when its ``municipality_id`` is in the connection's scope (and a child row is written only
+  under a visible parent of the same municipality);
 - the scope lives in two settings of the PostgreSQL session, ``pilot.scope`` (``all`` for a
   pilot-wide scope) and ``pilot.municipalities`` (ids, comma-separated). With neither set, the
   policies match nothing: the application's role sees 0 rows;
