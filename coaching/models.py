@@ -8,7 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.models import Municipality, MunicipalityFromParent
+from municipalities.models import (
+    Municipality,
+    MunicipalityFromParent,
+    UniqueAcrossMunicipalities,
+)
 from municipalities.validators import validate_ref
 from pilot.validators import not_in_future, validate_not_before_1900
 
@@ -16,7 +20,7 @@ from .enums import PriorSupport, SessionMode
 from .validators import validate_kvk_number, validate_topics
 
 
-class Entrepreneur(models.Model):
+class Entrepreneur(UniqueAcrossMunicipalities, models.Model):
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,

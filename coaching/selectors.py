@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     F,
     IntegerField,
     OuterRef,
@@ -20,7 +19,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from municipalities.access import access_for, visible
 from municipalities.enums import RecordKind
@@ -29,6 +27,7 @@ from municipalities.models import Correction
 from pilot.models import PilotSettings
 from placements.enums import ENDED_STATUSES, PlacementStatus
 from placements.models import HostEvaluation, Placement
+from placements.selectors import places_taken
 
 from .enums import SessionMode
 from .models import Entrepreneur, GuidanceSession
@@ -58,17 +57,10 @@ def _current_placements(user) -> QuerySet:
     )
 
 
-def _occupied_places() -> Subquery:
+def _occupied_places():
     # Counted over every placement, not only the visible ones: a place taken by an intern from
     # another municipality is just as taken. Only the number leaves the database.
-    return Subquery(
-        Placement.objects.filter(entrepreneur_id=OuterRef("pk"), status__in=OCCUPYING_STATUSES)
-        .order_by()
-        .values("entrepreneur_id")
-        .annotate(n=Count("id"))
-        .values("n")[:1],
-        output_field=IntegerField(),
-    )
+    return places_taken(OCCUPYING_STATUSES)
 
 
 def entrepreneurs_with_intern(*, user, entrepreneurs: QuerySet) -> QuerySet:
@@ -83,7 +75,7 @@ def entrepreneurs_with_intern(*, user, entrepreneurs: QuerySet) -> QuerySet:
         intern_given_name=Subquery(current.values("jobseeker__given_name")[:1]),
         intern_status=Subquery(current.values("status")[:1]),
         intern_placement_ref=Subquery(current.values("ref")[:1]),
-        occupied_places=Coalesce(_occupied_places(), 0),
+        occupied_places=_occupied_places(),
     ).annotate(
         has_free_place=Case(
             When(occupied_places__lt=limit, then=Value(True)),

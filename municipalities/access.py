@@ -7,7 +7,12 @@ table "Roles and what each may see" in domain.md, one function per model and mod
 It fails closed: a model without a rule raises ``ScopeNotDefined`` (so a new table cannot be
 listed by accident), and a user without a role that grants access gets an empty queryset. Reads
 across every municipality for aggregate figures and research exports do not come through here;
-they live in ``reporting/`` under names that start with ``all_municipalities_``.
+they live in ``reporting/`` under names that start with ``all_municipalities_`` and read in an
+explicit pilot-wide database scope.
+
+Behind these rules the database holds a second, coarser wall (row-level security,
+``db_scope.py``): ``db_scope_for`` below says which municipalities' rows a request may touch at
+all.
 """
 
 from __future__ import annotations
@@ -109,9 +114,10 @@ def access_for(user) -> Access:
 
 
 def forget_access(user) -> None:
-    """Drop the cached access after a user's roles changed."""
-    if hasattr(user, "_pilot_access"):
-        del user._pilot_access
+    """Drop the cached access (and database scope) after a user's roles changed."""
+    for name in ("_pilot_access", "_pilot_db_scope"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 # A rule turns an Access into a Q over the model, or None when it grants nothing.
@@ -454,3 +460,60 @@ WRITE_RULES["placements.ImportRun"] = lambda a: None
 
 def has_role(user, *roles: str) -> bool:
     return bool(access_for(user).roles.intersection(roles))
+
+
+def db_scope_for(user):
+    """The database scope (row-level security, ``db_scope.py``) of a request by ``user``.
+
+    Coarser than the rules above, which still decide row by row; what the database itself
+    lets through:
+
+    - programme admin: every municipality (they read and write everything);
+    - jobcoach: their municipalities;
+    - IMK coach: the municipalities of their entrepreneurs and of those entrepreneurs' interns
+      (domain.md: they read and write their own entrepreneurs, wherever these are);
+    - privacy officer: every municipality (a person's request may concern anyone; the rules
+      above still give them only the privacy pages and the processing log);
+    - API client: its municipalities, or every municipality when pilot-wide;
+    - funder, researcher: no municipality. They read aggregates and exports, which the
+      reporting code reads under an explicit ``pilot_wide`` scope.
+
+    Roles add up; no role, or not signed in: no municipality.
+    """
+    from . import db_scope
+
+    cached = getattr(user, "_pilot_db_scope", None) if user is not None else None
+    if cached is not None:
+        return cached
+    a = access_for(user)
+    if a.is_programme_admin:
+        scope = db_scope.pilot_wide_scope("programme admin")
+    elif a.is_privacy_officer:
+        scope = db_scope.pilot_wide_scope("privacy officer: a request may concern anyone")
+    elif a.is_pilot_wide_client:
+        scope = db_scope.pilot_wide_scope("a pilot-wide API client")
+    elif a.is_api_client:
+        scope = db_scope.municipalities_scope(a.client_municipality_ids or ())
+    else:
+        ids = set(a.jobcoach_municipality_ids)
+        if a.is_imk_coach:
+            ids |= _imk_coach_municipality_ids(a.user_id)
+        scope = db_scope.municipalities_scope(ids)
+    if a is not NO_ACCESS:
+        user._pilot_db_scope = scope
+    return scope
+
+
+def _imk_coach_municipality_ids(user_id: int) -> set[int]:
+    from coaching.models import Entrepreneur
+    from placements.models import Placement
+
+    from . import db_scope
+
+    # Read across municipalities to find out where this coach's work is: one indexed query.
+    with db_scope.pilot_wide("where an IMK coach's entrepreneurs and their interns are"):
+        own = Entrepreneur.objects.filter(imk_coach_id=user_id).values_list("municipality_id")
+        hosted = Placement.objects.filter(entrepreneur__imk_coach_id=user_id).values_list(
+            "municipality_id"
+        )
+        return {m for (m,) in own.order_by().union(hosted.order_by())}

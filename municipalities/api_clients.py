@@ -181,7 +181,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if client.last_used_at is None or now - client.last_used_at >= LAST_USED_WRITE_INTERVAL:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
             client.last_used_at = now
-        return ClientPrincipal(client), client
+        principal = ClientPrincipal(client)
+        # The request came in without a person, so the middleware gave it no database scope:
+        # from here on it works in the client's (row-level security, db_scope.py).
+        from .access import db_scope_for
+        from .middleware import rescope_request
+
+        rescope_request(request, db_scope_for(principal))
+        return principal, client
 
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'

@@ -6,6 +6,7 @@ Both sit after Django's and allauth's authentication middleware, so ``request.us
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -114,3 +115,50 @@ class SecondFactorRequiredMiddleware:
             else:
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class DatabaseScopeMiddleware:
+    """Sets the database's scope (row-level security, ``db_scope.py``) for the whole request:
+    the municipalities of the signed-in user's roles (``access.db_scope_for``), or none.
+
+    Last in the chain, so that it sees the user the other middleware left (a session that
+    ended is anonymous by then). Everything the view, its template and the other middleware's
+    responses read runs inside it; the scope before it (none, in a server process) is back
+    when the response leaves. A streaming response reads while it is sent, after this returns:
+    its content is read in the same scope. (A file download streams a file, not the database.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import FileResponse
+
+        from .access import db_scope_for
+        from .db_scope import current_scope, scoped_to
+
+        scope = db_scope_for(getattr(request, "user", None))
+        with scoped_to(scope), contextlib.ExitStack() as later:
+            request.pilot_db_scopes = later  # see rescope_request
+            response = self.get_response(request)
+            scope = current_scope()
+        if response.streaming and not isinstance(response, FileResponse):
+            response.streaming_content = _read_in_scope(response.streaming_content, scope)
+        return response
+
+
+def rescope_request(request, scope) -> None:
+    """Work in ``scope`` for the rest of this request: for who is known only inside the view
+    (a system signing in with a token in the API's own authentication, say). The middleware
+    puts the scope before it back when the response leaves."""
+    from .db_scope import scoped_to
+
+    stack = getattr(request, "_request", request).pilot_db_scopes
+    stack.enter_context(scoped_to(scope))
+
+
+def _read_in_scope(content, scope):
+    from .db_scope import scoped_to
+
+    with scoped_to(scope):
+        yield from content

@@ -249,6 +249,22 @@ class Correction(models.Model):
         return f"{self.record_kind} {self.record_id} {self.action}"
 
 
+class UniqueAcrossMunicipalities:
+    """Mixin for tenant rows with a key unique across the whole pilot (a ``ref``).
+
+    The database's unique index holds across municipalities whatever the scope; so does the
+    check that reports a taken key at its field: it reads in a pilot-wide database scope
+    (municipalities/db_scope.py). What leaves is only that the key is taken, as before there
+    was a second wall.
+    """
+
+    def validate_unique(self, exclude=None):
+        from .db_scope import pilot_wide
+
+        with pilot_wide("references are unique across the pilot"):
+            super().validate_unique(exclude=exclude)
+
+
 class MunicipalityFromParent:
     """Mixin for tenant-owned rows whose municipality follows a parent row.
 

@@ -43,8 +43,14 @@ def items_for(access: Access) -> list[NavItem]:
 
 
 def navigation(request):
+    # The demo (SQLite) has no row-level security, the database's own wall between
+    # municipalities (municipalities/db_scope.py): every page says so.
+    from django.db import connection
+
+    wall = {"without_second_wall": connection.vendor != "postgresql"}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], **wall}
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
-    return {"nav_items": [(item, item.url_name == current) for item in items_for(access_for(user))]}
+    items = items_for(access_for(user))
+    return {"nav_items": [(item, item.url_name == current) for item in items], **wall}

@@ -9,7 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Entrepreneur
-from municipalities.models import Municipality, MunicipalityFromParent
+from municipalities.models import (
+    Municipality,
+    MunicipalityFromParent,
+    UniqueAcrossMunicipalities,
+)
 from municipalities.validators import validate_ref
 from pilot.models import PilotSettings
 from pilot.validators import not_in_future, validate_not_before_1900
@@ -93,7 +97,7 @@ class RulesBeforeConstraints:
         ]
 
 
-class Jobseeker(models.Model):
+class Jobseeker(UniqueAcrossMunicipalities, models.Model):
     """A person on benefits selected for the pilot. There is deliberately no BSN field."""
 
     municipality = models.ForeignKey(
@@ -359,7 +363,9 @@ class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model
         )
 
 
-class Placement(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
+class Placement(
+    UniqueAcrossMunicipalities, RulesBeforeConstraints, MunicipalityFromParent, models.Model
+):
     """A jobseeker's internship at an entrepreneur (stage)."""
 
     municipality_parent = "jobseeker"

@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
 from municipalities.access import access_for, editable, visible, writable_municipality_ids
+from municipalities.db_scope import current_scope, pilot_wide
 from municipalities.enums import RecordKind
 from municipalities.history import HistoryEntry, history_entries
 from municipalities.models import Correction, Municipality
@@ -82,6 +83,39 @@ def municipalities_for_filter(*, user):
     return visible(user, Municipality).order_by("name")
 
 
+def places_taken(statuses=HOLDS_A_PLACE):
+    """An entrepreneur query's expression: their placements in ``statuses``, in every
+    municipality (a place taken by an intern of another municipality is just as taken).
+
+    Row-level security hides other municipalities' placements from a scoped request, so there
+    the count is the database function ``pilot_places_taken`` (placements 0006), which counts
+    in a pilot-wide scope of its own and returns the number only. In a pilot-wide scope, and
+    on the demo's SQLite (which has no such wall), a plain subquery counts the same.
+    """
+    from django.db import connection
+    from django.db.models import Func, IntegerField, Value
+    from django.db.models.functions import Coalesce
+
+    if connection.vendor == "postgresql" and not current_scope().all_municipalities:
+        return Func(
+            F("pk"),
+            Value(",".join(str(s) for s in statuses)),
+            function="pilot_places_taken",
+            output_field=IntegerField(),
+        )
+    return Coalesce(
+        Subquery(
+            Placement.objects.filter(entrepreneur_id=OuterRef("pk"), status__in=statuses)
+            .order_by()
+            .values("entrepreneur_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 def entrepreneurs_with_free_place(*, user, municipality_id: int | None = None):
     """Entrepreneurs a jobcoach may propose a placement with: in a municipality the user may
     write to, and with fewer proposed, agreed or running internships than the pilot allows at
@@ -98,7 +132,7 @@ def entrepreneurs_with_free_place(*, user, municipality_id: int | None = None):
     if municipality_id is not None:
         rows = rows.filter(municipality_id=municipality_id)
     return (
-        rows.annotate(running=Count("placements", filter=Q(placements__status__in=HOLDS_A_PLACE)))
+        rows.annotate(running=places_taken(HOLDS_A_PLACE))
         .filter(running__lt=limit)
         .order_by("trade_name", "ref")
     )
@@ -110,13 +144,14 @@ def next_placement_ref(jobseeker: Jobseeker) -> str:
     References are unique across the whole pilot, so this looks at every placement, not only
     the visible ones; it reads references only, never the rows behind them.
     """
-    n = Placement.objects.filter(jobseeker_id=jobseeker.pk).count() + 1
-    while True:
-        suffix = f"-P{n}"
-        ref = f"{jobseeker.ref[: 64 - len(suffix)]}{suffix}"
-        if not Placement.objects.filter(ref=ref).exists():
-            return ref
-        n += 1
+    with pilot_wide("references are unique across the pilot"):
+        n = Placement.objects.filter(jobseeker_id=jobseeker.pk).count() + 1
+        while True:
+            suffix = f"-P{n}"
+            ref = f"{jobseeker.ref[: 64 - len(suffix)]}{suffix}"
+            if not Placement.objects.filter(ref=ref).exists():
+                return ref
+            n += 1
 
 
 # --- the jobseeker page -----------------------------------------------------------------------

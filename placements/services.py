@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
+from municipalities.db_scope import pilot_wide
 from municipalities.enums import CorrectionAction, RecordKind
 from municipalities.history import (
     ChangedBy,
@@ -179,6 +180,12 @@ def _benefit_period_errors(period: BenefitPeriod) -> dict[str, list]:
 
 Period = tuple[date, date]
 
+# The placement rules that count other placements (one internship at a time per jobseeker,
+# the interns an entrepreneur hosts at a time) hold across municipalities; so does the lock
+# that keeps two saves from both passing them. They read (and lock) the other rows in a
+# pilot-wide database scope; what leaves is the clash's reference in the error message.
+CROSS_MUNICIPALITY_RULES = "placement rules count an entrepreneur's interns of every municipality"
+
 
 def _held(placement: Placement, today: date) -> Period | None:
     """When a placement holds its jobseeker and a place at its entrepreneur (inclusive).
@@ -242,8 +249,12 @@ def _placement_clashes(placement: Placement, rules: PilotSettings, today: date) 
     if placement.actual_start is not None:
         candidates = candidates.filter(actual_start__isnull=False)
     # Both people are locked by the caller and their other placements are few: one query, and
-    # the planned-or-actual choice stays in ``_held``.
-    others = [(other, held) for other in candidates if _meets(period, held := _held(other, today))]
+    # the planned-or-actual choice stays in ``_held``. Across municipalities: an entrepreneur
+    # may host interns of several (the import allows it), and the rule counts them all.
+    with pilot_wide(CROSS_MUNICIPALITY_RULES):
+        others = [
+            (other, held) for other in candidates if _meets(period, held := _held(other, today))
+        ]
     date_field = "actual_start" if placement.actual_start else "planned_start"
     same_person = [
         other for other, _held_period in others if other.jobseeker_id == placement.jobseeker_id
@@ -305,8 +316,9 @@ def placement_save(
 def _lock_people(placement: Placement) -> None:
     # Lock the people involved (always in this order, then the placement itself) so that two
     # concurrent saves cannot both pass the "one at a time" checks, nor deadlock.
-    list(Jobseeker.objects.select_for_update().filter(pk=placement.jobseeker_id))
-    list(Entrepreneur.objects.select_for_update().filter(pk=placement.entrepreneur_id))
+    with pilot_wide(CROSS_MUNICIPALITY_RULES):
+        list(Jobseeker.objects.select_for_update().filter(pk=placement.jobseeker_id))
+        list(Entrepreneur.objects.select_for_update().filter(pk=placement.entrepreneur_id))
 
 
 def _placement_write(

@@ -7,7 +7,13 @@ from celery import shared_task
 from reporting.tasks import JOB_TASK_OPTIONS
 
 
-@shared_task(name="placements.run_import", **JOB_TASK_OPTIONS)
+@shared_task(
+    name="placements.run_import",
+    # The import checks keys and references across municipalities; a jobcoach's upload is
+    # limited to their municipalities by the import's own scope (access.import_scope).
+    pilot_wide="an import checks and writes every municipality's rows",
+    **JOB_TASK_OPTIONS,
+)
 def run_import(self, *, run_id: int) -> dict:
     """Run one confirmed import; return its status and counts (never a row's data)."""
     from .imports.browser import import_execute
@@ -20,7 +26,10 @@ def run_import(self, *, run_id: int) -> dict:
     return {"run_id": run.pk, "status": run.status, "counts": run.counts}
 
 
-@shared_task(name="placements.expire_import_uploads")
+@shared_task(
+    name="placements.expire_import_uploads",
+    pilot_wide="expiry looks at the uploads of every municipality",
+)
 def expire_import_uploads() -> int:
     """Delete uploaded import files (and the cell values in their problems) past their time."""
     from .imports.browser import import_runs_expire

@@ -15,6 +15,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from coaching.models import Entrepreneur, GuidanceSession
+from municipalities.db_scope import pilot_wide
 from municipalities.models import Municipality
 from placements.enums import ENDED_STATUSES, PlacementStatus
 from placements.models import Placement, PlacementStateChange
@@ -36,6 +37,7 @@ def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
+@pilot_wide("the snapshot's placement funnel of every municipality")
 def all_municipalities_funnel_as_of(*, as_of: date) -> dict[str, dict[str, int]]:
     """Per municipality code, the number of placements in each status as of ``as_of``.
 
@@ -76,6 +78,7 @@ def all_municipalities_funnel_as_of(*, as_of: date) -> dict[str, dict[str, int]]
     return funnel
 
 
+@pilot_wide("the snapshot's guidance figures of every municipality")
 def all_municipalities_guidance_as_of(*, as_of: date) -> dict[str, dict]:
     """Per municipality code: its name, its number of entrepreneurs and, for each entrepreneur
     with a guidance session on or before ``as_of``, that entrepreneur's [sessions, minutes]
@@ -101,6 +104,7 @@ def all_municipalities_guidance_as_of(*, as_of: date) -> dict[str, dict]:
     return guidance
 
 
+@pilot_wide("the snapshot's funnel, guidance and completeness of every municipality")
 def all_municipalities_figures_as_of(*, as_of: date) -> dict:
     """Everything a snapshot stores next to the outflow metrics (see the module docstring)."""
     return {

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipalities.access import visible
+from municipalities.db_scope import pilot_wide
 from municipalities.models import Municipality
 from placements.enums import ENDED_STATUSES, BenefitEndReason, PlacementStatus
 from placements.models import (
@@ -286,6 +287,7 @@ def visible_rows(user, *, municipality_id: int | None = None) -> Rows:
 # --- Every municipality (the snapshot) -------------------------------------------------------
 
 
+@pilot_wide("the snapshot's completeness counts of every municipality")
 def all_municipalities_completeness_counts(*, as_of: date) -> dict[str, dict[str, int]]:
     """Per municipality code, the number of gaps of each kind as of ``as_of``: counts only,
     read across every municipality for the stored snapshot."""

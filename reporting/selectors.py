@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
+from municipalities.db_scope import pilot_wide
 from municipalities.models import Municipality
 from pilot.models import PilotSettings
 from placements.models import BenefitPeriod, Jobseeker, Placement
@@ -17,6 +18,7 @@ from placements.models import BenefitPeriod, Jobseeker, Placement
 from .metrics import MetricsResult, MetricsRows, metrics_from_rows
 
 
+@pilot_wide("the outflow figures read every municipality's rows (or the ones asked for)")
 def all_municipalities_metrics_rows(
     *, municipality_ids: Collection[int] | None = None
 ) -> MetricsRows:

@@ -1,4 +1,9 @@
-"""Celery tasks of reporting. Each is a thin shell around one service."""
+"""Celery tasks of reporting. Each is a thin shell around one service.
+
+Every task runs in the database scope it declares (``municipalities.db_scope``): these all read
+across municipalities, so each says ``pilot_wide=`` and why. A task without it sees no
+municipality's rows.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ logger = logging.getLogger(__name__)
     autoretry_for=(ConnectionError, TimeoutError),
     retry_backoff=True,
     max_retries=5,
+    pilot_wide="the figures are computed from every municipality's rows",
 )
 def compute_metrics_snapshot(*, as_of: str | None = None, trigger: str = SnapshotTrigger.NIGHTLY):
     """Compute (or find) the snapshot as of ``as_of`` (default: today) and return its id."""
@@ -40,7 +46,11 @@ def compute_metrics_snapshot(*, as_of: str | None = None, trigger: str = Snapsho
 JOB_TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 
 
-@shared_task(name="reporting.render_progress_report", **JOB_TASK_OPTIONS)
+@shared_task(
+    name="reporting.render_progress_report",
+    pilot_wide="reports are made from the stored figures of every municipality",
+    **JOB_TASK_OPTIONS,
+)
 def render_progress_report(self, *, report_id: int) -> dict:
     """Render one queued report; return its render time and peak memory (for the benchmark)."""
     from .reports.services import report_render
@@ -60,7 +70,10 @@ def render_progress_report(self, *, report_id: int) -> dict:
     }
 
 
-@shared_task(name="reporting.render_monthly_reports")
+@shared_task(
+    name="reporting.render_monthly_reports",
+    pilot_wide="the month's reports are queued for every municipality",
+)
 def render_monthly_reports(*, as_of: str | None = None) -> list[int]:
     """Queue the month's reports as of the last day of the previous month: the funder report,
     the research report and one report per municipality. Reports already stored stay as
@@ -88,7 +101,11 @@ def render_monthly_reports(*, as_of: str | None = None) -> list[int]:
     return ids
 
 
-@shared_task(name="reporting.build_research_export", **JOB_TASK_OPTIONS)
+@shared_task(
+    name="reporting.build_research_export",
+    pilot_wide="the research export covers every municipality (pseudonymised)",
+    **JOB_TASK_OPTIONS,
+)
 def build_research_export(self, *, export_id: int) -> dict:
     """Build one requested research export; return its rows per table."""
     from .exports.services import export_run

@@ -1,4 +1,112 @@
+import contextlib
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
 import pytest
+
+from tests import db_roles
+
+TEST_SCOPE_REASON = db_roles.TEST_SCOPE_REASON
+
+
+def _drop_role(name: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(db_roles.owner_url("postgres"))
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP ROLE IF EXISTS "{name}"')
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def _app_role():
+    """This run's application role; dropped after the test database is gone."""
+    from django.db import connections
+
+    if connections["default"].vendor != "postgresql":
+        yield None
+        return
+    db_roles.remember_owner()
+    name = db_roles.app_role_name()
+    yield name
+    _drop_role(name)
+
+
+def _tests_scope_on_connect(sender, connection, **kwargs):
+    """A connection object of the tests' own thread that never had a scope gets the tests'
+    one: Django makes a new one per async context (Playwright's event loop, in the browser
+    tests). A server thread's (the live server) and the worker's start with none, as in
+    production."""
+    import threading
+
+    from municipalities.db_scope import _apply, pilot_wide_scope
+
+    if (
+        connection.vendor == "postgresql"
+        and db_roles._owner
+        and threading.current_thread() is threading.main_thread()
+        and not hasattr(connection, "_pilot_db_scope")
+    ):
+        connection._pilot_db_scope = pilot_wide_scope(TEST_SCOPE_REASON)
+        _apply(connection, connection._pilot_db_scope)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_app_role, django_db_setup, django_db_blocker):
+    """The test database, made and migrated by the owner; the tests then run as the
+    application's own role (tests/db_roles.py), never as a superuser."""
+    from django.core.management import call_command
+    from django.db.backends.signals import connection_created
+    from django.test import TransactionTestCase
+
+    from municipalities.db_scope import pilot_wide
+
+    if _app_role is None:
+        yield
+        return
+    with django_db_blocker.unblock():
+        out = StringIO()
+        call_command("db_app_role", _app_role, stdout=out)
+        assert out.getvalue().splitlines()[-1].startswith(f"DATABASE_URL=postgres://{_app_role}@")
+    db_roles.use_app_role(_app_role)
+
+    # After a transactional test Django empties the tables with TRUNCATE, which the
+    # application's role may not do (it would pass by the policies): the owner does it.
+    flush_as_app = TransactionTestCase._fixture_teardown
+
+    def flush_as_owner(self):
+        with db_roles.as_owner():
+            flush_as_app(self)
+
+    TransactionTestCase._fixture_teardown = flush_as_owner
+    connection_created.connect(_tests_scope_on_connect, dispatch_uid="tests-scope-on-connect")
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(pilot_wide(TEST_SCOPE_REASON))
+        yield
+        TransactionTestCase._fixture_teardown = flush_as_app
+        with django_db_blocker.unblock():
+            stack.close()
+            db_roles.use_owner()
+
+
+@pytest.fixture(autouse=True)
+def _scope_put_back():
+    """Every scope a test entered (requests included) is left again by its end."""
+    yield
+    from django.db import connections
+
+    from municipalities.db_scope import current_scope
+
+    connection = connections["default"]
+    # (A connection object that was never used has no scope yet: see _tests_scope_on_connect.)
+    if connection.vendor == "postgresql" and hasattr(connection, "_pilot_db_scope"):
+        scope = current_scope()
+        assert scope.all_municipalities and scope.reason == TEST_SCOPE_REASON, scope
 
 
 @pytest.fixture(autouse=True)
@@ -30,10 +138,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     """
     import os
     import socket
-    import subprocess
-    import sys
     import time
-    from pathlib import Path
 
     from django.conf import settings
     from django.db import connection

@@ -94,3 +94,20 @@ def test_compose_ships_no_working_keys():
     assert "${SECRET_KEY:?" in compose
     assert "${PSEUDONYM_KEY:?" in compose
     assert "change-me" not in compose
+
+
+def test_compose_migrates_as_the_owner_and_runs_as_the_application_role():
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    migrate = services["migrate"]
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://pilot:")
+    assert "manage.py migrate" in migrate["command"]
+    assert "manage.py db_app_role pilot_app --password-env APP_DB_PASSWORD" in migrate["command"]
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        url = service["environment"]["DATABASE_URL"]
+        assert url.startswith("postgres://pilot_app:${APP_DB_PASSWORD:?"), name
+        assert url.endswith("@db:5432/pilot"), name
+        assert "migrate" not in " ".join(service["command"].split()[:3]), name
+        assert service["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}

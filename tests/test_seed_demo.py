@@ -10,7 +10,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from coaching.models import Entrepreneur, GuidanceSession
@@ -386,19 +386,18 @@ def test_seed_demo_second_run_changes_nothing(demo_output, db):
     assert "beheer@pilot.example" in out.getvalue()
 
 
-def test_seed_demo_reset_rebuilds_the_same_data_and_keeps_other_accounts(demo_output, db):
+def test_seed_demo_reset_is_the_owners_the_application_role_may_not_delete_the_audit_log(
+    demo_output, db
+):
+    # tests/test_seed_demo_reset.py resets as the owner.
     before = canonical_dump()
-    admin = User.objects.create_superuser("it@imk.example", "another-secret-2026")
+    events = AuditEvent.objects.count()
 
-    call_command("seed_demo", "--reset", "--seed", "2026", stdout=StringIO())
+    with pytest.raises(CommandError, match="deletes the audit log, which this database role"):
+        call_command("seed_demo", "--reset", "--seed", "2026", stdout=StringIO())
 
-    after = canonical_dump()
-    admin_rows = [row for row in after["users"] if row[0] == "it@imk.example"]
-    assert len(admin_rows) == 1
-    assert RoleAssignment.objects.get(user=admin).role == Role.PROGRAMME_ADMIN
-    after["users"].remove(admin_rows[0])
-    after["roles"] = [row for row in after["roles"] if row[0] != "it@imk.example"]
-    assert after == before
+    assert canonical_dump() == before
+    assert AuditEvent.objects.count() == events
 
 
 def test_build_plan_depends_on_the_seed_only():

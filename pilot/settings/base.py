@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "municipalities.middleware.SessionLifetimeMiddleware",
     "municipalities.middleware.SecondFactorRequiredMiddleware",
     "pilot.middleware.TooManyRequestsMiddleware",
+    # Last: the database's own wall (row-level security) for everything the view reads.
+    "municipalities.middleware.DatabaseScopeMiddleware",
 ]
 
 ROOT_URLCONF = "pilot.urls"

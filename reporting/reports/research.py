@@ -7,10 +7,12 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
+from municipalities.db_scope import pilot_wide
 from placements.enums import COUNTED_END_REASONS
 from placements.models import BenefitPeriod
 
 
+@pilot_wide("the research report's outflow per benefit type, counts only")
 def all_municipalities_outflow_benefit_types(
     *, participants: Sequence[dict], as_of: date, municipality_ids=None
 ) -> Counter:

@@ -245,6 +245,7 @@ def test_session_edit_link_only_on_own_sessions(client, pilot):
 def test_session_form_query_count(client, pilot, django_assert_num_queries):
     client.force_login(pilot["coach_a"])
     warm_session(client)
-    # session, user, roles, entrepreneur, last session
-    with django_assert_num_queries(5):
+    # session, user, roles, entrepreneur, last session; the database scope: where the coach's
+    # entrepreneurs are, set, put back
+    with django_assert_num_queries(8):
         assert client.get(_create_url(pilot["own"])).status_code == 200

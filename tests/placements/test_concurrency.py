@@ -17,6 +17,7 @@ from placements.consents import consent_give, consent_withdraw
 from placements.enums import ConsentPurpose, ConsentSource, PlacementStatus
 from placements.models import ConsentRecord, Jobseeker, Placement, PlacementStateChange
 from placements.services import jobseeker_save, placement_transition
+from tests.db_roles import in_tests_scope
 from tests.factories import PlacementFactory
 
 from .pages import two_municipalities
@@ -33,7 +34,8 @@ def _at_once(*writes: Callable[[], object]) -> list[object]:
     def run(i: int, write: Callable[[], object]) -> None:
         try:
             barrier.wait(timeout=10)
-            results[i] = write()
+            with in_tests_scope():
+                results[i] = write()
         except Exception as exc:  # noqa: BLE001 - the test asserts on it
             results[i] = exc
         finally:

@@ -18,6 +18,7 @@ from placements.enums import ChangeSource, PlacementStatus
 from placements.models import BenefitCheck, Placement
 from placements.selectors import entrepreneurs_with_free_place
 from placements.services import benefit_check_save, placement_save, placement_transition
+from tests.db_roles import in_tests_scope
 from tests.factories import (
     EntrepreneurFactory,
     JobseekerFactory,
@@ -383,7 +384,8 @@ def test_two_simultaneous_proposals_for_one_jobseeker_one_is_refused():
     def propose(ref: str, host) -> None:
         try:
             barrier.wait(timeout=10)
-            _propose(jobseeker, host, D(2027, 1, 4), D(2027, 5, 31), ref)
+            with in_tests_scope():
+                _propose(jobseeker, host, D(2027, 1, 4), D(2027, 5, 31), ref)
             outcomes[ref] = "saved"
         except ValidationError as exc:
             outcomes[ref] = exc.message_dict["planned_start"][0]
@@ -463,7 +465,8 @@ def test_two_people_recording_one_check_at_once_one_learns_it_is_done():
     def record(outcome: str) -> None:
         try:
             barrier.wait(timeout=10)
-            benefit_check_save(check=_check(placement, outcome=outcome))
+            with in_tests_scope():
+                benefit_check_save(check=_check(placement, outcome=outcome))
             outcomes.append("saved")
         except ValidationError as exc:
             outcomes.append(exc.messages[0])

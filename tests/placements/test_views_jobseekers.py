@@ -183,8 +183,8 @@ def test_jobseeker_list_query_count_is_constant(client, django_assert_num_querie
     _jobseekers_with_placements(a, rows)
     client.force_login(a.jobcoach)
     warm_session(client)
-    # session, user, roles, count, rows
-    with django_assert_num_queries(5):
+    # session, user, roles, count, rows; the database scope set and put back
+    with django_assert_num_queries(7):
         response = client.get(LIST, {"q": "HRL", "state": ""})
     assert len(response.context["object_list"]) == rows
 

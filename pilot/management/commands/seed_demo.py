@@ -2,10 +2,11 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from municipalities.db_scope import pilot_wide
 from pilot.demo.builder import (
     demo_accounts_present,
     demo_present,
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             help="delete all pilot data and the demo accounts first, then build anew",
         )
 
+    @pilot_wide("seed_demo: the demo pilot fills every municipality")
     def handle(self, *args, seed: int, reset: bool, **options):
         started = time.monotonic()
         with transaction.atomic():
@@ -53,6 +55,7 @@ class Command(BaseCommand):
                     self.stdout.write(credentials_table())
                 return
             if reset:
+                _refuse_reset_without_the_owner()
                 reset_pilot_data()
             write_plan(build_plan(seed))
         elapsed = time.monotonic() - started
@@ -68,3 +71,26 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label.ljust(width)}  {count:>5}")
         self.stdout.write("")
         self.stdout.write(credentials_table())
+
+
+def _refuse_reset_without_the_owner() -> None:
+    """--reset deletes the audit log, which the application's own database role may only read
+    and add to (municipalities/db_scope.py): on PostgreSQL the table owner runs it."""
+    from django.db import connection
+
+    from municipalities.models import AuditEvent
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT has_table_privilege(current_user, %s, 'DELETE')", [AuditEvent._meta.db_table]
+        )
+        (may_delete,) = cursor.fetchone()
+    if not may_delete:
+        raise CommandError(
+            _(
+                "--reset deletes the audit log, which this database role may not do. Run it "
+                "with the DATABASE_URL of the table owner."
+            )
+        )

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from municipalities.db_scope import pilot_wide
 from placements.imports import KINDS, import_folder
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check everything but write nothing."
         )
 
+    @pilot_wide("import_pilot_data: the pilot's files hold every municipality's rows")
     def handle(self, *args, folder: Path, dry_run: bool, **options):
         if not folder.is_dir():
             raise CommandError(_("%(folder)s is not a folder.") % {"folder": folder})

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
+from municipalities.db_scope import pilot_wide
 from privacy.retention import retention_apply, retention_due
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             "--today", type=date.fromisoformat, default=None, help="as if today were DATE"
         )
 
+    @pilot_wide("apply_retention: retention covers every municipality")
     def handle(self, *args, dry_run: bool, today: date | None, **options):
         due = retention_due(today=today)
         for item in due:

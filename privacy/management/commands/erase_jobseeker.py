@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from municipalities.db_scope import pilot_wide
 from placements.models import Jobseeker
 from privacy.erasure import erase_jobseeker
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("ref", help="the jobseeker's reference")
         parser.add_argument("--reason", required=True, help="why (kept, so no personal data)")
 
+    @pilot_wide("erase_jobseeker: the person may be of any municipality")
     def handle(self, *args, ref: str, reason: str, **options):
         jobseeker = Jobseeker.objects.filter(ref=ref).first()
         if jobseeker is None:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from municipalities.db_scope import pilot_wide
 from municipalities.services import audit_record
 from reporting.exports.build import FORMATS, LANGUAGES, build_research_export, validate_as_of
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             help="Language of the labels inside the files (default nl).",
         )
 
+    @pilot_wide("export_research: the research export covers every municipality")
     def handle(self, *args, **options):
         as_of = _parse_date(options["as_of"])
         try:

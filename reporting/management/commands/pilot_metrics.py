@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from municipalities.db_scope import pilot_wide
 from reporting.metrics import MetricsResult, metrics_as_json_dict
 from reporting.selectors import compute_metrics
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             help="json (the public interface, default) or table (for reading).",
         )
 
+    @pilot_wide("pilot_metrics: the pilot's figures cover every municipality")
     def handle(self, *args, **options):
         as_of = parse_as_of(options["as_of"])
         result = compute_metrics(as_of=as_of)

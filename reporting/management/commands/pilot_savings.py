@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from municipalities.db_scope import pilot_wide
 from reporting.management.commands.pilot_metrics import parse_as_of
 from reporting.savings import SavingsResult, cents_text, savings_as_json_dict
 from reporting.selectors import compute_metrics
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             help="json (the public interface, default) or table (for reading).",
         )
 
+    @pilot_wide("pilot_savings: the pilot's savings cover every municipality")
     def handle(self, *args, **options):
         as_of = parse_as_of(options["as_of"])
         # The savings come out of the outflow pass: one computation gives both.

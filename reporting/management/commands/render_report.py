@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from municipalities.db_scope import pilot_wide
 from municipalities.models import Municipality
 from reporting.management.commands.pilot_metrics import parse_as_of
 from reporting.models import ReportKind, ReportStatus, ReportTrigger
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             "--rerender", action="store_true", help="Render again even if the report is stored."
         )
 
+    @pilot_wide("render_report: reports are made from every municipality's figures")
     def handle(self, *args, kind, municipality, as_of, output, rerender, **options):
         day = parse_as_of(as_of)
         place = None
