@@ -78,6 +78,13 @@ NOT_PROTECTED: dict[str, str] = {
         "keys, actions and counts, never personal data; append-only for the application's "
         "role (APPEND_ONLY_TABLES); only the programme admin reads it (access.py)"
     ),
+    "municipalities.ApiClient_municipalities": (
+        "which municipalities a system's token writes: read to work out the client's scope"
+    ),
+    "placements.ImportRun_municipalities": (
+        "which municipalities an upload covers: file names and counts, never a person's data; "
+        "who reads which import record is access.py's rule"
+    ),
     "reporting.ProgressReport": (
         "the state of a PDF report of aggregate figures, never a person; who reads which "
         "report is access.py's rule"

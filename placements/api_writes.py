@@ -28,6 +28,7 @@ from coaching.models import Entrepreneur
 from coaching.services import entrepreneur_save
 from municipalities.access import editable, writable_municipality_ids
 from municipalities.api_clients import client_of
+from municipalities.db_scope import pilot_wide
 from municipalities.enums import ChangeSource
 from municipalities.history import ChangedBy
 from municipalities.models import ApiClient, Municipality
@@ -240,7 +241,11 @@ def _existing(resource: Resource, key: dict[str, str], user) -> models.Model | N
         )
     else:
         rows = model._default_manager.filter(ref=key["ref"])
-    row = rows.select_for_update().first()
+    # Found in every municipality, so that another municipality's row answers 404 instead of
+    # looking free (row-level security hides it from the client's scope); the access rule
+    # below, in the client's scope, decides.
+    with pilot_wide("the write API tells another municipality's row (404) from a new one"):
+        row = rows.select_for_update().first()
     if row is not None and not editable(user, model).filter(pk=row.pk).exists():
         raise WriteRefused(404, [FieldError(None, _("Not found."))])
     return row
@@ -337,7 +342,10 @@ _REFERRED = {
 def _refer(column, value: str, user) -> tuple[models.Model | None, str, bool]:
     """The row a cell refers to by its key, or why not: (row, message, forbidden)."""
     model, key_field = _REFERRED[column.refers_to]
-    obj = model._default_manager.filter(**{key_field: value}).first()
+    # Looked up in every municipality (row-level security would hide another municipality's
+    # row from this client's scope): a row of another municipality is 403, not "no such row".
+    with pilot_wide("the write API tells another municipality's row (403) from none"):
+        obj = model._default_manager.filter(**{key_field: value}).first()
     noun = model._meta.verbose_name
     if obj is None:
         # The import's own words for a reference to nothing.
