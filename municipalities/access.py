@@ -265,5 +265,15 @@ def writable_municipality_ids(user) -> frozenset[int] | None:
     return a.jobcoach_municipality_ids
 
 
+def privacy_request_people(user) -> models.QuerySet:
+    """Every person, for the privacy officer answering a person's request (pilot-wide, AVG
+    art. 15 to 21); nobody for anyone else. Used by the privacy officer's pages only."""
+    from placements.models import Jobseeker
+
+    if access_for(user).is_privacy_officer:
+        return Jobseeker.objects.all()
+    return Jobseeker.objects.none()
+
+
 def has_role(user, *roles: str) -> bool:
     return bool(access_for(user).roles.intersection(roles))

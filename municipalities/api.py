@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import permissions, viewsets
 
+from privacy.log import LogsApiReads
+
 from .access import access_for, visible
 
 
@@ -22,7 +24,10 @@ class HasPilotRole(permissions.BasePermission):
         return bool(access_for(request.user).roles & view.roles)
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(LogsApiReads, viewsets.ReadOnlyModelViewSet):
+    """A viewset whose rows name people sets ``person_ref_field``: every answer is recorded in
+    the processing log with the people it holds."""
+
     model = None
     roles: frozenset[str] = frozenset()
     permission_classes = [permissions.IsAuthenticated, HasPilotRole]

@@ -63,6 +63,7 @@ class JobseekerViewSet(ScopedReadOnlyViewSet):
     model = Jobseeker
     roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH})
     serializer_class = JobseekerSerializer
+    person_ref_field = "ref"
     filterset_fields = ["research_consent"]
 
     def scope_queryset(self, queryset):
@@ -73,6 +74,7 @@ class PlacementViewSet(ScopedReadOnlyViewSet):
     model = Placement
     roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH, Role.IMK_COACH})
     serializer_class = PlacementSerializer
+    person_ref_field = "jobseeker_ref"
     filterset_fields = ["status"]
 
     def scope_queryset(self, queryset):

@@ -38,6 +38,7 @@ from placements.services import (
     placement_save,
     progress_review_save,
 )
+from privacy.log import clear_for_demo_reset
 
 from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY
 from .credentials import (
@@ -73,6 +74,8 @@ def reset_pilot_data() -> None:
     """
     for model in apps.get_app_config("reporting").get_models():
         model.objects.all().delete()
+    # The processing log points to the people: it goes with them (append-only, so emptied).
+    clear_for_demo_reset()
     for model in (
         BenefitCheck,
         HostEvaluation,

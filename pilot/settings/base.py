@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "municipalities.middleware.SessionLifetimeMiddleware",
     "municipalities.middleware.SecondFactorRequiredMiddleware",
+    # The request as the context of the processing log (who reads or writes, through which route).
+    "privacy.log.ProcessingLogMiddleware",
     "pilot.middleware.TooManyRequestsMiddleware",
 ]
 
@@ -264,7 +266,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "municipalities.api_permissions.NotOnlyPrivacyOfficer",
+    ],
     # Per person (and per address for the anonymous, who get 403 anyway): enough for any
     # client that pages through the lists, not for scraping.
     "DEFAULT_THROTTLE_CLASSES": [

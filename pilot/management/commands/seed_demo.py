@@ -16,6 +16,7 @@ from pilot.demo.builder import (
 )
 from pilot.demo.credentials import credentials_table
 from pilot.demo.plan import DEFAULT_SEED, build_plan
+from privacy.log import acting_as
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, reset: bool, **options):
         started = time.monotonic()
-        with transaction.atomic():
+        with transaction.atomic(), acting_as("seed_demo"):
             if demo_present() and not reset:
                 self.stdout.write(
                     _(

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from placements.imports import KINDS, import_folder
+from privacy.log import acting_as
 
 
 class Command(BaseCommand):
@@ -29,7 +30,8 @@ class Command(BaseCommand):
                 _("%(folder)s holds none of %(names)s.")
                 % {"folder": folder, "names": ", ".join(names)}
             )
-        result = import_folder(folder, dry_run=dry_run)
+        with acting_as("import_pilot_data"):
+            result = import_folder(folder, dry_run=dry_run)
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
