@@ -27,7 +27,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 ROUNDS = 40
 PER_ROUND = 5
 WARMUP = 10
-JOBCOACH = "jobcoach.heerlen@pilot.example"
+HEERLEN = "GM0917"
+BENCH_USER = "bench-jobcoach@bench.example"
 
 
 def _ensure_demo() -> None:
@@ -41,9 +42,9 @@ def _ensure_demo() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from municipalities.models import User
+    from municipalities.models import Municipality
 
-    if not User.objects.filter(email=JOBCOACH).exists():
+    if not Municipality.objects.filter(code=HEERLEN).exists():
         print("building the demo pilot (once)")
         call_command("seed_demo", verbosity=0)
 
@@ -60,12 +61,23 @@ def main() -> None:
 
     import privacy.log
     from municipalities.access import visible
-    from municipalities.models import User
+    from municipalities.enums import Role
+    from municipalities.models import Municipality, RoleAssignment, User
     from placements.models import Jobseeker
     from privacy.models import ProcessingEntry
 
-    user = User.objects.get(email=JOBCOACH)
-    client = Client()
+    # A jobcoach of Heerlen of the benchmark's own (the demo's accounts sign in with a code).
+    user, _created = User.objects.get_or_create(email=BENCH_USER)
+    RoleAssignment.objects.get_or_create(
+        user=user, role=Role.JOBCOACH, municipality=Municipality.objects.get(code=HEERLEN)
+    )
+    # Everyone has a second factor (the middleware sends anyone without one to set it up).
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
+    )
+    client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     jobseeker = visible(user, Jobseeker).order_by("ref").first()
     pages = {
@@ -90,12 +102,12 @@ def main() -> None:
                     times.setdefault((name, mode), []).append(time.perf_counter() - started)
                     assert response.status_code == 200
         privacy.log.record = logging_record
-    listed = client.get(pages["jobseeker list"]).context["object_list"]
+    client.get(pages["jobseeker list"])
     entry = ProcessingEntry.objects.order_by("-pk").first()
     print(
-        f"processing log: demo pilot, {user.email}; the list shows {len(listed)} people "
-        f"(its entry: {entry.subjects.count()} people); {ROUNDS * PER_ROUND} requests per "
-        "page and mode, alternating"
+        f"processing log: demo pilot, a jobcoach of Heerlen; the list's entry names "
+        f"{entry.subjects.count()} people; {ROUNDS * PER_ROUND} requests per page and mode, "
+        "alternating"
     )
     for name in pages:
         with_log = times[(name, "with log")]

@@ -21,7 +21,9 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.http import Http404
 
 from .enums import Action, Activity, Result
 from .models import ProcessingEntry, ProcessingSubject
@@ -140,7 +142,15 @@ def record(
             actor_label = SYSTEM
     if not route and context is not None:
         route = _request_route(context.request) if context.request is not None else context.label
-    with transaction.atomic():
+    # Two INSERTs, committed together (inside a write's transaction: part of it, no savepoint).
+    own_transaction = not connection.in_atomic_block
+    with transaction.atomic(savepoint=False):
+        if own_transaction and action == Action.READ and connection.vendor == "postgresql":
+            # A read's entry alone need not wait for the disk: PostgreSQL writes it a moment
+            # later (at most a fraction of a second of reads lost if the server itself crashes;
+            # never a write's entry, which commits with the write).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         entry = ProcessingEntry.objects.create(
             actor=actor,
             actor_label=actor_label[:100],
@@ -173,6 +183,31 @@ class LogsReads:
     rows of its list (each mapped to its person by ``person_ids``)."""
 
     processing_activity: str | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        # An attempt on a person's record that is refused (a role without the page) or not
+        # found (not in the user's scope) is recorded too, with the person the URL pointed at.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            self._record_attempt(request, kwargs, Result.REFUSED)
+            raise
+        except Http404:
+            self._record_attempt(request, kwargs, Result.NOT_FOUND)
+            raise
+
+    def _record_attempt(self, request, kwargs, result: str) -> None:
+        model, pk = getattr(self, "model", None), kwargs.get("pk")
+        if model is None or pk is None or not getattr(request.user, "is_authenticated", False):
+            return
+        row = model._default_manager.filter(pk=pk).first()
+        if row is not None:
+            record(
+                action=Action.READ,
+                people=[row],
+                activity=self.processing_activity,
+                result=result,
+            )
 
     def people_shown(self, context) -> Iterable:
         people = []

@@ -127,6 +127,25 @@ def test_the_import_logs_its_writes_as_the_command(tmp_path):
     assert logged == set(Jobseeker.objects.values_list("pk", flat=True))
 
 
+def test_a_refused_or_missed_attempt_on_a_person_is_logged_with_its_result(client):
+    a, b = MunicipalityFactory.create_batch(2)
+    jobseeker = JobseekerFactory(municipality=a)
+    url = reverse("placements:jobseeker_detail", args=[jobseeker.pk])
+    other_jobcoach = user_with_role(Role.JOBCOACH, b)
+    funder = user_with_role(Role.FUNDER)
+    for user, status, result in ((other_jobcoach, 404, "not_found"), (funder, 403, "refused")):
+        client.force_login(user)
+        assert client.get(url).status_code == status
+        entry = ProcessingEntry.objects.order_by("-pk").first()
+        assert (entry.actor_id, entry.action, entry.result, _people(entry)) == (
+            user.pk,
+            Action.READ,
+            result,
+            {jobseeker.pk},
+        )
+    assert ProcessingEntry.objects.count() == 2
+
+
 # --- append-only -------------------------------------------------------------------------------
 
 
@@ -349,3 +368,23 @@ def test_the_access_pdf_is_a_pdf_and_logged(client, officer):
         "privacy:access_pdf",
         {jobseeker.pk},
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_outside_a_transaction_is_committed_on_its_own():
+    jobseeker = JobseekerFactory()
+    assert not connection.in_atomic_block
+    entry = record(action=Action.READ, people=[jobseeker], activity=Activity.GUIDANCE)
+    # Committed (its own transaction, without waiting for the disk): another connection sees it.
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT jobseeker_id FROM privacy_processingsubject WHERE entry_id = %s",
+                [entry.pk],
+            )
+            assert cursor.fetchall() == [(jobseeker.pk,)]
+    finally:
+        other.close()
