@@ -254,7 +254,11 @@ def clear_for_demo_reset() -> None:
     purpose; a production database role is not granted TRUNCATE)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Rows written earlier in the same transaction have their deferred key checks
+            # pending, which TRUNCATE refuses to skip: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE privacy_processingsubject, privacy_processingentry")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys, as they were
         else:
             cursor.execute("DELETE FROM privacy_processingsubject")
             cursor.execute("DELETE FROM privacy_processingentry")
