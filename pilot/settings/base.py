@@ -288,7 +288,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The API's description only for those who may use it.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated",
+        "municipalities.api_permissions.NotOnlyPrivacyOfficer",
+    ],
 }
 
 # Logs never carry personal data: records name row keys (refs) and ids, never names.
