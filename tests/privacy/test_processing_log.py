@@ -231,6 +231,7 @@ def test_the_officers_home_is_the_log_and_other_pages_refuse(client, officer):
     for name in ("placements:jobseeker_list", "reporting:dashboard", "coaching:entrepreneur_list"):
         assert client.get(reverse(name)).status_code == 403
     assert client.get("/api/v1/").status_code == 403
+    assert client.get("/api/schema/").status_code == 403
 
 
 def test_the_log_filters_by_person_actor_activity_and_period(client, officer):
