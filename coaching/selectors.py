@@ -73,6 +73,8 @@ def entrepreneurs_with_intern(*, user, entrepreneurs: QuerySet) -> QuerySet:
     limit = PilotSettings.load().interns_per_entrepreneur
     rows = entrepreneurs.annotate(
         intern_given_name=Subquery(current.values("jobseeker__given_name")[:1]),
+        # Not shown: for the processing log, which records whose data the page showed.
+        intern_jobseeker_id=Subquery(current.values("jobseeker_id")[:1]),
         intern_status=Subquery(current.values("status")[:1]),
         intern_placement_ref=Subquery(current.values("ref")[:1]),
         occupied_places=_occupied_places(),
@@ -121,7 +123,9 @@ def entrepreneur_evaluations(*, user, entrepreneur: Entrepreneur) -> list[Placem
         visible(user, Placement)
         .filter(entrepreneur_id=entrepreneur.pk, status__in=ENDED_STATUSES)
         .annotate(intern_given_name=F("jobseeker__given_name"))
-        .only("id", "ref", "status", "actual_start", "actual_end", "entrepreneur_id")
+        .only(
+            "id", "ref", "status", "actual_start", "actual_end", "entrepreneur_id", "jobseeker_id"
+        )
         .order_by("-actual_end", "-id")
     )
     evaluations = {

@@ -64,6 +64,11 @@ class EntrepreneurListView(ScopedQuerysetMixin, ListView):
         )
         return context
 
+    def people_shown(self, context):
+        if not context["show_intern"]:
+            return []
+        return [e.intern_jobseeker_id for e in context["object_list"] if e.intern_given_name]
+
 
 class EntrepreneurDetailView(ScopedQuerysetMixin, DetailView):
     model = Entrepreneur
@@ -102,6 +107,11 @@ class EntrepreneurDetailView(ScopedQuerysetMixin, DetailView):
             corrections=entrepreneur_corrections(user=user, entrepreneur=entrepreneur),
         )
         return context
+
+    def people_shown(self, context):
+        entrepreneur = context["entrepreneur"]
+        current = [entrepreneur.intern_jobseeker_id] if entrepreneur.intern_status else []
+        return current + list(context["evaluations"])
 
 
 class GuidanceSessionCreateView(ScopedQuerysetMixin, FormView):

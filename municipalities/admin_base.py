@@ -10,6 +10,8 @@ from pilot.figures import figures_changed
 from pilot.forms import CorrectionReasonField
 from pilot.stale_edits import VersionedFormMixin
 from pilot.versioning import StaleEdit
+from privacy.enums import Action
+from privacy.log import record_read, record_write
 
 from .access import editable, visible
 from .enums import ChangeSource
@@ -22,6 +24,28 @@ class ScopedModelAdmin(admin.ModelAdmin):
     Only programme admins enter the admin (see PilotAdminSite), and they see everything; routing
     the admin through the same rules anyway means a role change can never widen it by accident.
     """
+
+    # The pages that show people's data are recorded in the processing log (one read per page):
+    # the list, with the people of its rows, and a row opened for reading (GET; a form sent back
+    # with errors shows what was sent). The history and delete pages show a row's key only.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            record_read(changelist.result_list)
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "GET":
+            self._record_object_read(response, "original")
+        return response
+
+    @staticmethod
+    def _record_object_read(response, key: str) -> None:
+        obj = (getattr(response, "context_data", None) or {}).get(key)
+        if obj is not None and getattr(response, "status_code", 0) == 200:
+            record_read([obj])
 
     def get_queryset(self, request):
         qs = visible(request.user, self.model)
@@ -45,12 +69,27 @@ class ScopedModelAdmin(admin.ModelAdmin):
         figures_changed()
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
+        with transaction.atomic():
+            _record_deletes([obj])
+            super().delete_model(request, obj)
         figures_changed()
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            _record_deletes(list(queryset))
+            super().delete_queryset(request, queryset)
         figures_changed()
+
+
+def _record_deletes(rows) -> None:
+    """A deleted record about a person goes into the processing log (in the admin's own
+    transaction). A person's own row is not logged here: the log points to it, so it can only
+    be erased, never deleted (privacy's erasure)."""
+    from placements.models import Jobseeker
+
+    records = [row for row in rows if not isinstance(row, Jobseeker)]
+    if records:
+        record_write(Action.DELETE, records)
 
 
 class ServiceAdminForm(VersionedFormMixin, forms.ModelForm):

@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.views import exception_handler
 
+from privacy.log import LogsApiReads
+
 from .access import access_for, visible
 
 
@@ -63,7 +65,10 @@ class HasPilotRole(permissions.BasePermission):
         return bool(access.roles & view.roles)
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(LogsApiReads, viewsets.ReadOnlyModelViewSet):
+    """A viewset whose rows name people sets ``person_ref_field``: every answer is recorded in
+    the processing log with the people it holds."""
+
     model = None
     roles: frozenset[str] = frozenset()
     # API clients read (and, where a view adds PUT, write) these rows too, scoped by access.

@@ -85,6 +85,11 @@ NOT_PROTECTED: dict[str, str] = {
         "which municipalities an upload covers: file names and counts, never a person's data; "
         "who reads which import record is access.py's rule"
     ),
+    "privacy.ProcessingSubject": (
+        "links a processing log entry to a person by id, nothing more; append-only for the "
+        "application's role (APPEND_ONLY_TABLES) and refused every change by a trigger; only "
+        "the privacy officer reads the log (access.py)"
+    ),
     "reporting.ProgressReport": (
         "the state of a PDF report of aggregate figures, never a person; who reads which "
         "report is access.py's rule"
@@ -93,7 +98,11 @@ NOT_PROTECTED: dict[str, str] = {
 
 # Tables the application's role may read and add to, never change or delete from: the grants
 # of ``db_app_role`` leave out UPDATE and DELETE for them.
-APPEND_ONLY_TABLES: tuple[str, ...] = ("municipalities.AuditEvent",)
+APPEND_ONLY_TABLES: tuple[str, ...] = (
+    "municipalities.AuditEvent",
+    "privacy.ProcessingEntry",
+    "privacy.ProcessingSubject",
+)
 
 # The settings of the PostgreSQL session that the policies read.
 SCOPE_SETTING = "pilot.scope"

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
+from privacy.log import LogsReads
+
 from .access import access_for, editable, visible
 
 
@@ -30,8 +32,9 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class ScopedQuerysetMixin(RoleRequiredMixin):
-    """Rows come from the access rules; ``for_writing`` pages use the editable set."""
+class ScopedQuerysetMixin(LogsReads, RoleRequiredMixin):
+    """Rows come from the access rules; ``for_writing`` pages use the editable set. Every page
+    rendered records the people it shows in the processing log (``LogsReads``)."""
 
     model = None
     for_writing = False

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.access import Access, access_for
+from municipalities.enums import Role
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class NavItem:
 
 
 def items_for(access: Access) -> list[NavItem]:
+    if access.roles == {Role.PRIVACY_OFFICER}:
+        # The privacy officer's one page (home sends them there too).
+        return [NavItem(_("Processing log"), "privacy:log")]
     items = [NavItem(_("Home"), "home")]
     if access.is_jobcoach or access.is_programme_admin:
         items.append(NavItem(_("Jobseekers"), "placements:jobseeker_list"))
@@ -34,6 +38,8 @@ def items_for(access: Access) -> list[NavItem]:
         items.append(NavItem(_("Import"), "placements:import_list"))
     if access.is_researcher or access.is_programme_admin:
         items.append(NavItem(_("Research exports"), "exports:list"))
+    if access.is_privacy_officer:
+        items.append(NavItem(_("Processing log"), "privacy:log"))
     if access.is_privacy_officer or access.is_programme_admin:
         items.append(NavItem(_("Privacy requests"), "privacy:person_find"))
     if access.is_programme_admin:

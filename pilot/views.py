@@ -8,7 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from municipalities.access import access_for
+from municipalities.enums import Role
 from placements.selectors import jobcoach_todo
+from privacy.log import record_read
 
 from .health import health_checks
 
@@ -36,9 +38,23 @@ def home(request):
     """The start page: a jobcoach's to-do list for their municipalities, and for every other
     role a short start with the pages it may open."""
     access = access_for(request.user)
+    if access.roles == {Role.PRIVACY_OFFICER}:
+        # The privacy officer's work starts at the processing log (and is nothing else).
+        return redirect("privacy:log")
     today = timezone.localdate()
     todo = jobcoach_todo(user=request.user, today=today) if access.is_jobcoach else None
-    return render(request, "home.html", {"access": access, "todo": todo, "today": today})
+    response = render(request, "home.html", {"access": access, "todo": todo, "today": today})
+    if todo is not None:
+        # The to-do list names people: one read of all of them.
+        record_read(
+            [
+                *todo.ending_soon,
+                *todo.reviews_due,
+                *(check.jobseeker for check in todo.benefit_checks),
+                *todo.proposals,
+            ]
+        )
+    return response
 
 
 def admin_login(request):

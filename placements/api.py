@@ -227,6 +227,7 @@ class JobseekerViewSet(PutUpsertMixin, ScopedReadOnlyViewSet):
     serializer_class = JobseekerSerializer
     filterset_class = JobseekerApiFilter
     lookup_value_regex = REF_PATTERN
+    person_ref_field = "ref"
 
     def scope_queryset(self, queryset):
         return with_research_consent(queryset.select_related("municipality").order_by("ref"))
@@ -326,6 +327,7 @@ class PlacementViewSet(PutUpsertMixin, ScopedReadOnlyViewSet):
     resource = PLACEMENT
     roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH, Role.IMK_COACH})
     serializer_class = PlacementSerializer
+    person_ref_field = "jobseeker_ref"
     filterset_fields = ["status"]
     lookup_value_regex = REF_PATTERN
 

@@ -34,6 +34,8 @@ from municipalities.history import (
 from pilot.figures import figures_changed
 from pilot.models import PilotSettings
 from pilot.versioning import StaleEdit, lock_current, save_next_version
+from privacy.enums import Action
+from privacy.log import record_write
 
 from .enums import UNDO_CLEARS, UNDO_TO, ChangeSource, PlacementStatus
 from .models import (
@@ -94,11 +96,13 @@ def jobseeker_save(*, jobseeker: Jobseeker) -> Jobseeker:
     # privacy depends on placements; this one check goes the other way, inside the call.
     from privacy.erasure import refuse_erased
 
+    action = Action.UPDATE if jobseeker.pk else Action.CREATE
     with transaction.atomic():
         before = lock_current(jobseeker)
         refuse_erased(jobseeker, ref_changed=before is None or before.ref != jobseeker.ref)
         jobseeker.full_clean()
         save_next_version(jobseeker)
+        record_write(action, [jobseeker])
         figures_changed()
     return jobseeker
 
@@ -111,6 +115,7 @@ def benefit_period_save(*, period: BenefitPeriod, change: ChangedBy | None = Non
     """
     with transaction.atomic():
         before = lock_current(period)
+        action = Action.UPDATE if before is not None else Action.CREATE
         changes = fact_changes(before, period, fields=BENEFIT_FACTS) if before is not None else {}
         errors: dict[str, list] = {}
         corrects = correction_errors(changes, change, errors)
@@ -119,6 +124,7 @@ def benefit_period_save(*, period: BenefitPeriod, change: ChangedBy | None = Non
         if errors:
             raise ValidationError(errors)
         save_next_version(period)
+        record_write(action, [period])
         if corrects:
             correction_record(
                 record=period,
@@ -147,6 +153,7 @@ def benefit_period_withdraw(*, period: BenefitPeriod, change: ChangedBy) -> None
             changes=fact_changes(before, None, fields=BENEFIT_FACTS),
             change=change,
         )
+        record_write(Action.DELETE, [before])
         before.delete()
         figures_changed()
 
@@ -369,6 +376,7 @@ def _placement_write(
         if errors:
             raise ValidationError(errors)
         save_next_version(placement)
+        record_write(Action.UPDATE if before is not None else Action.CREATE, [placement])
         if previous != placement.status:
             PlacementStateChange.objects.create(
                 municipality_id=placement.municipality_id,
@@ -461,6 +469,7 @@ def progress_review_save(
         if errors:
             raise ValidationError(errors)
         save_next_version(review)
+        record_write(Action.UPDATE if before is not None else Action.CREATE, [review])
         if corrects:
             correction_record(
                 record=review,
@@ -488,6 +497,7 @@ def progress_review_withdraw(*, review: ProgressReview, change: ChangedBy) -> No
             changes=fact_changes(before, None, fields=REVIEW_FACTS, text_fields=REVIEW_TEXT),
             change=change,
         )
+        record_write(Action.DELETE, [before])
         before.delete()
         figures_changed()
 
@@ -496,9 +506,11 @@ def benefit_check_save(*, check: BenefitCheck) -> BenefitCheck:
     """Validate and save a benefit check (once per placement and moment: the unique constraint
     is validated by ``full_clean()`` and guarded by the database)."""
     check.full_clean()
+    action = Action.UPDATE if check.pk else Action.CREATE
     try:
         with transaction.atomic():
             check.save()
+            record_write(action, [check])
     except IntegrityError:
         # Two people recorded the same check at once: the second one learns it is done.
         raise ValidationError(
@@ -535,6 +547,7 @@ def host_evaluation_save(
         if errors:
             raise ValidationError(errors)
         save_next_version(evaluation)
+        record_write(Action.UPDATE if before is not None else Action.CREATE, [evaluation])
         if corrects:
             correction_record(
                 record=evaluation,

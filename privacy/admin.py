@@ -1,12 +1,15 @@
 from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from municipalities.admin_base import ScopedModelAdmin
 
-from .models import Erasure, Restriction, RetentionRun
+from .models import Erasure, ProcessingEntry, Restriction, RetentionRun
 
 
-class WrittenByServiceAdmin(ScopedModelAdmin):
-    """Read-only: restrictions and erasures are made on the privacy pages, runs by the job."""
+class ReadOnlyAdmin(ScopedModelAdmin):
+    """Read-only: these rows are written by the privacy services, the retention job and the
+    processing log, never by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -18,20 +21,41 @@ class WrittenByServiceAdmin(ScopedModelAdmin):
         return False
 
 
+@admin.register(ProcessingEntry)
+class ProcessingEntryAdmin(ReadOnlyAdmin):
+    """The processing log: written by ``privacy.log``; the database itself refuses every change.
+    The people are not listed here (the privacy officer's page does)."""
+
+    list_display = ["at", "actor", "actor_label", "action", "activity", "route", "result", "people"]
+    list_filter = ["activity", "action", "result"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("subjects"))
+
+    @admin.display(description=_("people"))
+    def people(self, obj):
+        return obj.people_count
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
 @admin.register(Restriction)
-class RestrictionAdmin(WrittenByServiceAdmin):
+class RestrictionAdmin(ReadOnlyAdmin):
     list_display = ["jobseeker_id", "municipality", "restricted_at", "restricted_by"]
     list_filter = ["municipality"]
 
 
 @admin.register(Erasure)
-class ErasureAdmin(WrittenByServiceAdmin):
+class ErasureAdmin(ReadOnlyAdmin):
     list_display = ["jobseeker_id", "municipality", "erased_at", "trigger", "erased_by"]
     list_filter = ["trigger", "municipality"]
     date_hierarchy = "erased_at"
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(WrittenByServiceAdmin):
+class RetentionRunAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "status", "progress", "counts", "finished_at", "attempts"]
     list_filter = ["status"]

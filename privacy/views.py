@@ -1,8 +1,11 @@
-"""The privacy officer's pages for a person's requests (restriction, erasure) and retention.
+"""The privacy officer's pages: the processing log, a person's page with their requests
+(access, restriction, erasure) and the retention periods.
 
-The person is found by their exact reference, sent in a form (never in a URL); the pages then
-address the record by its id. Who may open them: the privacy officer and the programme admin
-(``access.privacy_subjects``).
+The processing log and the access downloads are the privacy officer's alone; the person's page,
+restriction, erasure and retention are the privacy officer's and the programme admin's
+(``access.privacy_subjects``). A person is found by their exact reference, sent in a form (never
+in a URL); the pages then address the record by its id. Every page that shows people is itself
+recorded in the processing log, as a privacy request.
 """
 
 from __future__ import annotations
@@ -10,23 +13,81 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
-from municipalities.access import privacy_subjects, visible
+from municipalities.access import (
+    access_for,
+    privacy_request_people,
+    privacy_subjects,
+    visible,
+)
 from municipalities.enums import Role
-from municipalities.views_base import RoleRequiredMixin
+from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
 
+from .access_request import access_json, access_pdf
+from .enums import Action, Activity
 from .erasure import erase_jobseeker
+from .filters import ProcessingLogFilter
 from .forms import EraseForm, FindPersonForm, RestrictForm
-from .models import Erasure, Restriction, RetentionRun
+from .log import LogsReads, record
+from .models import Erasure, ProcessingEntry, ProcessingSubject, Restriction, RetentionRun
 from .restriction import restriction_lift, restriction_set
 from .retention import retention_due
 
+OFFICER = frozenset({Role.PRIVACY_OFFICER})
 PRIVACY_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.PROGRAMME_ADMIN})
+
+
+def _with_people(entries):
+    """Each entry of the page with its people (``people``: jobseekers, ref only), in one query."""
+    entries = list(entries)
+    by_entry: dict[int, list] = {entry.pk: [] for entry in entries}
+    subjects = (
+        ProcessingSubject.objects.filter(entry_id__in=by_entry)
+        .select_related("jobseeker")
+        .only("entry_id", "jobseeker__id", "jobseeker__ref")
+        .order_by("jobseeker__ref")
+    )
+    for subject in subjects:
+        by_entry[subject.entry_id].append(subject.jobseeker)
+    for entry in entries:
+        entry.people = by_entry[entry.pk]
+    return entries
+
+
+class ProcessingLogView(ScopedQuerysetMixin, ListView):
+    roles = OFFICER
+    model = ProcessingEntry
+    paginate_by = 25
+    template_name = "privacy/log.html"
+    processing_activity = Activity.PRIVACY_REQUEST
+
+    def scope_queryset(self, queryset):
+        self.filterset = ProcessingLogFilter(
+            self.request.GET or None, queryset=queryset.select_related("actor")
+        )
+        return self.filterset.qs.distinct().order_by("-at", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = _with_people(context["object_list"])
+        person = self.filterset.form.cleaned_data.get("person") if self.filterset.is_bound else None
+        context.update(
+            filter=self.filterset,
+            find_form=FindPersonForm(),
+            person=privacy_request_people(self.request.user).filter(pk=person).first()
+            if person
+            else None,
+        )
+        return context
+
+    def people_shown(self, context):
+        return [person for entry in context["object_list"] for person in entry.people]
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -74,15 +135,26 @@ class PersonMixin(RoleRequiredMixin):
         }
 
 
-class PersonDetailView(PersonMixin, TemplateView):
+class PersonDetailView(LogsReads, PersonMixin, TemplateView):
+    """One person: who they are, the downloads of their access request (the officer), the
+    latest processing of their data, restriction and erasure."""
+
     template_name = "privacy/person_detail.html"
+    processing_activity = Activity.PRIVACY_REQUEST
 
     def get_context_data(self, **kwargs):
+        entries = ProcessingEntry.objects.filter(subjects__jobseeker=self.person)
         return {
             **super().get_context_data(**kwargs),
             "placement_count": self.person.placements.count(),
             "restrict_form": RestrictForm(),
+            "is_officer": access_for(self.request.user).is_privacy_officer,
+            "entry_count": entries.count(),
+            "latest": entries.select_related("actor").order_by("-at", "-id")[:10],
         }
+
+    def people_shown(self, context):
+        return [self.person]
 
 
 class RestrictView(PersonMixin, FormView):
@@ -152,3 +224,25 @@ class RetentionView(RoleRequiredMixin, TemplateView):
             "after_end_days": settings.PILOT_RETENTION_AFTER_PILOT_END_DAYS,
             "pilot_end": settings.PILOT_END_DATE,
         }
+
+
+class AccessDownloadView(RoleRequiredMixin, View):
+    """The access request's download: everything held on the person, JSON or PDF. The download
+    is itself a processing (an export for a privacy request)."""
+
+    roles = OFFICER
+    kind = "json"
+
+    def get(self, request, pk):
+        person = get_object_or_404(privacy_request_people(request.user), pk=pk)
+        if self.kind == "pdf":
+            body, content_type = access_pdf(person), "application/pdf"
+        else:
+            body, content_type = access_json(person), "application/json"
+        record(action=Action.EXPORT, people=[person], activity=Activity.PRIVACY_REQUEST)
+        response = HttpResponse(body, content_type=content_type)
+        # The file's name carries the person's key, not their reference or name.
+        response["Content-Disposition"] = (
+            f'attachment; filename="access-request-{person.pk}.{self.kind}"'
+        )
+        return response

@@ -20,6 +20,8 @@ from rest_framework.views import APIView
 
 from municipalities.access import access_for, restricted_refs
 from municipalities.api import HasPilotRole
+from privacy.enums import Activity
+from privacy.log import LogsApiReads
 
 from .dashboard import dashboard_scope
 from .models import MetricsSnapshot
@@ -48,9 +50,14 @@ class AsOfSerializer(serializers.Serializer):
         return value
 
 
-class SnapshotFiguresView(APIView):
+class SnapshotFiguresView(LogsApiReads, APIView):
     """A read of one stored snapshot's figures, scoped like the dashboard: the figures are never
-    computed in the request (202 while the worker computes them)."""
+    computed in the request (202 while the worker computes them). The participants' list names
+    people by reference: the processing log records them."""
+
+    person_ref_field = "ref"
+    person_rows_key = "participants"
+    processing_activity = Activity.MONITORING
 
     permission_classes = [permissions.IsAuthenticated, HasPilotRole]
     roles = DASHBOARD_ROLES

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 from municipalities.enums import Role
 from municipalities.models import Municipality
 from municipalities.views_base import ScopedQuerysetMixin
+from placements.models import Placement
 
 from .completeness import GAP_KINDS, completeness_gaps, count_per_municipality, visible_rows
 
@@ -80,3 +81,12 @@ class CompletenessDetailView(ScopedQuerysetMixin, DetailView):
             several=self.get_queryset().count() > 1,
         )
         return context
+
+    def people_shown(self, context):
+        # Each gap names a person's or a placement's reference: the people behind them.
+        gaps = [gap for _kind, _label, found in context["sections"] for gap in found]
+        people = [gap.url_pk for gap in gaps if gap.url_name == "placements:jobseeker_detail"]
+        placements = [gap.url_pk for gap in gaps if gap.url_name != "placements:jobseeker_detail"]
+        return people + list(
+            Placement.objects.filter(pk__in=placements).values_list("jobseeker_id", flat=True)
+        )

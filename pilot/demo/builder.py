@@ -46,6 +46,7 @@ from placements.services import (
     placement_save,
     progress_review_save,
 )
+from privacy.log import clear_for_demo_reset
 
 from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY
 from .credentials import (
@@ -81,9 +82,12 @@ def reset_pilot_data() -> None:
     """
     for model in apps.get_app_config("reporting").get_models():
         model.objects.all().delete()
+    # The processing log points to the people: it goes with them (append-only, so emptied).
+    clear_for_demo_reset()
     # Requests and their records (restrictions, erasures) are about the pilot's people.
     for model in apps.get_app_config("privacy").get_models():
-        model.objects.all().delete()
+        if model._meta.model_name not in {"processingentry", "processingsubject"}:
+            model.objects.all().delete()
     for model in (
         BenefitCheck,
         HostEvaluation,

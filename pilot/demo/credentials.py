@@ -39,6 +39,7 @@ def demo_accounts() -> list[DemoAccount]:
     accounts += [
         DemoAccount("financier@startfoundation.example", Role.FUNDER, "Tom van Dam"),
         DemoAccount("onderzoeker@regioplan.example", Role.RESEARCHER, "Priya Ramdin"),
+        DemoAccount("privacy@pilot.example", Role.PRIVACY_OFFICER, "Sanne de Graaf"),
     ]
     return accounts
 

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "municipalities.middleware.SessionLifetimeMiddleware",
     "municipalities.middleware.SecondFactorRequiredMiddleware",
+    # The request as the context of the processing log (who reads or writes, through which route).
+    "privacy.log.ProcessingLogMiddleware",
     "pilot.middleware.TooManyRequestsMiddleware",
     # Last: the database's own wall (row-level security) for everything the view reads.
     "municipalities.middleware.DatabaseScopeMiddleware",
@@ -312,7 +314,10 @@ REST_FRAMEWORK = {
         "municipalities.api_clients.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "municipalities.api_permissions.NotOnlyPrivacyOfficer",
+    ],
     # Per person (and per address for the anonymous, who get 401 anyway): enough for any
     # client that pages through the lists, not for scraping. An API client has its own limit.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -331,8 +336,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Social Return pilot API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # The API's description only for those who may use it.
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The API's description only for those who may use it (not the privacy officer).
     "DESCRIPTION": (
         "The pilot's data for people (session sign-in) and for systems (API clients with a "
         "bearer token, docs/api.md). PUT upserts carry the columns of the CSV import "
@@ -345,6 +349,10 @@ SPECTACULAR_SETTINGS = {
         "BenefitEndReasonEnum": "placements.enums.BenefitEndReason",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated",
+        "municipalities.api_permissions.NotOnlyPrivacyOfficer",
+    ],
 }
 
 # Logs never carry personal data: records name row keys (refs) and ids, never names.

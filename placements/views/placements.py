@@ -288,6 +288,10 @@ class PlacementProposeView(ScopedQuerysetMixin, FormView):
         )
         return context
 
+    def people_shown(self, context):
+        # The form's list names every jobseeker the user may propose for.
+        return context["form"].fields["jobseeker"].queryset.values_list("pk", flat=True)
+
     def form_valid(self, form):
         try:
             placement = form.save(actor=self.request.user)

@@ -17,13 +17,15 @@ from django.utils.translation import gettext as _
 
 from pilot.models import PilotSettings
 from placements.models import Placement
+from privacy.enums import Action, Activity
+from privacy.log import record
 from reporting.metrics import cyclic_gc_paused
 
 from . import lanes, long_tables
 from .codebook import write_codebook_csv, write_codebook_html
 from .pseudonyms import Pseudonymiser
 from .rows import ROW_SOURCES
-from .scope import DEFAULT_BATCH_SIZE, ResearchScope
+from .scope import DEFAULT_BATCH_SIZE, ResearchScope, all_municipalities_consented_participants
 from .variables import TABLES, Table
 from .writers import WRITERS, open_writer
 
@@ -87,6 +89,19 @@ def validate_as_of(as_of: date, *, today: date | None = None) -> None:
                 "pilot started."
             )
         raise ValidationError(message % {"date": earliest.isoformat()}, code="before_pilot")
+
+
+def record_export(*, as_of: date, actor=None, route: str = "") -> None:
+    """The processing log's entry for an export: every consented participant it holds (one
+    entry, the people in bulk). Called in the transaction that declares the export built."""
+    people = all_municipalities_consented_participants(ResearchScope(as_of=as_of))
+    record(
+        action=Action.EXPORT,
+        people=people.values_list("pk", flat=True),
+        activity=Activity.RESEARCH,
+        actor=actor,
+        route=route,
+    )
 
 
 def build_research_export(

@@ -25,7 +25,7 @@ from reporting.jobs import (
 )
 from reporting.models import ExportStatus, ResearchExport
 
-from .build import build_research_export, validate_as_of
+from .build import build_research_export, record_export, validate_as_of
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,11 @@ def export_run(*, export_id: int, task_id: str = "", worker: str = "") -> Resear
         # Done and its audit record in one commit: whoever sees it done finds the record too.
         with transaction.atomic():
             job_done(export, file=name, row_counts=row_counts)
+            record_export(
+                as_of=export.as_of,
+                actor=export.requested_by,
+                route="reporting.build_research_export",
+            )
             audit_record(
                 actor=export.requested_by,
                 action="research_export.built",

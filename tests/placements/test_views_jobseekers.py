@@ -183,8 +183,9 @@ def test_jobseeker_list_query_count_is_constant(client, django_assert_num_querie
     _jobseekers_with_placements(a, rows)
     client.force_login(a.jobcoach)
     warm_session(client)
-    # session, user, roles, count, rows; the database scope set and put back
-    with django_assert_num_queries(7):
+    # session, user, roles, count, rows; the database scope set and put back; the processing
+    # log's entry and its people
+    with django_assert_num_queries(9):
         response = client.get(LIST, {"q": "HRL", "state": ""})
     assert len(response.context["object_list"]) == rows
 
@@ -195,8 +196,9 @@ def test_jobseeker_list_query_count_is_constant_for_admin(client, django_assert_
     _jobseekers_with_placements(a, rows)
     client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
     warm_session(client)
-    # session, user, roles, the chosen municipality, count, the filter's options, rows
-    with django_assert_num_queries(7):
+    # session, user, roles, the chosen municipality, count, the filter's options, rows; the
+    # processing log's entry and its people
+    with django_assert_num_queries(9):
         response = client.get(LIST, {"municipality": a.municipality.pk})
     assert len(response.context["object_list"]) == rows
 

@@ -243,5 +243,6 @@ def test_completeness_page_queries_do_not_grow_with_rows(client, pilot, extra):
 
     assert response.context["total"] == 7 + 3 * extra
     # Fixed, whatever the rows; the recorded benefit checks are one of them; the database
-    # scope set and put back are two.
-    assert len(queries) == 15
+    # scope set and put back are two; the processing log's three (the people behind the
+    # placements' references, the entry, its people).
+    assert len(queries) == 18

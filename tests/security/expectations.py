@@ -8,6 +8,9 @@ DELETE on the API) give the status per actor, in the order of ``ACTORS``:
     anonymous, jobcoach A, jobcoach B, IMK coach 1 (A's entrepreneur), IMK coach 2 (B's),
     funder, researcher, programme admin
 
+and ``privacy_officer`` as a keyword (403 unless given: the officer sees the processing log and
+nothing else).
+
 A number is the status for objects of A and of B alike; a pair ``(a, b)`` differs by
 municipality. A new route fails ``test_every_route_has_an_expectation`` until it has a row.
 The Django admin's routes follow one rule (``admin_row``) so that a registered model is
@@ -31,6 +34,8 @@ class Expect:
     funder: Status
     researcher: Status
     programme_admin: Status
+    # Pilot-wide, the processing log and a person's requests only: refused everywhere else.
+    privacy_officer: Status = 403
 
     def status(self, actor: str, tenant: str | None) -> int:
         value = getattr(self, actor)
@@ -39,12 +44,18 @@ class Expect:
         return value
 
 
-def e(*statuses: Status) -> Expect:
-    return Expect(*statuses)
+def e(*statuses: Status, privacy_officer: Status = 403) -> Expect:
+    return Expect(*statuses, privacy_officer=privacy_officer)
 
 
 def same(status: int) -> Expect:
-    return Expect(*[status] * 8)
+    return Expect(*[status] * 8, privacy_officer=status)
+
+
+def officer_only(status: Status, others: int = 403) -> Expect:
+    """A page of the privacy officer's: ``status`` for the officer, ``others`` for every other
+    signed-in person, sign in first for the anonymous."""
+    return e(302, *[others] * 7, privacy_officer=status)
 
 
 @dataclass(frozen=True)
@@ -69,20 +80,22 @@ EXPECTATIONS: dict[str, Row] = {
     r"^accounts/confirm-email/(?P<key>[-:\w]+)/$": Row("token", GET=same(404), POST=same(404)),
     "accounts/login/": Row(
         None,
-        GET=e(200, 302, 302, 302, 302, 302, 302, 302),
-        POST=e(200, 302, 302, 302, 302, 302, 302, 302),
+        GET=e(200, 302, 302, 302, 302, 302, 302, 302, privacy_officer=302),
+        POST=e(200, 302, 302, 302, 302, 302, 302, 302, privacy_officer=302),
     ),
-    "accounts/logout/": Row(None, GET=e(302, 200, 200, 200, 200, 200, 200, 200), POST=same(302)),
+    "accounts/logout/": Row(
+        None, GET=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200), POST=same(302)
+    ),
     "accounts/inactive/": Row(None, GET=same(200), POST=same(405)),
     "accounts/signup/": Row(
         None,
-        GET=e(200, 302, 302, 302, 302, 302, 302, 302),
-        POST=e(200, 302, 302, 302, 302, 302, 302, 302),
+        GET=e(200, 302, 302, 302, 302, 302, 302, 302, privacy_officer=302),
+        POST=e(200, 302, 302, 302, 302, 302, 302, 302, privacy_officer=302),
     ),
     "accounts/reauthenticate/": Row(
         None,
-        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200),
     ),
     # Reauthentication by a mailed code is off (ACCOUNT_REAUTHENTICATION_METHODS).
     "accounts/reauthenticate/code/": Row(
@@ -98,8 +111,8 @@ EXPECTATIONS: dict[str, Row] = {
     ),
     "accounts/password/change/": Row(
         None,
-        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200),
     ),
     "accounts/password/set/": Row(None, GET=same(302), POST=same(302)),
     "accounts/password/reset/": Row(None, GET=same(200), POST=same(200)),
@@ -112,29 +125,31 @@ EXPECTATIONS: dict[str, Row] = {
     "accounts/password/reset/done/": Row(None, GET=same(200), POST=same(405)),
     "accounts/2fa/": Row(
         None,
-        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(302, 405, 405, 405, 405, 405, 405, 405),
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200),
+        POST=e(302, 405, 405, 405, 405, 405, 405, 405, privacy_officer=405),
     ),
     "accounts/2fa/authenticate/": Row(None, GET=same(302), POST=same(302)),
     "accounts/2fa/reauthenticate/": Row(
         None,
-        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200),
     ),
     "accounts/2fa/totp/activate/": Row(None, GET=same(302), POST=same(302)),
     "accounts/2fa/totp/deactivate/": Row(None, GET=same(302), POST=same(302)),
     "accounts/2fa/recovery-codes/": Row(
         None,
-        GET=e(302, 404, 404, 404, 404, 404, 404, 404),
-        POST=e(302, 405, 405, 405, 405, 405, 405, 405),
+        GET=e(302, 404, 404, 404, 404, 404, 404, 404, privacy_officer=404),
+        POST=e(302, 405, 405, 405, 405, 405, 405, 405, privacy_officer=405),
     ),
     "accounts/2fa/recovery-codes/generate/": Row(None, GET=same(302), POST=same(302)),
     "accounts/2fa/recovery-codes/download/": Row(
         None,
-        GET=e(302, 404, 404, 404, 404, 404, 404, 404),
-        POST=e(302, 404, 404, 404, 404, 404, 404, 404),
+        GET=e(302, 404, 404, 404, 404, 404, 404, 404, privacy_officer=404),
+        POST=e(302, 404, 404, 404, 404, 404, 404, 404, privacy_officer=404),
     ),
-    "accounts/sessions/": Row(None, GET=e(302, 200, 200, 200, 200, 200, 200, 200), POST=same(302)),
+    "accounts/sessions/": Row(
+        None, GET=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=200), POST=same(302)
+    ),
     "api/v1/^jobseekers/$": Row(
         None,
         GET=e(401, 200, 200, 403, 403, 403, 403, 200),
@@ -519,38 +534,57 @@ EXPECTATIONS: dict[str, Row] = {
     # 403. The person is found by reference in a form (POST), then addressed by record id.
     "privacy/people/": Row(
         None,
-        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
-        POST=e(302, 403, 403, 403, 403, 403, 403, 200),
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
     ),
     "privacy/people/<int:pk>/": Row(
         "jobseeker",
-        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
-        POST=e(302, 403, 403, 403, 403, 403, 403, 405),
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 405, privacy_officer=405),
     ),
     "privacy/people/<int:pk>/restrict/": Row(
         "jobseeker",
-        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
-        POST=e(302, 403, 403, 403, 403, 403, 403, 200),  # without a reason: the form again
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
+        POST=e(
+            302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200
+        # without a reason: the form again
+        ),
     ),
     "privacy/people/<int:pk>/lift/": Row(
         "jobseeker",
-        GET=e(302, 403, 403, 403, 403, 403, 403, 405),
-        POST=e(302, 403, 403, 403, 403, 403, 403, 302),  # nothing to lift: back to the page
+        GET=e(302, 403, 403, 403, 403, 403, 403, 405, privacy_officer=405),
+        POST=e(
+            302, 403, 403, 403, 403, 403, 403, 302, privacy_officer=302
+        # nothing to lift: back to the page
+        ),
     ),
     "privacy/people/<int:pk>/erase/": Row(
         "jobseeker",
-        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
-        POST=e(302, 403, 403, 403, 403, 403, 403, 200),  # without the typed reference: form
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
+        POST=e(
+            302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200
+        # without the typed reference: form
+        ),
     ),
     "privacy/retention/": Row(
         None,
-        GET=e(302, 403, 403, 403, 403, 403, 403, 200),
-        POST=e(302, 403, 403, 403, 403, 403, 403, 405),
+        GET=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
+        POST=e(302, 403, 403, 403, 403, 403, 403, 405, privacy_officer=405),
     ),
+    # The processing log and a person's access downloads (issue 12): the privacy officer only,
+    # pilot-wide (every person of A and B).
+    "privacy/": Row(None, GET=officer_only(200), POST=officer_only(405)),
+    "privacy/people/<int:pk>/access.json": Row(
+        "jobseeker", GET=officer_only(200), POST=officer_only(405)
+    ),
+    "privacy/people/<int:pk>/access.pdf": Row(
+        "jobseeker", GET=officer_only(200), POST=officer_only(405)
+    ),
+    # The privacy officer's home is the processing log.
     "": Row(
         None,
-        GET=e(302, 200, 200, 200, 200, 200, 200, 200),
-        POST=e(302, 200, 200, 200, 200, 200, 200, 200),
+        GET=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=302),
+        POST=e(302, 200, 200, 200, 200, 200, 200, 200, privacy_officer=302),
     ),
 }
 
@@ -572,6 +606,7 @@ _WRITTEN_BY_SERVICES = {
     "privacy.restriction",
     "privacy.erasure",
     "privacy.retentionrun",
+    "privacy.processingentry",
 }
 ADMIN_NO_ADD = _WRITTEN_BY_SERVICES | {"pilot.pilotsettings"}
 ADMIN_NO_CHANGE = _WRITTEN_BY_SERVICES
@@ -604,7 +639,11 @@ ADMIN_SITE_PAGES = {
 
 
 def _admin_only(get: int, post: int, obj: str | None) -> Row:
-    return Row(obj, GET=e(*[302] * 7, get), POST=e(*[302] * 7, post))
+    return Row(
+        obj,
+        GET=e(*[302] * 7, get, privacy_officer=302),
+        POST=e(*[302] * 7, post, privacy_officer=302),
+    )
 
 
 def admin_row(route: str) -> Row | None:

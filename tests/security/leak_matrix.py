@@ -36,6 +36,8 @@ from placements.models import (
     PlacementStateChange,
     ProgressReview,
 )
+from privacy.enums import Action, Activity
+from privacy.log import record
 from privacy.models import Erasure, Restriction, RetentionRun
 from reporting.models import ProgressReport, ResearchExport, WorkerHeartbeat
 from tests.factories import (
@@ -62,8 +64,11 @@ ACTORS = (
     "funder",
     "researcher",
     "programme_admin",
+    "privacy_officer",
 )
 TENANTS = ("a", "b")
+# The given and family names of the world's jobseekers of A and B.
+WORLD_NAMES = {"a": ("Quirijntje", "Zwanenburgh"), "b": ("Xaveria", "Oudekerkhof")}
 PAGE_METHODS = ("GET", "POST")
 API_WRITE_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -114,13 +119,20 @@ def build_world() -> World:
         "funder": user_with_role(Role.FUNDER, email="funder@example.org"),
         "researcher": user_with_role(Role.RESEARCHER, email="researcher@example.org"),
         "programme_admin": user_with_role(Role.PROGRAMME_ADMIN, email="admin@example.org"),
+        "privacy_officer": user_with_role(Role.PRIVACY_OFFICER, email="privacy@example.org"),
     }
     coaches = {"a": users["imk_coach_1"], "b": users["imk_coach_2"]}
     jobcoaches = {"a": users["jobcoach_a"], "b": users["jobcoach_b"]}
     objects: dict[str, dict[str, object]] = {}
     for tenant, municipality in (("a", a), ("b", b)):
         entrepreneur = EntrepreneurFactory(municipality=municipality, imk_coach=coaches[tenant])
-        jobseeker = JobseekerFactory(municipality=municipality)
+        # Names found nowhere else on a page, so that the processing-log test can tell who
+        # a response shows (tests/privacy/test_route_reads.py).
+        jobseeker = JobseekerFactory(
+            municipality=municipality,
+            given_name=WORLD_NAMES[tenant][0],
+            family_name=WORLD_NAMES[tenant][1],
+        )
         benefit = BenefitPeriodFactory(jobseeker=jobseeker)
         placement = PlacementFactory(
             jobseeker=jobseeker,
@@ -238,6 +250,14 @@ def build_world() -> World:
     from reporting.snapshots import snapshot_compute
 
     snapshot_compute(as_of=timezone.localdate(), trigger="on_demand")
+    # One entry in the processing log (the admin's read-only pages open it).
+    record(
+        action=Action.READ,
+        people=[objects["a"]["jobseeker"]],
+        activity=Activity.GUIDANCE,
+        actor=jobcoaches["a"],
+        route="placements:jobseeker_detail",
+    )
     return World(users=users, objects=objects)
 
 
@@ -251,6 +271,7 @@ MAY_WRITE = {
     "funder": set(),
     "researcher": set(),
     "programme_admin": {"a", "b", "pilot"},
+    "privacy_officer": set(),
 }
 
 TENANT_MODELS = (

@@ -17,6 +17,7 @@ from pilot.demo.builder import (
 )
 from pilot.demo.credentials import credentials_table
 from pilot.demo.plan import DEFAULT_SEED, build_plan
+from privacy.log import acting_as
 
 
 class Command(BaseCommand):
@@ -41,7 +42,7 @@ class Command(BaseCommand):
     @pilot_wide("seed_demo: the demo pilot fills every municipality")
     def handle(self, *args, seed: int, reset: bool, **options):
         started = time.monotonic()
-        with transaction.atomic():
+        with transaction.atomic(), acting_as("seed_demo"):
             if demo_present() and not reset:
                 self.stdout.write(
                     _(

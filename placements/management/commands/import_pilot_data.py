@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.db_scope import pilot_wide
 from placements.imports import KINDS, import_folder
+from privacy.log import acting_as
 
 
 class Command(BaseCommand):
@@ -31,7 +32,8 @@ class Command(BaseCommand):
                 _("%(folder)s holds none of %(names)s.")
                 % {"folder": folder, "names": ", ".join(names)}
             )
-        result = import_folder(folder, dry_run=dry_run)
+        with acting_as("import_pilot_data"):
+            result = import_folder(folder, dry_run=dry_run)
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))

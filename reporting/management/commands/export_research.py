@@ -6,11 +6,19 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from municipalities.db_scope import pilot_wide
 from municipalities.services import audit_record
-from reporting.exports.build import FORMATS, LANGUAGES, build_research_export, validate_as_of
+from privacy.log import acting_as
+from reporting.exports.build import (
+    FORMATS,
+    LANGUAGES,
+    build_research_export,
+    record_export,
+    validate_as_of,
+)
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -61,6 +69,8 @@ class Command(BaseCommand):
             language=options["language"],
             progress=progress,
         )
+        with transaction.atomic(), acting_as("export_research"):
+            record_export(as_of=as_of)
         audit_record(
             actor=None,
             action="research_export.command",
