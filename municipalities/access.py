@@ -456,6 +456,8 @@ def _read_import_run(a: Access) -> Q | None:
 READ_RULES["placements.ImportRun"] = _read_import_run
 # Written by the import service only.
 WRITE_RULES["placements.ImportRun"] = lambda a: None
+
+
 def privacy_request_people(user) -> models.QuerySet:
     """Every person, for the privacy officer answering a person's request (pilot-wide, AVG
     art. 15 to 21); nobody for anyone else. Used by the privacy officer's pages only."""

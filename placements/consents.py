@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from municipalities.access import visible
 from pilot.versioning import lock_current, save_next_version
+from privacy.enums import Action
+from privacy.log import record_write
 
 from .enums import ConsentPurpose, ConsentSource, ResearchConsent
 from .models import ConsentRecord, Jobseeker
@@ -106,6 +108,7 @@ def consent_give_record(*, record: ConsentRecord, source: str, actor=None) -> Co
                 {"purpose": _("Consent for this purpose has already been recorded.")},
                 code="consent_holds",
             ) from None
+        record_write(Action.CREATE, [record.jobseeker_id])
     return record
 
 
@@ -171,6 +174,7 @@ def consent_withdraw(
             record.withdrawn_at = None
             raise
         save_next_version(record)
+        record_write(Action.UPDATE, [record.jobseeker_id])
     return record
 
 

@@ -23,6 +23,7 @@ from municipalities.models import AuditEvent, Correction
 from placements.models import (
     BenefitCheck,
     BenefitPeriod,
+    ConsentRecord,
     HostEvaluation,
     Jobseeker,
     Placement,
@@ -30,7 +31,7 @@ from placements.models import (
     ProgressReview,
 )
 
-from .models import ProcessingEntry
+from .models import ProcessingEntry, Restriction
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,19 @@ for _section in (
         _("Evaluations by the host"),
         HostEvaluation,
         lambda j: HostEvaluation.objects.filter(placement__jobseeker=j),
+    ),
+    Section(
+        "consent_records",
+        _("Consent"),
+        ConsentRecord,
+        lambda j: ConsentRecord.objects.filter(jobseeker=j).order_by("purpose", "given_on"),
+        exclude=("version",),
+    ),
+    Section(
+        "restriction",
+        _("Restriction of processing"),
+        Restriction,
+        lambda j: Restriction.objects.filter(jobseeker=j),
     ),
     Section("corrections", _("Correction history"), Correction, _corrections),
     Section("audit_events", _("Audit events"), AuditEvent, _audit_events),

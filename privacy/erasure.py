@@ -50,6 +50,8 @@ from pilot.figures import figures_changed
 from placements.models import BenefitCheck, HostEvaluation, Jobseeker, Placement, ProgressReview
 from reporting.models import MetricsSnapshot, ProgressReport, ResearchExport
 
+from .enums import Action, Activity
+from .log import record_write
 from .models import Erasure, ErasureTrigger, Restriction
 
 # What is left where free text had to stay (a benefit check's reason, a correction's reason) or
@@ -325,6 +327,9 @@ def erase_jobseeker(
             trigger=str(trigger),
             erasure=erasure.pk,
         )
+        # The log points to the record (never its old reference): the erasure is one more
+        # processing of this person's data.
+        record_write(Action.UPDATE, [person], activity=Activity.PRIVACY_REQUEST)
         # The data behind the figures did not change, but the participant list's reference did.
         figures_changed()
     return erasure

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from municipalities.services import audit_record
 from placements.models import Jobseeker
 
+from .enums import Action, Activity
 from .erasure import ErasureRefused, check_reason, identifiers_of
+from .log import record_write
 from .models import Erasure, Restriction
 
 
@@ -38,6 +40,7 @@ def restriction_set(jobseeker: Jobseeker, *, reason: str, actor) -> Restriction:
             object_ref=str(person.pk),
             municipality=person.municipality,
         )
+        record_write(Action.UPDATE, [person], activity=Activity.PRIVACY_REQUEST)
     return restriction
 
 
@@ -53,4 +56,5 @@ def restriction_lift(jobseeker: Jobseeker, *, actor) -> bool:
                 object_ref=str(jobseeker.pk),
                 municipality=jobseeker.municipality,
             )
+            record_write(Action.UPDATE, [jobseeker], activity=Activity.PRIVACY_REQUEST)
     return bool(deleted)

@@ -4,6 +4,7 @@ export's entry, the privacy officer's pages and the access request's download.""
 import datetime
 import json
 
+import psycopg2
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -13,11 +14,12 @@ from django.urls import reverse
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Correction
 from placements.enums import PlacementStatus, ResearchConsent
-from placements.models import BenefitPeriod, Jobseeker
+from placements.models import BenefitPeriod, ConsentRecord, Jobseeker
 from placements.services import benefit_period_save, jobseeker_save
 from privacy.enums import Action, Activity
 from privacy.log import acting_as, record
-from privacy.models import ProcessingEntry, ProcessingSubject
+from privacy.models import ProcessingEntry, ProcessingSubject, Restriction
+from tests import db_roles
 from tests.factories import (
     BenefitCheckFactory,
     BenefitPeriodFactory,
@@ -149,24 +151,37 @@ def test_a_refused_or_missed_attempt_on_a_person_is_logged_with_its_result(clien
 # --- append-only -------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_to_change_or_delete_the_log():
     jobseeker = JobseekerFactory()
     entry = record(action=Action.READ, people=[jobseeker], activity=Activity.GUIDANCE)
     other = JobseekerFactory()
-    # As the database sees them (the application's role included): not through Django's
-    # collector, which refuses a delete by itself already.
-    for sql, params in (
+    statements = (
         ("UPDATE privacy_processingentry SET route = 'x' WHERE id = %s", [entry.pk]),
         ("DELETE FROM privacy_processingentry WHERE id = %s", [entry.pk]),
         ("UPDATE privacy_processingsubject SET jobseeker_id = %s", [other.pk]),
         ("DELETE FROM privacy_processingsubject WHERE entry_id = %s", [entry.pk]),
-    ):
+    )
+    # As the database sees them, not through Django's collector (which refuses a delete by
+    # itself already): the application's role has no UPDATE or DELETE on the log
+    # (db_app_role) ...
+    for sql, params in statements:
         with (
-            pytest.raises(DatabaseError, match="append-only"),
+            pytest.raises(DatabaseError, match="permission denied"),
             transaction.atomic(),
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, params)
+    # ... and the owner, who has, is refused by the trigger.
+    owner = psycopg2.connect(db_roles.owner_url(connection.settings_dict["NAME"]))
+    try:
+        with owner.cursor() as cursor:
+            for sql, params in statements:
+                with pytest.raises(psycopg2.Error, match="append-only"):
+                    cursor.execute(sql, params)
+                owner.rollback()
+    finally:
+        owner.close()
     entry.refresh_from_db()
     assert (entry.route, _people(entry)) == ("", {jobseeker.pk})
 
@@ -309,6 +324,15 @@ def _person_with_every_kind_of_row():
         "progress_reviews": {ProgressReviewFactory(placement=running).pk},
         "benefit_checks": {BenefitCheckFactory(placement=ended).pk},
         "host_evaluations": {HostEvaluationFactory(placement=ended).pk},
+        # JobseekerFactory gives research consent (one record).
+        "consent_records": set(
+            ConsentRecord.objects.filter(jobseeker=jobseeker).values_list("pk", flat=True)
+        ),
+        "restriction": {
+            Restriction.objects.create(
+                jobseeker=jobseeker, municipality=municipality, reason="Accuracy disputed."
+            ).pk
+        },
         "corrections": {
             Correction.objects.create(
                 municipality=municipality,

@@ -546,24 +546,48 @@ EXPECTATIONS: dict[str, Row] = {
         "jobseeker",
         GET=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
         POST=e(
-            302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200
-        # without a reason: the form again
+            302,
+            403,
+            403,
+            403,
+            403,
+            403,
+            403,
+            200,
+            privacy_officer=200,
+            # without a reason: the form again
         ),
     ),
     "privacy/people/<int:pk>/lift/": Row(
         "jobseeker",
         GET=e(302, 403, 403, 403, 403, 403, 403, 405, privacy_officer=405),
         POST=e(
-            302, 403, 403, 403, 403, 403, 403, 302, privacy_officer=302
-        # nothing to lift: back to the page
+            302,
+            403,
+            403,
+            403,
+            403,
+            403,
+            403,
+            302,
+            privacy_officer=302,
+            # nothing to lift: back to the page
         ),
     ),
     "privacy/people/<int:pk>/erase/": Row(
         "jobseeker",
         GET=e(302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200),
         POST=e(
-            302, 403, 403, 403, 403, 403, 403, 200, privacy_officer=200
-        # without the typed reference: form
+            302,
+            403,
+            403,
+            403,
+            403,
+            403,
+            403,
+            200,
+            privacy_officer=200,
+            # without the typed reference: form
         ),
     ),
     "privacy/retention/": Row(
