@@ -304,6 +304,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The PDF renderer's notes (every font subset, every CSS property it skips) are not
+        # news to anyone: a command prints its result and its problems only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.server": {
             "handlers": ["server"],
             "level": "INFO",

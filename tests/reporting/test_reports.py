@@ -343,3 +343,46 @@ def test_funder_report_for_many_municipalities_prints_the_compact_table():
     text = _pdf_text(report.file.path)
     assert re.search(r"GM0031 Gemeente 31\s+0\s+0\s+5\s+0\s+0", text)
     assert re.search(re.escape(nl("Total")) + r"\s+0\s+0\s+155\s+0\s+0", text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_render_report_command_prints_a_few_lines_and_no_library_logging(pilot_small, tmp_path):
+    """The command as a person runs it (its own process, the project's logging): the file, the
+    render time and our own log lines, never WeasyPrint's or fontTools' notes."""
+    import os
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    output = tmp_path / "funder.pdf"
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "render_report",
+            "--kind",
+            "funder",
+            "--as-of",
+            "2025-09-30",
+            "--output",
+            str(output),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "pilot.settings.test",
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@"
+            f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = (result.stdout + result.stderr).splitlines()
+    assert result.stdout.strip() == str(output)
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert len(lines) <= 4, "\n".join(lines)
+    assert not [line for line in lines if "weasyprint" in line or "fontTools" in line]
