@@ -85,7 +85,7 @@ def cumulative_outflow_chart(
                 text(
                     x,
                     height - BOTTOM + 16,
-                    date_format(day, "M Y"),
+                    date_format(day, "N Y"),
                     anchor=anchor,
                     size=10,
                     fill=MUTED,

@@ -96,7 +96,7 @@ def savings_against_budget_chart(
                 text(
                     x,
                     height - BOTTOM + 16,
-                    date_format(day, "M Y"),
+                    date_format(day, "N Y"),
                     anchor=anchor,
                     size=10,
                     fill=MUTED,
