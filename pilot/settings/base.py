@@ -293,7 +293,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_query_string": {"()": "pilot.logging.DropQueryString"}},
+    "filters": {
+        "no_query_string": {"()": "pilot.logging.DropQueryString"},
+        "no_client_error_traceback": {"()": "pilot.logging.NoTracebackForClientErrors"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "server": {"format": "[%(asctime)s] %(message)s"},
@@ -315,7 +318,7 @@ LOGGING = {
             "propagate": False,
             "filters": ["no_query_string"],
         },
-        "django.request": {"filters": ["no_query_string"]},
+        "django.request": {"filters": ["no_query_string", "no_client_error_traceback"]},
     },
 }
 
