@@ -44,7 +44,7 @@ def nl(text: str) -> str:
 
 
 def _of(outflow, target) -> str:
-    return nl("%(outflow)s of %(target)s") % {"outflow": outflow, "target": f"{target:g}"}
+    return nl("%(outflow)s; target: %(target)s") % {"outflow": outflow, "target": f"{target:g}"}
 
 
 def _pilot_metrics(as_of: datetime.date) -> dict:
