@@ -77,7 +77,8 @@ def demo_output(django_db_setup, django_db_blocker):
         module_transaction.__enter__()
         try:
             out = StringIO()
-            call_command("seed_demo", stdout=out)
+            # On the fixed calendar (the demo's day moves it as a whole: see the tests below).
+            call_command("seed_demo", "--today", DATA_UNTIL.isoformat(), stdout=out)
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)
@@ -367,7 +368,15 @@ def test_seed_demo_reset_rebuilds_the_same_data_and_keeps_other_accounts(demo_ou
     before = canonical_dump()
     admin = User.objects.create_superuser("it@imk.example", "another-secret-2026")
 
-    call_command("seed_demo", "--reset", "--seed", "2026", stdout=StringIO())
+    call_command(
+        "seed_demo",
+        "--reset",
+        "--seed",
+        "2026",
+        "--today",
+        DATA_UNTIL.isoformat(),
+        stdout=StringIO(),
+    )
 
     after = canonical_dump()
     admin_rows = [row for row in after["users"] if row[0] == "it@imk.example"]
@@ -381,3 +390,30 @@ def test_seed_demo_reset_rebuilds_the_same_data_and_keeps_other_accounts(demo_ou
 def test_build_plan_depends_on_the_seed_only():
     assert build_plan(2026) == build_plan(2026)
     assert build_plan(7) != build_plan(2026)
+
+
+def test_build_plan_draws_the_pilot_on_a_calendar_moved_to_the_week_before_today():
+    fixed = build_plan(2026)
+    today = date(2027, 5, 19)  # a Wednesday; DATA_UNTIL is a Saturday
+
+    moved = build_plan(2026, today)
+
+    assert moved == build_plan(2026, today)  # the same seed and day: the same demo
+    assert build_plan(2026, DATA_UNTIL) == fixed
+    assert moved.data_until == date(2027, 5, 15)
+    assert (fixed.data_until, DATA_UNTIL) == (date(2026, 10, 31), date(2026, 10, 31))
+    delta = moved.data_until - DATA_UNTIL
+    # The same people and internships, on the moved calendar; the module's dates restored.
+    assert [p.ref for p in moved.placements] == [p.ref for p in fixed.placements]
+    assert [p.status for p in moved.placements] == [p.status for p in fixed.placements]
+    starts = [p.planned_start - delta for p in moved.placements]
+    assert (
+        max(
+            abs((a - b).days)
+            for a, b in zip(starts, [p.planned_start for p in fixed.placements], strict=True)
+        )
+        <= 7
+    )
+    facts = [m.date() for p in moved.placements for _s, m in p.steps]
+    assert max(facts) <= moved.data_until
+    assert max(c.checked_on for c in moved.checks) <= moved.data_until

@@ -1,9 +1,11 @@
 """``manage.py seed_demo``: fill an empty database with the demo pilot and print the sign-ins."""
 
 import time
+from datetime import date
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilot.demo.builder import (
@@ -32,12 +34,19 @@ class Command(BaseCommand):
             help="random seed (default %(default)s)",
         )
         parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="build the demo as if this were today (YYYY-MM-DD; default: today): its last "
+            "facts fall in the week before, its to-do lists and upcoming internships after",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="delete all pilot data and the demo accounts first, then build anew",
         )
 
-    def handle(self, *args, seed: int, reset: bool, **options):
+    def handle(self, *args, seed: int, reset: bool, today: date | None, **options):
         started = time.monotonic()
         with transaction.atomic():
             if demo_present() and not reset:
@@ -54,7 +63,7 @@ class Command(BaseCommand):
                 return
             if reset:
                 reset_pilot_data()
-            write_plan(build_plan(seed))
+            write_plan(build_plan(seed, today or timezone.localdate()))
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
