@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from coaching.selectors import imk_coach_todo
 from municipalities.access import access_for
 from placements.selectors import jobcoach_todo
 
@@ -40,7 +41,12 @@ def home(request):
     access = access_for(request.user)
     today = timezone.localdate()
     todo = jobcoach_todo(user=request.user, today=today) if access.is_jobcoach else None
-    return render(request, "home.html", {"access": access, "todo": todo, "today": today})
+    coach_todo = imk_coach_todo(user=request.user, today=today) if access.is_imk_coach else None
+    return render(
+        request,
+        "home.html",
+        {"access": access, "todo": todo, "coach_todo": coach_todo, "today": today},
+    )
 
 
 def admin_login(request):

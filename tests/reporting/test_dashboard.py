@@ -91,7 +91,7 @@ def test_dashboard_shows_headline_and_all_charts_for_funder(client, two_municipa
         assert html.count(f">{title}</title>") == 1
         assert html.count(f'<h2 class="chart-title">{title}</h2>') == 1
     # The five charts and the savings chart (its own tests: test_savings_dashboard).
-    assert html.count("<details") == 6
+    assert html.count('<details class="chart-details"') == 6
     assert "Cost per outflow" in html
     assert "€ 33,333" in html  # 100,000 / 3
 
