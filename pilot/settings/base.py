@@ -180,6 +180,17 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
 ACCOUNT_PREVENT_ENUMERATION = True
+# The password forms show the rules before a password fails them (municipalities/account_forms.py).
+ACCOUNT_FORMS = {
+    "reset_password_from_key": "municipalities.account_forms.ResetPasswordKeyWithRulesForm",
+    "change_password": "municipalities.account_forms.ChangePasswordWithRulesForm",
+    "set_password": "municipalities.account_forms.SetPasswordWithRulesForm",
+}
+# The invitation link (a password-reset key) proves the mailbox: after setting a password the
+# person is signed in and goes straight on to set up the second factor (the middleware sends
+# them there) and then to their home page, with no dead end and no second sign-in. allauth asks
+# for an existing second factor at this sign-in as at any other.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pilot@localhost")
 
 
