@@ -386,3 +386,62 @@ def test_render_report_command_prints_a_few_lines_and_no_library_logging(pilot_s
     assert output.read_bytes().startswith(b"%PDF-")
     assert len(lines) <= 4, "\n".join(lines)
     assert not [line for line in lines if "weasyprint" in line or "fontTools" in line]
+
+
+def _pdf_words(path) -> list[tuple[str, float, float, float]]:
+    """Every word of the PDF with its box: (word, x right, y top, page)."""
+    result = subprocess.run(  # noqa: S603
+        [shutil.which("pdftotext"), "-bbox", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,  # noqa: S607
+    )
+    words = []
+    page = 0
+    for raw in result.stdout.splitlines():
+        if "<page " in raw:
+            page += 1
+        found = re.search(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            raw,
+        )
+        if found:
+            words.append((found[4], float(found[3]), float(found[2]), page))
+    return words
+
+
+def test_pdf_tables_put_numbers_under_their_headings(pilot_small):
+    """The funder report's guidance table: each number ends where its heading ends."""
+    report = _render(ReportKind.FUNDER)
+    path = Path(report.file.path)
+    words = _pdf_words(path)
+    headings = [nl("Entrepreneurs"), nl("Sessions"), nl("Hours")]
+
+    def on_line(target, y, page):
+        return any(w == target and abs(y2 - y) < 1 and p == page for w, _x, y2, p in words)
+
+    # The heading row of "Municipality, Entrepreneurs, Sessions, Hours" (the last such table).
+    heading_row = [
+        (y, page)
+        for word, _x, y, page in words
+        if word == headings[0]
+        and on_line(headings[2], y, page)
+        and on_line(nl("Municipality"), y, page)
+    ][-1]
+    heading_right = [
+        x for word, x, y, page in words if (y, page) == heading_row and word in headings
+    ]
+    # The row of Heerlen under it: the three numbers after the name.
+    heerlen = next(
+        (y, page)
+        for word, _x, y, page in words
+        if word == "(GM0917)" and page == heading_row[1] and y > heading_row[0]
+    )
+    numbers = [
+        x
+        for word, x, y, page in words
+        if (page == heerlen[1] and abs(y - heerlen[0]) < 1 and re.fullmatch(r"[\d.,]+", word))
+    ]
+    assert len(numbers) == 3
+    for number_right, heading_right_edge in zip(numbers, heading_right, strict=True):
+        assert abs(number_right - heading_right_edge) < 3, (numbers, heading_right)
