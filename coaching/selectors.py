@@ -8,6 +8,9 @@ cannot show what was never read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -149,3 +152,78 @@ def entrepreneur_corrections(*, user, entrepreneur: Entrepreneur) -> list[Histor
         .order_by("changed_at", "id")
     )
     return history_entries(rows, models_by_kind={RecordKind.GUIDANCE_SESSION: GuidanceSession})
+
+
+# A coach sees each entrepreneur with a running internship at least every four weeks; interns
+# starting or ending within two weeks are on the home page too.
+SESSION_INTERVAL_DAYS = 28
+SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ImkCoachTodo:
+    sessions_due: list[Entrepreneur]  # running internship, no session for four weeks
+    evaluations_due: list[Placement]  # ended internship without the entrepreneur's evaluation
+    starting_soon: list[Placement]  # agreed or proposed, starting within two weeks
+    ending_soon: list[Placement]  # running, planned end within two weeks (or passed)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.sessions_due or self.evaluations_due or self.starting_soon or self.ending_soon
+        )
+
+
+def imk_coach_todo(*, user, today: date) -> ImkCoachTodo:
+    """The IMK coach's home page: what needs doing at their own entrepreneurs. Of an intern only
+    the given name is read (``intern_given_name``), as on every coaching page."""
+    soon = today + timedelta(days=SOON_DAYS)
+    own = visible(user, Entrepreneur).filter(imk_coach=user)
+    placements = (
+        visible(user, Placement)
+        .filter(entrepreneur__in=own)
+        .annotate(intern_given_name=F("jobseeker__given_name"))
+        .select_related("entrepreneur")
+        .only(
+            "id",
+            "ref",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "entrepreneur__id",
+            "entrepreneur__ref",
+            "entrepreneur__trade_name",
+        )
+    )
+    last_session = Subquery(
+        GuidanceSession.objects.filter(entrepreneur_id=OuterRef("pk"))
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    running = placements.filter(status=PlacementStatus.ACTIVE)
+    sessions_due = [
+        entrepreneur
+        for entrepreneur in own.filter(pk__in=running.values("entrepreneur_id"))
+        .annotate(last_session_on=last_session)
+        .order_by("trade_name", "ref")
+        if entrepreneur.last_session_on is None
+        or entrepreneur.last_session_on <= today - timedelta(days=SESSION_INTERVAL_DAYS)
+    ]
+    evaluated = visible(user, HostEvaluation).values("placement_id")
+    return ImkCoachTodo(
+        sessions_due=sessions_due,
+        evaluations_due=list(
+            placements.filter(status__in=ENDED_STATUSES, actual_end__lte=today)
+            .exclude(pk__in=evaluated)
+            .order_by("actual_end", "ref")
+        ),
+        starting_soon=list(
+            placements.filter(
+                status__in=(PlacementStatus.PROPOSED, PlacementStatus.AGREED),
+                planned_start__lte=soon,
+            ).order_by("planned_start", "ref")
+        ),
+        ending_soon=list(running.filter(planned_end__lte=soon).order_by("planned_end", "ref")),
+    )

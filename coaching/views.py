@@ -43,7 +43,13 @@ class EntrepreneurListView(ScopedQuerysetMixin, ListView):
     context_object_name = "entrepreneurs"
 
     def scope_queryset(self, queryset):
-        self.filterset = EntrepreneurFilter(self.request.GET or None, queryset=queryset)
+        self.filterset = EntrepreneurFilter(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
+        access = access_for(self.request.user)
+        if not (access.is_programme_admin or access.is_imk_coach):
+            # A jobcoach sees the free places, not the interns: no filter on them either.
+            self.filterset.filters.pop("internship")
         rows = self.filterset.qs.order_by("trade_name", "ref")
         return entrepreneurs_with_intern(user=self.request.user, entrepreneurs=rows)
 

@@ -1,5 +1,6 @@
 """The tenant (municipality), the people who sign in, and the roles that bind them."""
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -61,6 +62,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff"), default=False, help_text=_("Technical staff; roles decide what data is seen.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # The language this person chose with the language switch; empty: the site's (Dutch),
+    # whatever the browser asks for (pilot/middleware.py).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
 
     objects = UserManager()
 

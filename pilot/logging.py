@@ -20,3 +20,16 @@ class DropQueryString(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = _QUERY.sub("", record.msg)
         return True
+
+
+class NoTracebackForClientErrors(logging.Filter):
+    """A 403 or 404 is an answer, not a fault: Django logs it with the exception's traceback,
+    which fills a terminal (two per refused page in the demo) and says nothing new. Keep the
+    one line (status and path) and drop the traceback; server errors (500) keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is not None and status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

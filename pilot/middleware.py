@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.utils.cache import add_never_cache_headers
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .ratelimits import TooManyRequests
@@ -132,4 +133,35 @@ class TooManyRequestsMiddleware:
         else:
             response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = str(exception.retry_after)
+        return response
+
+
+def chosen_language(request) -> str | None:
+    """The language a person chose with the language switch: stored on their account once they
+    are signed in (so it follows them to another browser), else the switch's cookie."""
+    available = dict(settings.LANGUAGES)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in available:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return cookie if cookie in available else None
+
+
+class LanguageMiddleware:
+    """Dutch, whatever the browser asks for: the pages are written for Dutch municipalities, and
+    a browser set to English (a shared PC, a phone bought abroad) says nothing about what its
+    user reads best. English only when a person chooses it; the site's language
+    (``LANGUAGE_CODE``) otherwise. Replaces Django's LocaleMiddleware, which follows
+    Accept-Language; it comes after the authentication middleware so that it sees the user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = chosen_language(request) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
         return response

@@ -23,7 +23,7 @@ urlpatterns = [
     re_path(r"^accounts/confirm-email/(?P<key>[-:\w]+)/$", views.not_served),
     path("accounts/", include("allauth.urls")),
     path("api/", include("pilot.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("municipalities.urls")),
     path("", include("placements.urls")),
     path("", include("coaching.urls")),

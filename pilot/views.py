@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -6,7 +7,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
+from coaching.selectors import imk_coach_todo
 from municipalities.access import access_for
 from municipalities.enums import Role
 from placements.selectors import jobcoach_todo
@@ -43,7 +46,12 @@ def home(request):
         return redirect("privacy:log")
     today = timezone.localdate()
     todo = jobcoach_todo(user=request.user, today=today) if access.is_jobcoach else None
-    response = render(request, "home.html", {"access": access, "todo": todo, "today": today})
+    coach_todo = imk_coach_todo(user=request.user, today=today) if access.is_imk_coach else None
+    response = render(
+        request,
+        "home.html",
+        {"access": access, "todo": todo, "coach_todo": coach_todo, "today": today},
+    )
     if todo is not None:
         # The to-do list names people: one read of all of them.
         record_read(
@@ -71,3 +79,18 @@ def admin_login(request):
 def not_served(request, **kwargs):
     """An allauth page this pilot does not offer (people do not manage their own e-mail)."""
     raise Http404
+
+
+def set_language(request):
+    """The language switch: Django's own view (the cookie, back to the page), and for a
+    signed-in person the choice stored on their account, so it holds on every device."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

@@ -87,7 +87,7 @@ class Rows:
 
 
 def _day(day: date) -> str:
-    return date_format(day, "j M Y")
+    return date_format(day, "j F Y")
 
 
 def _no_benefit_period(rows: Rows, on: date) -> list[Gap]:

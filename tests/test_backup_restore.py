@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from municipalities.models import Municipality
+from pilot.demo.timeline import DATA_UNTIL
 from reporting.exports.services import export_run
 from reporting.models import ReportKind, ResearchExport
 from reporting.reports.services import report_render, report_request
@@ -115,7 +116,7 @@ def _script(name: str, *args: str, env: dict) -> str:
 
 def test_backup_restores_the_demo_pilot_identically(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--today", DATA_UNTIL.isoformat(), stdout=StringIO())
     as_of = date(2025, 9, 30)
     first = Municipality.objects.order_by("code").first()
     for kind, place in ((ReportKind.FUNDER, None), (ReportKind.MUNICIPALITY, first)):

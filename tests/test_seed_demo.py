@@ -79,7 +79,8 @@ def demo_output(django_db_setup, django_db_blocker):
         module_transaction.__enter__()
         try:
             out = StringIO()
-            call_command("seed_demo", stdout=out)
+            # On the fixed calendar (the demo's day moves it as a whole: see the tests below).
+            call_command("seed_demo", "--today", DATA_UNTIL.isoformat(), stdout=out)
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)
@@ -403,3 +404,30 @@ def test_seed_demo_reset_is_the_owners_the_application_role_may_not_delete_the_a
 def test_build_plan_depends_on_the_seed_only():
     assert build_plan(2026) == build_plan(2026)
     assert build_plan(7) != build_plan(2026)
+
+
+def test_build_plan_draws_the_pilot_on_a_calendar_moved_to_the_week_before_today():
+    fixed = build_plan(2026)
+    today = date(2027, 5, 19)  # a Wednesday; DATA_UNTIL is a Saturday
+
+    moved = build_plan(2026, today)
+
+    assert moved == build_plan(2026, today)  # the same seed and day: the same demo
+    assert build_plan(2026, DATA_UNTIL) == fixed
+    assert moved.data_until == date(2027, 5, 15)
+    assert (fixed.data_until, DATA_UNTIL) == (date(2026, 10, 31), date(2026, 10, 31))
+    delta = moved.data_until - DATA_UNTIL
+    # The same people and internships, on the moved calendar; the module's dates restored.
+    assert [p.ref for p in moved.placements] == [p.ref for p in fixed.placements]
+    assert [p.status for p in moved.placements] == [p.status for p in fixed.placements]
+    starts = [p.planned_start - delta for p in moved.placements]
+    assert (
+        max(
+            abs((a - b).days)
+            for a, b in zip(starts, [p.planned_start for p in fixed.placements], strict=True)
+        )
+        <= 7
+    )
+    facts = [m.date() for p in moved.placements for _s, m in p.steps]
+    assert max(facts) <= moved.data_until
+    assert max(c.checked_on for c in moved.checks) <= moved.data_until

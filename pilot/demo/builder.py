@@ -56,7 +56,6 @@ from .credentials import (
     demo_accounts,
     jobcoach_email,
 )
-from .evaluations import plan_evaluations
 from .plan import DemoPlan
 from .timeline import DATA_UNTIL, PILOT_TZ
 
@@ -117,7 +116,9 @@ def _write_municipalities() -> dict[str, Municipality]:
     }
 
 
-def _write_accounts(municipalities: dict[str, Municipality]) -> dict[str, User]:
+def _write_accounts(
+    municipalities: dict[str, Municipality], joined: datetime = ACCOUNTS_CREATED
+) -> dict[str, User]:
     # One hash for all: hashing the same password sixteen times only costs seconds.
     password = make_password(DEMO_PASSWORD)
     users = {}
@@ -127,7 +128,7 @@ def _write_accounts(municipalities: dict[str, Municipality]) -> dict[str, User]:
             account.email,
             None,
             full_name=account.full_name,
-            date_joined=ACCOUNTS_CREATED,
+            date_joined=joined,
             # The programme admin also runs the Django admin, which asks for these flags.
             is_staff=is_admin,
             is_superuser=is_admin,
@@ -235,7 +236,7 @@ def write_plan(plan: DemoPlan) -> None:
     """Write the whole plan. The caller holds the transaction."""
     PilotSettings.load()
     municipalities = _write_municipalities()
-    users = _write_accounts(municipalities)
+    users = _write_accounts(municipalities, ACCOUNTS_CREATED + (plan.data_until - DATA_UNTIL))
     entrepreneurs = {}
     for e in plan.entrepreneurs:
         entrepreneurs[e.ref] = entrepreneur_save(
@@ -313,7 +314,7 @@ def write_plan(plan: DemoPlan) -> None:
             )
         )
     # Recorded by the entrepreneur's IMK coach, who holds the closing conversation.
-    for e in plan_evaluations(plan.seed, plan.placements):
+    for e in plan.evaluations:
         placement = placements[e.placement_ref]
         host_evaluation_save(
             evaluation=HostEvaluation(

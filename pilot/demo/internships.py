@@ -62,8 +62,11 @@ FIRST_ROUND_LAST_START = date(2025, 12, 15)
 # A story with a second internship starts its first early enough for the second to finish.
 TWO_STEP_LAST_START = date(2025, 3, 31)
 LATE_FIRST_START = (date(2025, 1, 6), date(2025, 6, 30))
-ACTIVE_START = (date(2026, 6, 1), date(2026, 9, 14))
-ACTIVE_PLANNED_END_NOT_BEFORE = date(2026, 11, 30)
+ACTIVE_START = (date(2026, 4, 27), date(2026, 5, 18))
+# The running internships started in spring and end within two weeks of DATA_UNTIL (six months
+# at most), so the jobcoaches' to-do lists show internships ending soon on the day the demo is
+# tried (timeline.py moves DATA_UNTIL to that week).
+ACTIVE_PLANNED_END_NOT_BEFORE = date(2026, 10, 26)
 UPCOMING_START = (date(2026, 11, 2), date(2027, 1, 11))
 # No placement was proposed before the pilot opened; late replacements were found from September.
 PILOT_OPENED = date(2023, 11, 1)

@@ -1,14 +1,14 @@
 """The whole demo pilot as plain data, drawn from one seed without touching the database.
 
-``build_plan(seed)`` is a pure function: the same seed gives the same plan, whatever the date or
-the database. The builder then writes the plan through the services.
+``build_plan(seed, today)`` is a pure function: the same seed and day give the same plan,
+whatever the database. The builder then writes the plan through the services.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.text import slugify
 
@@ -17,9 +17,10 @@ from placements.enums import ResearchConsent
 
 from .activities import ReviewPlan, SessionPlan, plan_reviews, plan_sessions
 from .benefits import BenefitPlan, plan_benefits
-from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY, DemoMunicipality
+from .catalogue import PLACES_PER_MUNICIPALITY, DemoMunicipality
 from .checks import CheckPlan, plan_checks
 from .credentials import imk_coach_email
+from .evaluations import EvaluationPlan, plan_evaluations
 from .internships import (
     PlacementPlan,
     assign_entrepreneurs,
@@ -29,7 +30,7 @@ from .internships import (
     story_list,
 )
 from .people import draw_person, draw_trade_name
-from .timeline import random_day
+from .timeline import calendar_moved, random_day, shift_for
 
 DEFAULT_SEED = 2026
 
@@ -68,6 +69,9 @@ class DemoPlan:
     reviews: list[ReviewPlan]
     sessions: list[SessionPlan]
     checks: list[CheckPlan]
+    evaluations: list[EvaluationPlan]
+    # The last day with facts: DATA_UNTIL moved to the week before the day the demo is built.
+    data_until: date
 
 
 class _Registry:
@@ -134,14 +138,26 @@ def _jobseeker(
     )
 
 
-def build_plan(seed: int = DEFAULT_SEED) -> DemoPlan:
+def build_plan(seed: int = DEFAULT_SEED, today: date | None = None) -> DemoPlan:
+    """The demo pilot drawn from ``seed`` on the calendar moved so that its last facts lie in
+    the week before ``today`` (timeline.py); ``today=DATA_UNTIL`` (or None) keeps the fixed
+    calendar."""
+    with calendar_moved(shift_for(today) if today else timedelta(0)):
+        return _draw(seed)
+
+
+def _draw(seed: int) -> DemoPlan:
+    # The moved calendar's constants are read at call time: this module's own imports of them
+    # would keep the fixed ones.
+    from . import catalogue, timeline
+
     rng = random.Random(seed)
     registry = _Registry()
     stories = story_list(rng)
     entrepreneurs: list[EntrepreneurPlan] = []
     jobseekers: list[JobseekerPlan] = []
     placements: list[PlacementPlan] = []
-    for index, municipality in enumerate(MUNICIPALITIES):
+    for index, municipality in enumerate(catalogue.MUNICIPALITIES):
         numbers = range(1, PLACES_PER_MUNICIPALITY + 1)
         hosts = [_entrepreneur(rng, municipality, n, registry) for n in numbers]
         people = [_jobseeker(rng, municipality, n, registry) for n in numbers]
@@ -170,4 +186,6 @@ def build_plan(seed: int = DEFAULT_SEED) -> DemoPlan:
         reviews=plan_reviews(rng, placements),
         sessions=plan_sessions(rng, [e.ref for e in entrepreneurs], placements),
         checks=plan_checks(placements, benefits),
+        evaluations=plan_evaluations(seed, placements),
+        data_until=timeline.DATA_UNTIL,
     )

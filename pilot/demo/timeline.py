@@ -1,15 +1,27 @@
-"""The demo's calendar: a fixed pilot timeline, never today's date.
+"""The demo's calendar: a fixed pilot timeline, moved as a whole to the day the demo is built.
 
-Facts in the demo happen on or before DATA_UNTIL, so the same seed gives the same data whenever
-it runs; only upcoming internships (proposed or agreed) and planned next reviews have dates after
-it. Heerlen's first internships start in January 2024, the last municipality joins in November
-2024, first internships start until December 2025 and the last ones run in autumn 2026: on
-dates around DATA_UNTIL part of the participants are still in their follow-up year.
+The plan is drawn on a calendar of fixed dates: facts happen on or before DATA_UNTIL; only
+upcoming internships (proposed or agreed) and planned next reviews have dates after it. Before
+drawing, every fixed date of that calendar (DATA_UNTIL, the municipalities' joining days, the
+internship windows) moves by the same whole number of weeks (``calendar_moved``), so that
+DATA_UNTIL lands in the week before the day the demo is built: each role's to-do list, the
+reviews and benefit checks due and the internships starting or ending soon are real on the day
+someone tries it. The plan is then drawn on the moved calendar, so the month-based rules (an
+internship of three to six months, checks 3, 6 and 12 months after it) hold by construction;
+weekdays stay as they were, and the same seed on the same day gives the same data.
+
+On the fixed calendar Heerlen's first internships start in January 2024, the last municipality
+joins in November 2024, first internships start until December 2025 and the last ones run in
+autumn 2026: on dates around DATA_UNTIL part of the participants are still in their follow-up
+year.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
+import sys
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,3 +86,56 @@ def at(rng: random.Random, day: date, earliest: int = 9, latest: int = 16) -> da
         rng.randrange(0, 60, 5),
         tzinfo=PILOT_TZ,
     )
+
+
+def shift_for(today: date) -> timedelta:
+    """The whole weeks that move DATA_UNTIL to the latest day on or before ``today`` with the
+    same weekday (zero when ``today`` is DATA_UNTIL)."""
+    return timedelta(weeks=(today - DATA_UNTIL).days // 7)
+
+
+@contextmanager
+def calendar_moved(delta: timedelta):
+    """While inside: the fixed dates of the demo's modules (their upper-case constants that hold
+    dates) moved by ``delta``; restored afterwards. The modules read them when they draw."""
+    from . import activities, benefits, catalogue, checks, evaluations, internships
+
+    modules = [sys.modules[__name__], activities, benefits, catalogue, checks, evaluations]
+    modules.append(internships)
+    saved = []
+    try:
+        for module in modules:
+            for name, value in list(vars(module).items()):
+                if not name.isupper():
+                    continue
+                moved = shifted(value, delta)
+                if moved != value:
+                    saved.append((module, name, value))
+                    setattr(module, name, moved)
+        yield
+    finally:
+        for module, name, value in reversed(saved):
+            setattr(module, name, value)
+
+
+def shifted(value, delta: timedelta):
+    """``value`` with every date and datetime in it moved by ``delta``: dataclasses, lists,
+    tuples and dicts are copied, other values kept."""
+    if not delta:
+        return value
+    if isinstance(value, date):  # datetime too: aware moments keep their wall-clock time
+        return value + delta
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: shifted(getattr(value, f.name), delta)
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, list):
+        return [shifted(item, delta) for item in value]
+    if isinstance(value, tuple):
+        return tuple(shifted(item, delta) for item in value)
+    if isinstance(value, dict):
+        return {key: shifted(item, delta) for key, item in value.items()}
+    return value

@@ -64,10 +64,11 @@ MIDDLEWARE = [
     "pilot.middleware.SecurityHeadersMiddleware",
     "pilot.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Dutch unless the person chose English (not the browser's Accept-Language).
+    "pilot.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -191,6 +192,17 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", default=12 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
 ACCOUNT_PREVENT_ENUMERATION = True
+# The password forms show the rules before a password fails them (municipalities/account_forms.py).
+ACCOUNT_FORMS = {
+    "reset_password_from_key": "municipalities.account_forms.ResetPasswordKeyWithRulesForm",
+    "change_password": "municipalities.account_forms.ChangePasswordWithRulesForm",
+    "set_password": "municipalities.account_forms.SetPasswordWithRulesForm",
+}
+# The invitation link (a password-reset key) proves the mailbox: after setting a password the
+# person is signed in and goes straight on to set up the second factor (the middleware sends
+# them there) and then to their home page, with no dead end and no second sign-in. allauth asks
+# for an existing second factor at this sign-in as at any other.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pilot@localhost")
 
 
@@ -361,7 +373,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_query_string": {"()": "pilot.logging.DropQueryString"}},
+    "filters": {
+        "no_query_string": {"()": "pilot.logging.DropQueryString"},
+        "no_client_error_traceback": {"()": "pilot.logging.NoTracebackForClientErrors"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "server": {"format": "[%(asctime)s] %(message)s"},
@@ -373,13 +388,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # The PDF renderer's notes (every font subset, every CSS property it skips) are not
+        # news to anyone: a command prints its result and its problems only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.server": {
             "handlers": ["server"],
             "level": "INFO",
             "propagate": False,
             "filters": ["no_query_string"],
         },
-        "django.request": {"filters": ["no_query_string"]},
+        "django.request": {"filters": ["no_query_string", "no_client_error_traceback"]},
     },
 }
 

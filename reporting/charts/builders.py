@@ -21,6 +21,7 @@ from .svg import (
     polyline,
     rect,
     text,
+    text_width,
     ticks,
 )
 
@@ -29,6 +30,37 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
 # Beyond this many municipalities one bar each would run over several pages; the chart then
 # shows the ones furthest behind their target and the table keeps them all.
 MAX_BARS = 30
+
+
+def axis_labels(
+    marks: Sequence[tuple[float, str]], *, size: int, gap: float = 8
+) -> list[tuple[float, str, str]]:
+    """Labels along an x axis, ``marks`` in order as (x, text): the first anchored at its start,
+    the last at its end, the others centred; a label that would come within ``gap`` pixels of
+    the one before is left out (measured in the charts' font), and the last one always stays.
+    Returns (x, text, anchor)."""
+    placed: list[tuple[float, float, float, str, str]] = []  # left, right, x, text, anchor
+    for index, (x, content) in enumerate(marks):
+        width = text_width(content, size)
+        last = index == len(marks) - 1
+        anchor = "end" if last and index else "start" if index == 0 else "middle"
+        left = x - width if anchor == "end" else x if anchor == "start" else x - width / 2
+        if last:
+            while placed and left < placed[-1][1] + gap:
+                placed.pop()
+        elif placed and left < placed[-1][1] + gap:
+            continue
+        placed.append((left, left + width, x, content, anchor))
+    return [(x, content, anchor) for _l, _r, x, content, anchor in placed]
+
+
+def _fit(content: str, width: float, size: int) -> str:
+    """``content`` cut (with an ellipsis) to fit ``width`` pixels at ``size``."""
+    if text_width(content, size) <= width:
+        return content
+    while content and text_width(content + "…", size) > width:
+        content = content[:-1]
+    return content.rstrip() + "…"
 
 
 def _percent(value: float) -> str:
@@ -75,22 +107,15 @@ def cumulative_outflow_chart(
         )
     )
     body.append(polyline([xy(i, c) for i, (_d, c) in enumerate(points)], stroke=SERIES, width=2.5))
-    # Label about six months along the axis, so the labels never overlap.
+    # About every sixth month, never where a label would touch its neighbour.
     step = max(1, len(points) // 6)
-    for i, (day, _c) in enumerate(points):
-        if i % step == 0 or i == len(points) - 1:
-            x, _y = xy(i, 0)
-            anchor = "end" if i == len(points) - 1 else "start" if i == 0 else "middle"
-            body.append(
-                text(
-                    x,
-                    height - BOTTOM + 16,
-                    date_format(day, "M Y"),
-                    anchor=anchor,
-                    size=10,
-                    fill=MUTED,
-                )
-            )
+    marks = [
+        (xy(i, 0)[0], date_format(day, "N Y"))
+        for i, (day, _c) in enumerate(points)
+        if i % step == 0 or i == len(points) - 1
+    ]
+    for x, content, anchor in axis_labels(marks, size=10):
+        body.append(text(x, height - BOTTOM + 16, content, anchor=anchor, size=10, fill=MUTED))
     if points:
         x, y = xy(len(points) - 1, current)
         body.append(text(x - 4, y - 6, str(current), anchor="end", size=12, weight="bold"))
@@ -122,7 +147,10 @@ def municipality_outflow_chart(
         summary += " " + _("The chart shows the %(count)s furthest behind their target.") % {
             "count": MAX_BARS
         }
-    bar_h, gap, label_w = 14, 8, 150
+    bar_h, gap = 14, 8
+    # As wide as the longest name needs (a long Dutch municipality name such as
+    # "Súdwest-Fryslân" or "Westerkwartier"), up to a third of the chart; longer names are cut.
+    label_w = min(max([60, *(text_width(n, 11) + 12 for _c, n, _o, _t in shown)]), WIDTH / 3)
     height = TOP + BOTTOM + max(len(shown), 1) * (bar_h + gap)
     plot_w = WIDTH - label_w - RIGHT - 40
     top_value = ticks(max([1, *(max(o, t) for _c, _n, o, t in shown)]))[-1]
@@ -135,7 +163,9 @@ def municipality_outflow_chart(
         )
     for i, (_code, name, outflow, target) in enumerate(shown):
         y = TOP + i * (bar_h + gap)
-        body.append(text(label_w - 6, y + bar_h - 3, name[:22], anchor="end", size=11))
+        body.append(
+            text(label_w - 6, y + bar_h - 3, _fit(name, label_w - 12, 11), anchor="end", size=11)
+        )
         body.append(rect(label_w, y, plot_w * outflow / top_value, bar_h, fill=SERIES))
         target_x = label_w + plot_w * target / top_value
         body.append(line(target_x, y - 3, target_x, y + bar_h + 3, stroke=TARGET, width=2.5))
@@ -170,7 +200,9 @@ def funnel_chart(*, counts: Sequence[tuple[str, int]]) -> Chart:
         "%(total)s placements in total: %(parts)s.",
         total,
     ) % {"total": total, "parts": ", ".join(f"{label} {count}" for label, count in counts)}
-    bar_h, gap, label_w = 20, 10, 110
+    bar_h, gap = 20, 10
+    # Room for the longest status ("voortijdig beëindigd") and for the counts after the bars.
+    label_w = max([60, *(text_width(label, 12) + 12 for label, _c in counts)])
     height = TOP + BOTTOM + len(counts) * (bar_h + gap)
     plot_w = WIDTH - label_w - RIGHT - 50
     top_value = max([1, *(c for _l, c in counts)])

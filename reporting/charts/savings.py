@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from .builders import BOTTOM, LEFT, RIGHT, TOP, WIDTH
+from .builders import BOTTOM, LEFT, RIGHT, TOP, WIDTH, axis_labels
 from .svg import GRID, MUTED, SERIES, TARGET, Chart, document, line, polyline, text, ticks
 
 
@@ -88,20 +88,13 @@ def savings_against_budget_chart(
             )
         )
     step = max(1, len(points) // 6)
-    for i, (day, _c) in enumerate(points):
-        if i % step == 0 or i == len(points) - 1:
-            x, _y = xy(i, 0)
-            anchor = "end" if i == len(points) - 1 else "start" if i == 0 else "middle"
-            body.append(
-                text(
-                    x,
-                    height - BOTTOM + 16,
-                    date_format(day, "M Y"),
-                    anchor=anchor,
-                    size=10,
-                    fill=MUTED,
-                )
-            )
+    marks = [
+        (xy(i, 0)[0], date_format(day, "N Y"))
+        for i, (day, _c) in enumerate(points)
+        if i % step == 0 or i == len(points) - 1
+    ]
+    for x, content, anchor in axis_labels(marks, size=10):
+        body.append(text(x, height - BOTTOM + 16, content, anchor=anchor, size=10, fill=MUTED))
     body.append(line(LEFT, TOP + plot_h, WIDTH - RIGHT, TOP + plot_h, stroke=MUTED))
     return Chart(
         key="savings",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,6 +19,38 @@ SERIES = "#00578a"
 TARGET = "#b3261e"
 MUTED = "#5c5c5c"
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+
+
+# The charts' font, to measure labels before placing them (the same font the browser and
+# WeasyPrint use when it is installed, as in the Docker image and CI). Without it a generous
+# estimate keeps labels apart all the same.
+FONT_FILES = {
+    "normal": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    "bold": Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+}
+
+
+@lru_cache(maxsize=2)
+def _advances(weight: str) -> tuple[dict[int, int], int, int] | None:
+    path = FONT_FILES.get(weight)
+    if path is None or not path.exists():
+        return None
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path) as font:
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"].metrics
+        advances = {code: metrics[glyph][0] for code, glyph in cmap.items() if glyph in metrics}
+        return advances, font["head"].unitsPerEm, metrics[".notdef"][0]
+
+
+def text_width(content: str, size: float, weight: str = "normal") -> float:
+    """The width in pixels of ``content`` at ``size`` in the charts' font."""
+    known = _advances(weight)
+    if known is None:
+        return len(content) * size * (0.68 if weight == "bold" else 0.62)
+    advances, units, missing = known
+    return sum(advances.get(ord(c), missing) for c in content) * size / units
 
 
 @dataclass(frozen=True)

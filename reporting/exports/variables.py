@@ -348,7 +348,7 @@ PARTICIPANTS = Table(
     "participants",
     "One row per participant as of A whose research consent holds on the day the export was "
     "made (a consent withdrawn before that day leaves the person out). A participant "
-    "is a jobseeker with at least one internship started on or before A (outflow-metrics.md). "
+    "is a jobseeker with at least one internship started on or before A (docs/outflow.md). "
     "The outflow figures are those of the pilot's metrics for the same A. " + AS_OF_NOTE,
     (
         PARTICIPANT_ID,
@@ -387,14 +387,14 @@ PARTICIPANTS = Table(
             "internship_start",
             "start stage",
             "internship start",
-            "internship_start S of outflow-metrics.md: the earliest actual start of the "
+            "internship_start S of docs/outflow.md: the earliest actual start of the "
             "participant's internships that started on or before A.",
         ),
         _date(
             "internship_end",
             "einde stage",
             "internship end",
-            "internship_end E of outflow-metrics.md: the latest actual end of those "
+            "internship_end E of docs/outflow.md: the latest actual end of those "
             "internships, known only when all of them had ended on or before A; missing while "
             "an internship is still running as of A.",
         ),
@@ -428,7 +428,7 @@ PARTICIPANTS = Table(
             "uitstroomstatus",
             "outflow status",
             VarType.CODED,
-            "status of outflow-metrics.md: outflow when an outflow date exists; otherwise open "
+            "status of docs/outflow.md: outflow when an outflow date exists; otherwise open "
             "while internship_end is unknown or A is before window_end; otherwise no outflow.",
             OUTFLOW_STATUS,
         ),
@@ -436,7 +436,7 @@ PARTICIPANTS = Table(
             "outflow_date",
             "uitstroomdatum",
             "outflow date",
-            "outflow_date of outflow-metrics.md: the earliest day e on or after internship_start "
+            "outflow_date of docs/outflow.md: the earliest day e on or after internship_start "
             "(and on or before window_end when known) on which a benefit period ended as of A "
             "with a counted end reason (work, self-employment, education, other income) while "
             "no benefit period covered day e + 1. Missing unless status is outflow.",
@@ -464,7 +464,7 @@ PARTICIPANTS = Table(
             "duurzame uitstroom",
             "sustained outflow",
             VarType.CODED,
-            "sustained of outflow-metrics.md, only for status outflow: 0 when a benefit period "
+            "sustained of docs/outflow.md, only for status outflow: 0 when a benefit period "
             "started after outflow_date and within six months of it (and on or before A); "
             "otherwise 1 when A is at least six months after outflow_date; otherwise missing "
             "(not yet known).",
@@ -474,7 +474,7 @@ PARTICIPANTS = Table(
             "window_end",
             "einde volgperiode",
             "end of follow-up window",
-            "window_end W of outflow-metrics.md: the same calendar date one year after "
+            "window_end W of docs/outflow.md: the same calendar date one year after "
             "internship_end (29 February -> 28 February); missing while internship_end is "
             "unknown.",
         ),
@@ -483,7 +483,7 @@ PARTICIPANTS = Table(
             "dagen zonder uitkering",
             "days off benefits",
             VarType.INTEGER,
-            "days_off_benefits of benefit-savings.md, only for status outflow: the number of "
+            "days_off_benefits of docs/savings.md, only for status outflow: the number of "
             "days x with outflow_date < x <= A on which no benefit period (of any type, as of "
             "A) covered x; a return to benefits stops the count while it lasts. 0 when A is "
             "the outflow date; missing unless status is outflow.",
@@ -493,7 +493,7 @@ PARTICIPANTS = Table(
             "gestopt maandbedrag (EUR)",
             "monthly amount stopped (EUR)",
             VarType.NUMBER,
-            "monthly_amount of benefit-savings.md: the sum of the monthly amounts of the benefit "
+            "monthly_amount of docs/savings.md: the sum of the monthly amounts of the benefit "
             "periods that ended on outflow_date. Missing when one of them has no recorded "
             "amount, and unless status is outflow.",
         ),
@@ -502,7 +502,7 @@ PARTICIPANTS = Table(
             "besparing (EUR)",
             "benefit savings (EUR)",
             VarType.NUMBER,
-            "savings of benefit-savings.md: savings_monthly_amount x 12 / 365 x "
+            "savings of docs/savings.md: savings_monthly_amount x 12 / 365 x "
             "days_off_benefits, rounded to cents (half up). Missing when "
             "savings_monthly_amount is missing, and unless status is outflow.",
         ),

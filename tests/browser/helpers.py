@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,7 +28,14 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "correct horse battery"  # tests.factories.UserFactory's password
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+# Where screenshots go: a temporary folder of this run, so that a test run changes no tracked
+# file. SCREENSHOTS=docs/screenshots (bin/screenshots sets it) refreshes the README's pictures.
+SCREENSHOTS = (
+    ROOT / os.environ["SCREENSHOTS"]
+    if os.environ.get("SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / f"pilot-screenshots-{os.getpid()}"
+)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -50,7 +59,8 @@ def enter_totp_code(page: Page, secret: str = TOTP_SECRET) -> None:
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """A full-page PNG in docs/screenshots/ (shown in the README and docs/browser-tests.md)."""
+    """A full-page PNG in SCREENSHOTS: a temporary folder, or docs/screenshots/ (shown in the
+    README and docs/browser-tests.md) when the SCREENSHOTS variable asks for it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")

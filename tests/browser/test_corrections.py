@@ -64,7 +64,7 @@ def test_jobcoach_corrects_a_wrongly_recorded_benefit_end(page, a11y, settings):
     snapshot_compute(as_of=today, trigger="on_demand")
 
     sign_in(page, jobcoach)
-    expect(_headline(page)).to_have_text("1 of 5")
+    expect(_headline(page)).to_have_text("1 participant left benefits")
 
     page.goto(f"/jobseekers/{sanne.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sanne de Vries")
@@ -96,7 +96,7 @@ def test_jobcoach_corrects_a_wrongly_recorded_benefit_end(page, a11y, settings):
     a11y.check(page, "after the correction")
     screenshot(page, "jobseeker-correction")
 
-    expect(_headline(page)).to_have_text("0 of 5")
+    expect(_headline(page)).to_have_text("0 participants left benefits")
     a11y.assert_clean()
 
     period.refresh_from_db()

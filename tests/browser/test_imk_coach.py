@@ -62,6 +62,8 @@ def test_imk_coach_logs_a_guidance_session_on_a_phone(phone_page, a11y):
     a11y.check(page)
     assert_fits_width(page)
 
+    # On a phone the navigation folds behind one button.
+    page.get_by_text("Menu", exact=True).click()
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Entrepreneurs"
     ).click()

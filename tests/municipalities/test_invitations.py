@@ -77,33 +77,61 @@ def test_invitation_link_sets_password_and_sign_in_shows_only_that_municipality(
     link = _link(mail.outbox[0])
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
-    assert form_page.context["form"].__class__.__name__ == "ResetPasswordKeyForm"
+    assert form_page.context["form"].__class__.__name__ == "ResetPasswordKeyWithRulesForm"
+    # The rules are on the page before a password can fail them.
+    assert "Your password must contain at least 8 characters." in form_page.content.decode()
     done = client.post(
         form_page.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
-    assert done.status_code == 302
-    assert done["Location"] == reverse("account_reset_password_from_key_done")
     user = User.objects.get(email="j.jansen@heerlen.example")
     assert user.check_password(NEW_PASSWORD) is True
-
-    signed_in = client.post(
-        reverse("account_login"),
-        {"login": "j.jansen@heerlen.example", "password": NEW_PASSWORD},
-    )
-    assert signed_in.status_code == 302
+    # Signed in at once, and straight on to the second factor: no dead end, no second sign-in.
+    assert done.status_code == 302
     assert int(client.session["_auth_user_id"]) == user.pk
+    setup = client.get(done["Location"], follow=True)
+    assert setup.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert setup.status_code == 200
     access = access_for(user)
     assert access.jobcoach_municipality_ids == frozenset({heerlen.pk})
-    # A new person has no second factor yet: nothing opens before the authenticator app is set.
+    # Nothing else opens before the authenticator app is set.
     assert client.get(reverse("coaching:entrepreneur_list"))["Location"] == reverse(
         "mfa_activate_totp"
     )
-    client.post(reverse("account_reauthenticate"), {"password": NEW_PASSWORD})
-    assert client.get(reverse("mfa_activate_totp")).status_code == 200
     code = totp_code(client.session[SECRET_SESSION_KEY])
-    assert client.post(reverse("mfa_activate_totp"), {"code": code}).status_code == 302
+    activated = client.post(reverse("mfa_activate_totp"), {"code": code}, follow=True)
+    assert activated.redirect_chain[-1][0] == reverse("mfa_view_recovery_codes")
+    # The recovery codes, then on to the home page: no dead end.
+    assert (
+        f'href="{reverse("home")}">I have saved the codes: go to my home page</a>'
+        in activated.content.decode()
+    )
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    assert "Welcome, Jan" in home.content.decode()
     listed = client.get(reverse("coaching:entrepreneur_list"))
     assert {e.trade_name for e in listed.context["entrepreneurs"]} == {"Bakkerij Heerlen"}
+
+
+def test_invited_person_sees_dutch_rules_and_dutch_errors_whatever_the_browser(
+    client, admin_user, heerlen, settings
+):
+    settings.LANGUAGE_CODE = "nl"
+    client.force_login(admin_user)
+    _invite(client, role=Role.JOBCOACH, municipalities=[heerlen.pk])
+    client.logout()
+
+    form_page = client.get(_link(mail.outbox[0]), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    html = form_page.content.decode()
+    assert "Uw wachtwoord moet minstens 8 tekens lang zijn." in html
+    refused = client.post(
+        form_page.redirect_chain[-1][0],
+        {"password1": "12345678", "password2": "12345678"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors["password1"]
+    assert "Dit wachtwoord is te algemeen." in errors
+    assert "Dit wachtwoord bevat alleen cijfers." in errors
 
 
 def test_invitation_link_works_only_once(client, admin_user, heerlen):
@@ -232,4 +260,29 @@ def test_admin_action_sends_invitation_again(client, admin_user, heerlen):
 
     client.logout()
     form_page = client.get(_link(mail.outbox[0]), follow=True)
-    assert form_page.context["form"].__class__.__name__ == "ResetPasswordKeyForm"
+    assert form_page.context["form"].__class__.__name__ == "ResetPasswordKeyWithRulesForm"
+
+
+def test_a_reset_link_still_asks_for_an_existing_second_factor(client):
+    """Signing in after setting a password is a sign-in like any other: a person who has a
+    second factor is asked for it, and is not signed in before."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    user = user_with_role(Role.FUNDER, email="financier@example.org")
+    assert user.authenticator_set.exists()
+    link = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    form_page = client.get(link, follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+
+    assert done.status_code == 302
+    assert done["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session

@@ -74,7 +74,12 @@ def test_dashboard_shows_headline_and_all_charts_for_funder(client, two_municipa
     response = _get(client, user_with_role(Role.FUNDER))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "3 of 10" in html
+    assert '<strong data-figure="outflow">3 participants left benefits</strong>' in html
+    assert '<span data-figure="target">target: 10</span>' in html
+    assert (
+        "5 participants have started an internship so far, for 20 planned places. The target: "
+        "10 participants leave benefits within a year after their internship."
+    ) in html
     assert snapshot.totals["outflow"] == 3
     for title in (
         "Cumulative outflow against the target",
@@ -86,7 +91,7 @@ def test_dashboard_shows_headline_and_all_charts_for_funder(client, two_municipa
         assert html.count(f">{title}</title>") == 1
         assert html.count(f'<h2 class="chart-title">{title}</h2>') == 1
     # The five charts and the savings chart (its own tests: test_savings_dashboard).
-    assert html.count("<details") == 6
+    assert html.count('<details class="chart-details"') == 6
     assert "Cost per outflow" in html
     assert "€ 33,333" in html  # 100,000 / 3
 
@@ -113,7 +118,8 @@ def test_jobcoach_dashboard_shows_only_their_municipality(client, two_municipali
     html = response.content.decode()
     assert response.status_code == 200
     assert "Dashboard: Heerlen" in html
-    assert "1 of 5" in html
+    assert '<strong data-figure="outflow">1 participant left benefits</strong>' in html
+    assert '<span data-figure="target">target: 5</span>' in html
     assert "Zwolle" not in html
     assert "GM0193" not in html
     # The funnel counts Heerlen's two placements only.

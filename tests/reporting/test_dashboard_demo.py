@@ -15,6 +15,7 @@ from django.utils import translation
 
 from municipalities.models import User
 from pilot.demo.credentials import demo_accounts
+from pilot.demo.timeline import DATA_UNTIL
 from reporting.models import ReportKind
 from reporting.reports.services import report_render, report_request
 from reporting.snapshots import snapshot_compute
@@ -26,7 +27,7 @@ AS_OF = datetime.date(2025, 9, 30)
 
 def test_funder_sees_demo_dashboard_and_report_matching_pilot_metrics(client, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--today", DATA_UNTIL.isoformat(), stdout=StringIO())
     out = StringIO()
     call_command("pilot_metrics", "--as-of", AS_OF.isoformat(), stdout=out)
     expected = json.loads(out.getvalue())
@@ -38,12 +39,13 @@ def test_funder_sees_demo_dashboard_and_report_matching_pilot_metrics(client, se
     funder = User.objects.get(email=funder_email)
     client.force_login(funder)
     html = client.get(reverse("reporting:dashboard"), {"as_of": "2025-09-30"}).content.decode()
-    assert f"{totals['outflow']} of {totals['target_outflow']:g}" in html
+    assert f'<strong data-figure="outflow">{totals["outflow"]} participants left benefits' in html
+    assert f'<span data-figure="target">target: {totals["target_outflow"]:g}</span>' in html
     for key in ("participants", "outflow_to_work", "sustained_outflow", "open"):
         assert f"<dd>{totals[key]}</dd>" in html, key
     # The five charts and the savings against the budget.
     assert html.count('role="img"') == 6
-    assert html.count("<details") == 6
+    assert html.count('<details class="chart-details"') == 6
 
     report, _queued = report_request(kind=ReportKind.FUNDER, as_of=AS_OF, enqueue=False)
     report_render(report_id=report.pk)

@@ -44,7 +44,7 @@ def nl(text: str) -> str:
 
 
 def _of(outflow, target) -> str:
-    return nl("%(outflow)s of %(target)s") % {"outflow": outflow, "target": f"{target:g}"}
+    return nl("%(outflow)s; target: %(target)s") % {"outflow": outflow, "target": f"{target:g}"}
 
 
 def _pilot_metrics(as_of: datetime.date) -> dict:
@@ -343,3 +343,105 @@ def test_funder_report_for_many_municipalities_prints_the_compact_table():
     text = _pdf_text(report.file.path)
     assert re.search(r"GM0031 Gemeente 31\s+0\s+0\s+5\s+0\s+0", text)
     assert re.search(re.escape(nl("Total")) + r"\s+0\s+0\s+155\s+0\s+0", text)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_render_report_command_prints_a_few_lines_and_no_library_logging(pilot_small, tmp_path):
+    """The command as a person runs it (its own process, the project's logging): the file, the
+    render time and our own log lines, never WeasyPrint's or fontTools' notes."""
+    import os
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    output = tmp_path / "funder.pdf"
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "manage.py",
+            "render_report",
+            "--kind",
+            "funder",
+            "--as-of",
+            "2025-09-30",
+            "--output",
+            str(output),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "pilot.settings.test",
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@"
+            f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = (result.stdout + result.stderr).splitlines()
+    assert result.stdout.strip() == str(output)
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert len(lines) <= 4, "\n".join(lines)
+    assert not [line for line in lines if "weasyprint" in line or "fontTools" in line]
+
+
+def _pdf_words(path) -> list[tuple[str, float, float, float]]:
+    """Every word of the PDF with its box: (word, x right, y top, page)."""
+    result = subprocess.run(  # noqa: S603
+        [shutil.which("pdftotext"), "-bbox", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,  # noqa: S607
+    )
+    words = []
+    page = 0
+    for raw in result.stdout.splitlines():
+        if "<page " in raw:
+            page += 1
+        found = re.search(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            raw,
+        )
+        if found:
+            words.append((found[4], float(found[3]), float(found[2]), page))
+    return words
+
+
+def test_pdf_tables_put_numbers_under_their_headings(pilot_small):
+    """The funder report's guidance table: each number ends where its heading ends."""
+    report = _render(ReportKind.FUNDER)
+    path = Path(report.file.path)
+    words = _pdf_words(path)
+    headings = [nl("Entrepreneurs"), nl("Sessions"), nl("Hours")]
+
+    def on_line(target, y, page):
+        return any(w == target and abs(y2 - y) < 1 and p == page for w, _x, y2, p in words)
+
+    # The heading row of "Municipality, Entrepreneurs, Sessions, Hours" (the last such table).
+    heading_row = [
+        (y, page)
+        for word, _x, y, page in words
+        if word == headings[0]
+        and on_line(headings[2], y, page)
+        and on_line(nl("Municipality"), y, page)
+    ][-1]
+    heading_right = [
+        x for word, x, y, page in words if (y, page) == heading_row and word in headings
+    ]
+    # The row of Heerlen under it: the three numbers after the name.
+    heerlen = next(
+        (y, page)
+        for word, _x, y, page in words
+        if word == "(GM0917)" and page == heading_row[1] and y > heading_row[0]
+    )
+    numbers = [
+        x
+        for word, x, y, page in words
+        if (page == heerlen[1] and abs(y - heerlen[0]) < 1 and re.fullmatch(r"[\d.,]+", word))
+    ]
+    assert len(numbers) == 3
+    for number_right, heading_right_edge in zip(numbers, heading_right, strict=True):
+        assert abs(number_right - heading_right_edge) < 3, (numbers, heading_right)

@@ -1,9 +1,11 @@
 """``manage.py seed_demo``: fill an empty database with the demo pilot and print the sign-ins."""
 
 import time
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.db_scope import pilot_wide
@@ -34,13 +36,20 @@ class Command(BaseCommand):
             help="random seed (default %(default)s)",
         )
         parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="build the demo as if this were today (YYYY-MM-DD; default: today): its last "
+            "facts fall in the week before, its to-do lists and upcoming internships after",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="delete all pilot data and the demo accounts first, then build anew",
         )
 
     @pilot_wide("seed_demo: the demo pilot fills every municipality")
-    def handle(self, *args, seed: int, reset: bool, **options):
+    def handle(self, *args, seed: int, reset: bool, today: date | None, **options):
         started = time.monotonic()
         with transaction.atomic(), acting_as("seed_demo"):
             if demo_present() and not reset:
@@ -58,7 +67,7 @@ class Command(BaseCommand):
             if reset:
                 _refuse_reset_without_the_owner()
                 reset_pilot_data()
-            write_plan(build_plan(seed))
+            write_plan(build_plan(seed, today or timezone.localdate()))
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
