@@ -28,16 +28,19 @@ class ScopedModelAdmin(admin.ModelAdmin):
     # The pages that show people's data are recorded in the processing log (one read per page):
     # the list, with the people of its rows, and a row opened for reading (GET; a form sent back
     # with errors shows what was sent). The history and delete pages show a row's key only.
+    # ``logs_reads = False`` for a model whose pages show no person (a record id at most).
+    logs_reads = True
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
-        if changelist is not None:
+        if changelist is not None and self.logs_reads:
             record_read(changelist.result_list)
         return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         response = super().changeform_view(request, object_id, form_url, extra_context)
-        if request.method == "GET":
+        if request.method == "GET" and self.logs_reads:
             self._record_object_read(response, "original")
         return response
 

@@ -21,8 +21,11 @@ class NavItem:
 
 def items_for(access: Access) -> list[NavItem]:
     if access.roles == {Role.PRIVACY_OFFICER}:
-        # The privacy officer's one page (home sends them there too).
-        return [NavItem(_("Processing log"), "privacy:log")]
+        # The privacy officer's pages: the log (home sends them there too) and the requests.
+        return [
+            NavItem(_("Processing log"), "privacy:log"),
+            NavItem(_("Privacy requests"), "privacy:person_find"),
+        ]
     items = [NavItem(_("Home"), "home")]
     if access.is_jobcoach or access.is_programme_admin:
         items.append(NavItem(_("Jobseekers"), "placements:jobseeker_list"))

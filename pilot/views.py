@@ -52,6 +52,11 @@ def home(request):
         "home.html",
         {"access": access, "todo": todo, "coach_todo": coach_todo, "today": today},
     )
+    if coach_todo is not None:
+        # The IMK coach's list names interns (by given name): one read of them.
+        record_read(
+            [*coach_todo.evaluations_due, *coach_todo.starting_soon, *coach_todo.ending_soon]
+        )
     if todo is not None:
         # The to-do list names people: one read of all of them.
         record_read(

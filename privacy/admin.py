@@ -9,7 +9,9 @@ from .models import Erasure, ProcessingEntry, Restriction, RetentionRun
 
 class ReadOnlyAdmin(ScopedModelAdmin):
     """Read-only: these rows are written by the privacy services, the retention job and the
-    processing log, never by hand."""
+    processing log, never by hand. They show record ids, never a person: not logged as reads."""
+
+    logs_reads = False
 
     def has_add_permission(self, request):
         return False

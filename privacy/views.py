@@ -187,9 +187,13 @@ class LiftRestrictionView(PersonMixin, View):
         return redirect("privacy:person_detail", pk=self.person.pk)
 
 
-class EraseView(PersonMixin, FormView):
+class EraseView(LogsReads, PersonMixin, FormView):
     form_class = EraseForm
     template_name = "privacy/erase.html"
+    processing_activity = Activity.PRIVACY_REQUEST
+
+    def people_shown(self, context):
+        return [self.person]
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "ref": self.person.ref}

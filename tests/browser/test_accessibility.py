@@ -83,6 +83,7 @@ NAVIGATION = {
         "Data completeness",
         "Import",
         "Research exports",
+        "Privacy requests",
         "Invite a person",
         "Administration",
     ],

@@ -46,7 +46,7 @@ def test_admin_uploads_a_folder_fixes_the_error_and_imports(
     jobseekers.write_text(good.replace("1965-06-30", "30-06-1965"), encoding="utf-8")
 
     sign_in(page, admin)
-    page.get_by_label("Language").select_option("nl")
+    page.locator("#language-select-bar").select_option("nl")
     page.get_by_role("button", name="Switch").click()
     _check(page, folder)
 

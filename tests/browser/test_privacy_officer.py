@@ -28,16 +28,17 @@ def test_the_officer_works_from_the_processing_log(page, a11y):
     enter_totp_code(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Processing log")
     nav = page.get_by_role("navigation", name="Main navigation")
-    expect(nav.get_by_role("link")).to_have_text(["Processing log"])
+    expect(nav.get_by_role("link")).to_have_text(["Processing log", "Privacy requests"])
     expect(page.get_by_role("link", name="HRL-777")).to_be_visible()
     a11y.check(page, "processing log, desktop")
     page.set_viewport_size(PHONE)
     a11y.check(page, "processing log, 390 px")
     assert_fits_width(page)
 
-    page.get_by_label("Reference of the person").fill("HRL-777")
+    page.get_by_label("Reference of the jobseeker").fill("HRL-777")
     page.get_by_role("button", name="Open", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Person HRL-777")
+    expect(page.get_by_role("heading", level=1)).to_have_text(jobseeker.full_name)
+    assert f"/privacy/people/{jobseeker.pk}/" in page.url
     assert "HRL-777" not in page.url
     expect(page.get_by_role("link", name="Download as PDF (readable)")).to_be_visible()
     a11y.check(page, "person, 390 px")

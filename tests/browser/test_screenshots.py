@@ -3,6 +3,7 @@ stands today: the README's pictures. ``bin/screenshots`` runs this module with
 ``SCREENSHOTS=docs/screenshots``; in a plain test run they go to a temporary folder. Each page is
 also checked: Dutch, nothing wider than the screen, axe-core clean."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -28,9 +29,19 @@ ROLES = [
         "imk-coach",
         [("entrepreneur-list", "/entrepreneurs/")],
     ),
-    ("financier@startfoundation.example", "funder", [("dashboard", "/dashboard/")]),
+    (
+        "financier@startfoundation.example",
+        "funder",
+        [("dashboard", "/dashboard/"), ("rollout", "/rollout/")],
+    ),
     ("onderzoeker@regioplan.example", "researcher", [("research-exports", "/exports/")]),
-    ("beheer@pilot.example", "programme-admin", [("invitation", "/invitations/new/")]),
+    (
+        "beheer@pilot.example",
+        "programme-admin",
+        [("invitation", "/invitations/new/"), ("import", "/imports/")],
+    ),
+    # The privacy officer's home is the processing log.
+    ("privacy@pilot.example", "privacy-officer", [("people", "/privacy/people/")]),
 ]
 
 
@@ -52,7 +63,9 @@ def _sign_in(page: Page, email: str) -> None:
     page.locator('input[name="password"]').press("Enter")
     page.locator('input[name="code"]').fill(totp_code(DEMO_TOTP_SECRET))
     page.locator('input[name="code"]').press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
+    # Signed in: on the home page (the privacy officer's is the processing log).
+    expect(page).not_to_have_url(re.compile(r"/accounts/"))
+    expect(page.locator("main h1")).to_be_visible()
 
 
 def _shoot(page: Page, a11y, name: str) -> None:

@@ -46,8 +46,9 @@ def test_sign_in_with_password_and_totp_code(page):
         page.goto(path)
         expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
         assert "/accounts/2fa/authenticate/" in page.url
+    # Not signed in to the API either: neither a session nor a token (api-write.md: 401).
     response = page.request.get("/api/v1/jobseekers/")
-    assert response.status == 403
+    assert response.status == 401
 
     enter_totp_code(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Ilse")

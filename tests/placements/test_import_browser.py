@@ -32,9 +32,10 @@ NOT_YOURS = (
 
 
 @pytest.fixture(autouse=True)
-def dutch(client):
-    """The pages as a Dutch browser asks for them (the tests' default language is English)."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+def dutch(settings):
+    """The pages in Dutch, the site's language (the tests' default is English; the browser's
+    Accept-Language decides nothing, pilot.middleware.LanguageMiddleware)."""
+    settings.LANGUAGE_CODE = "nl"
 
 
 @pytest.fixture(autouse=True)

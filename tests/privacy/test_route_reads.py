@@ -19,6 +19,7 @@ from privacy.models import ProcessingEntry
 from tests.security.expectations import expectation_for
 from tests.security.leak_matrix import (
     ACTORS,
+    RESTRICTED_NAMES,
     TENANTS,
     WORLD_NAMES,
     build_world,
@@ -34,9 +35,9 @@ pytestmark = pytest.mark.django_db
 def _people_in(text: str, world) -> tuple[set[int], set[int]]:
     """(shown by name, shown at all) among the world's two jobseekers."""
     by_name, by_any = set(), set()
-    for tenant in TENANTS:
-        jobseeker = world.objects[tenant]["jobseeker"]
-        given, family = WORLD_NAMES[tenant]
+    people = [(world.objects[tenant]["jobseeker"], WORLD_NAMES[tenant]) for tenant in TENANTS]
+    people.append((world.objects["a"]["restricted_person"], RESTRICTED_NAMES))
+    for jobseeker, (given, family) in people:
         keys = [
             jobseeker.ref,
             *Placement.objects.filter(jobseeker=jobseeker).values_list("ref", flat=True),

@@ -69,6 +69,8 @@ ACTORS = (
 TENANTS = ("a", "b")
 # The given and family names of the world's jobseekers of A and B.
 WORLD_NAMES = {"a": ("Quirijntje", "Zwanenburgh"), "b": ("Xaveria", "Oudekerkhof")}
+# A's restricted (and erased) person: only the programme admin and privacy officer see them.
+RESTRICTED_NAMES = ("Wendelmoet", "Brakkeveldt")
 PAGE_METHODS = ("GET", "POST")
 API_WRITE_METHODS = ("PUT", "PATCH", "DELETE")
 
@@ -234,7 +236,10 @@ def build_world() -> World:
     )
     objects["a"]["export"], objects["b"]["export"] = export_a, export_b
     # A restricted and erased person of A, and a retention run, for the privacy admin's rows.
-    restricted = JobseekerFactory(municipality=a)
+    restricted = JobseekerFactory(
+        municipality=a, given_name=RESTRICTED_NAMES[0], family_name=RESTRICTED_NAMES[1]
+    )
+    objects["a"]["restricted_person"] = restricted
     objects["a"]["restriction"] = Restriction.objects.create(
         jobseeker=restricted, municipality=a, reason="Accuracy disputed."
     )
