@@ -458,16 +458,6 @@ READ_RULES["placements.ImportRun"] = _read_import_run
 WRITE_RULES["placements.ImportRun"] = lambda a: None
 
 
-def privacy_request_people(user) -> models.QuerySet:
-    """Every person, for the privacy officer answering a person's request (pilot-wide, AVG
-    art. 15 to 21); nobody for anyone else. Used by the privacy officer's pages only."""
-    from placements.models import Jobseeker
-
-    if access_for(user).is_privacy_officer:
-        return Jobseeker.objects.all()
-    return Jobseeker.objects.none()
-
-
 def has_role(user, *roles: str) -> bool:
     return bool(access_for(user).roles.intersection(roles))
 

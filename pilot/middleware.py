@@ -92,6 +92,9 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if length <= min(settings.REQUEST_BODY_MAX_SIZE, settings.IMPORT_UPLOAD_MAX_SIZE):
+            # Within both limits: no need to find out which one applies (every request passes).
+            return self.get_response(request)
         if request.path_info == import_upload_path():
             if length > settings.IMPORT_UPLOAD_MAX_SIZE:
                 from placements.views.imports import upload_too_large

@@ -22,7 +22,6 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from municipalities.access import (
     access_for,
-    privacy_request_people,
     privacy_subjects,
     visible,
 )
@@ -80,7 +79,7 @@ class ProcessingLogView(ScopedQuerysetMixin, ListView):
         context.update(
             filter=self.filterset,
             find_form=FindPersonForm(),
-            person=privacy_request_people(self.request.user).filter(pk=person).first()
+            person=privacy_subjects(self.request.user).filter(pk=person).first()
             if person
             else None,
         )
@@ -238,7 +237,7 @@ class AccessDownloadView(RoleRequiredMixin, View):
     kind = "json"
 
     def get(self, request, pk):
-        person = get_object_or_404(privacy_request_people(request.user), pk=pk)
+        person = get_object_or_404(privacy_subjects(request.user), pk=pk)
         if self.kind == "pdf":
             body, content_type = access_pdf(person), "application/pdf"
         else:
