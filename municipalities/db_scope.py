@@ -67,6 +67,8 @@ PROTECTED_TABLES: dict[str, str | None] = {
     "placements.ConsentRecord": "jobseeker",
     "privacy.Restriction": "jobseeker",
     "privacy.Erasure": "jobseeker",
+    # A municipality's share of a metrics snapshot: its participants by reference (issue 17).
+    "reporting.SnapshotMunicipality": None,
 }
 
 # Models with a municipality key that are deliberately not behind the second wall.

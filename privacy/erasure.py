@@ -48,7 +48,13 @@ from municipalities.models import AuditEvent, Correction
 from municipalities.services import audit_record
 from pilot.figures import figures_changed
 from placements.models import BenefitCheck, HostEvaluation, Jobseeker, Placement, ProgressReview
-from reporting.models import MetricsSnapshot, ProgressReport, ResearchExport
+from reporting.models import (
+    MetricsSnapshot,
+    ProgressReport,
+    ResearchExport,
+    SnapshotMunicipality,
+    SnapshotParticipantChunk,
+)
 
 from .enums import Action, Activity
 from .log import record_write
@@ -428,4 +434,17 @@ def _scrub_snapshots(who: Identifiers, ref_map: dict[str, str]) -> int:
             setattr(snapshot, field, _scrub_json(value, ref_map=ref_map, values=[]))
         snapshot.save(update_fields=["figures", "savings", "figures_as_of"])
         changed += 1
+    # The same lists in the snapshots' parts per municipality and in stretches (issue 17).
+    for model, fields in (
+        (SnapshotMunicipality, ("participants", "savings_participants")),
+        (SnapshotParticipantChunk, ("participants",)),
+    ):
+        wanted = Q(pk__in=[])
+        for ref in old_refs:
+            for name in fields:
+                wanted |= Q(**{f"{name}__contains": [{"ref": ref}]})
+        for part in model.objects.filter(wanted).select_for_update():
+            for name in fields:
+                setattr(part, name, _scrub_json(getattr(part, name), ref_map=ref_map, values=[]))
+            part.save(update_fields=list(fields))
     return changed

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
+from django.db.models.fields.json import KeyTextTransform
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -157,14 +158,21 @@ class DashboardData:
         return dashboard_charts(self)
 
 
+SNAPSHOT_DOCUMENTS = (
+    "figures",
+    "figures_as_of",
+    "savings",
+    "pilot_figures",
+    "pilot_savings",
+    "dashboard_html",
+)
+
+
 def snapshot_for_dashboard(*, as_of: date) -> MetricsSnapshot | None:
     """The latest snapshot for ``as_of`` without its (large) figures: a cache hit never needs
     them."""
     return (
-        current_snapshots(as_of=as_of)
-        .order_by("-computed_at")
-        .defer("figures", "figures_as_of", "savings")
-        .first()
+        current_snapshots(as_of=as_of).order_by("-computed_at").defer(*SNAPSHOT_DOCUMENTS).first()
     )
 
 
@@ -174,7 +182,10 @@ def dashboard_figures_html(
     """The dashboard's headline and charts as HTML, cached per snapshot, scope and language.
 
     Rendering five charts with their tables (342 rows at national scale) costs far more than
-    the rest of the page; a snapshot never changes, so neither does this fragment.
+    the rest of the page; a snapshot never changes, so neither does this fragment. The snapshot
+    task renders it for the whole pilot and for each municipality alone when it stores the
+    snapshot (reporting.snapshot_parts), so that a cold cache reads it from there; only a scope
+    of several municipalities is rendered here, from those municipalities' parts.
     """
     key = (
         f"reporting:dashboard-html:v4:{snapshot.pk}:{scope.key}:{int(suppress_small)}:"
@@ -182,26 +193,77 @@ def dashboard_figures_html(
     )
     html = cache.get(key)
     if html is None:
-        deferred = snapshot.get_deferred_fields() & {"figures", "figures_as_of", "savings"}
-        if deferred:
-            snapshot.refresh_from_db(fields=sorted(deferred))
-        data = build_dashboard_data(snapshot=snapshot, scope=scope)
-        savings = snapshot_savings(snapshot, scope)
-        html = render_to_string(
-            "reporting/_dashboard_figures.html",
-            {
-                "headline": data.headline,
-                "charts": data.charts(),
-                "whole_pilot": scope.whole_pilot,
-                "completeness": small_cells_suppressed(data.completeness, suppress_small),
-                "small_cells_note": small_cells_explanation() if suppress_small else "",
-                "gap_kinds": list(GAP_KINDS.items()),
-                "savings": savings,
-                "savings_chart": savings.chart(),
-            },
-        )
+        html = stored_dashboard_html(snapshot=snapshot, scope=scope, suppress_small=suppress_small)
+        if html is None:
+            html = render_dashboard_figures(
+                snapshot=scoped_snapshot(snapshot, scope),
+                scope=scope,
+                suppress_small=suppress_small,
+            )
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
+
+
+def stored_dashboard_html(*, snapshot: MetricsSnapshot, scope: Scope, suppress_small: bool):
+    """The figures the snapshot task rendered for this scope and language, or None."""
+    from .models import SnapshotMunicipality
+    from .snapshot_parts import DASHBOARD_VERSION
+
+    stored_key = f"{DASHBOARD_VERSION}:{get_language()}:{int(suppress_small)}"
+    if scope.whole_pilot:
+        found = (
+            MetricsSnapshot.objects.filter(pk=snapshot.pk)
+            .values_list(KeyTextTransform(stored_key, "dashboard_html"), flat=True)
+            .first()
+        )
+        return found
+    if len(scope.codes) != 1:
+        return None
+    return (
+        SnapshotMunicipality.objects.filter(snapshot_id=snapshot.pk, code__in=scope.codes)
+        .values_list(KeyTextTransform(stored_key, "dashboard_html"), flat=True)
+        .first()
+    )
+
+
+def scoped_snapshot(snapshot: MetricsSnapshot, scope: Scope) -> MetricsSnapshot:
+    """The snapshot with the document ``scope`` reads: the municipalities' parts for a set of
+    them (their rows only), the whole document otherwise (and for one stored without parts)."""
+    from .models import SnapshotMunicipality
+    from .snapshot_parts import sliced_snapshot
+
+    if not scope.whole_pilot:
+        parts = SnapshotMunicipality.objects.filter(
+            snapshot_id=snapshot.pk, code__in=sorted(scope.codes)
+        ).defer("dashboard_html")
+        snapshot.refresh_from_db(fields=["pilot_figures", "pilot_savings"])
+        if snapshot.pilot_figures:
+            return sliced_snapshot(snapshot, list(parts))
+    deferred = snapshot.get_deferred_fields() & {"figures", "figures_as_of", "savings"}
+    if deferred:
+        snapshot.refresh_from_db(fields=sorted(deferred))
+    return snapshot
+
+
+def render_dashboard_figures(
+    *, snapshot: MetricsSnapshot, scope: Scope, suppress_small: bool = False
+) -> str:
+    """The dashboard's headline and charts as HTML, from a snapshot with its document."""
+    data = build_dashboard_data(snapshot=snapshot, scope=scope)
+    savings = snapshot_savings(snapshot, scope)
+    return render_to_string(
+        "reporting/_dashboard_figures.html",
+        {
+            "headline": data.headline,
+            "charts": data.charts(),
+            "whole_pilot": scope.whole_pilot,
+            "completeness": small_cells_suppressed(data.completeness, suppress_small),
+            "small_cells_note": small_cells_explanation() if suppress_small else "",
+            "gap_kinds": list(GAP_KINDS.items()),
+            "savings": savings,
+            "savings_chart": savings.chart(),
+        },
+    )
 
 
 def build_dashboard_data(*, snapshot: MetricsSnapshot, scope: Scope) -> DashboardData:

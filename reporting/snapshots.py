@@ -14,33 +14,47 @@ from django.utils import timezone
 from pilot.models import PilotSettings
 
 from .as_of_figures import all_municipalities_figures_as_of
+from .changes import change_counters, fold_changes
 from .costs import costs_as_json_dict
 from .metrics import MetricsRows, metrics_as_json_dict, metrics_from_rows
 from .models import MetricsSnapshot
 from .rollout import rollout_basis
 from .savings import savings_as_json_dict, savings_curve
 from .selectors import all_municipalities_metrics_rows
+from .snapshot_parts import scope_parts
 
 logger = logging.getLogger(__name__)
 
 
+def _settings_key(pilot: PilotSettings) -> bytes:
+    return repr(
+        (
+            str(pilot.target_ratio.normalize()),
+            pilot.follow_up_months,
+            str(pilot.budget_eur.normalize()),
+            str(pilot.imk_hourly_rate_eur.normalize()),
+            str(pilot.jobcoach_hourly_rate_eur.normalize()),
+            str(pilot.jobcoach_hours_per_participant.normalize()),
+        )
+    ).encode()
+
+
+def counters_fingerprint(counters: dict[str, int], pilot: PilotSettings) -> str:
+    """The pilot settings and the change counter of every table behind the figures
+    (reporting.changes): equal for the same state of the data, different after any committed
+    change to those tables, deletes included, at the cost of one query on a few rows."""
+    digest = hashlib.sha256(b"counters\x1e")
+    digest.update(_settings_key(pilot))
+    digest.update(json.dumps(counters, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
 def data_fingerprint(rows: MetricsRows, pilot: PilotSettings, figures_as_of: dict) -> str:
     """A hash of everything the rules read, independent of row order, and of the funnel,
-    guidance and completeness figures (which read more tables than the rules: hashing their
-    result is cheaper than hashing all of those rows, and exact all the same)."""
+    guidance and completeness figures: used where there are no change counters (the demo's
+    SQLite)."""
     digest = hashlib.sha256()
-    digest.update(
-        repr(
-            (
-                str(pilot.target_ratio.normalize()),
-                pilot.follow_up_months,
-                str(pilot.budget_eur.normalize()),
-                str(pilot.imk_hourly_rate_eur.normalize()),
-                str(pilot.jobcoach_hourly_rate_eur.normalize()),
-                str(pilot.jobcoach_hours_per_participant.normalize()),
-            )
-        ).encode()
-    )
+    digest.update(_settings_key(pilot))
     for table in (rows.municipalities, rows.jobseekers, rows.placements, rows.benefit_periods):
         digest.update(b"\x1e")
         for line in sorted(map(repr, table)):
@@ -58,13 +72,21 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
     nothing is written (the figures would be identical).
     """
     pilot = PilotSettings.load()
+    # The counters first, then the data (reporting.changes says why).
+    counters = change_counters()
+    if counters:
+        fingerprint = counters_fingerprint(counters, pilot)
+        existing = current_snapshots(as_of=as_of).filter(data_fingerprint=fingerprint).first()
+        if existing is not None:
+            return existing, False
+    started = time.perf_counter()
     rows = all_municipalities_metrics_rows()
     figures_as_of = all_municipalities_figures_as_of(as_of=as_of)
-    fingerprint = data_fingerprint(rows, pilot, figures_as_of)
-    existing = MetricsSnapshot.objects.filter(as_of=as_of, data_fingerprint=fingerprint).first()
-    if existing is not None:
-        return existing, False
-    started = time.perf_counter()
+    if not counters:
+        fingerprint = data_fingerprint(rows, pilot, figures_as_of)
+        existing = current_snapshots(as_of=as_of).filter(data_fingerprint=fingerprint).first()
+        if existing is not None:
+            return existing, False
     result = metrics_from_rows(
         rows=rows,
         as_of=as_of,
@@ -92,10 +114,10 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
         planned_places=result.totals.planned_places,
         imk_minutes=savings["costs"]["totals"]["imk_minutes"],
     )
-    duration_ms = round((time.perf_counter() - started) * 1000)
+    parts = scope_parts(figures=figures, figures_as_of=figures_as_of, savings=savings)
     try:
         with transaction.atomic():
-            snapshot = MetricsSnapshot.objects.create(
+            snapshot = MetricsSnapshot(
                 as_of=as_of,
                 computed_at=timezone.now(),
                 data_fingerprint=fingerprint,
@@ -106,15 +128,24 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
                     "benefit_periods": len(rows.benefit_periods),
                 },
                 trigger=trigger,
-                duration_ms=duration_ms,
                 figures=figures,
                 figures_as_of=figures_as_of,
                 savings=savings,
+                pilot_figures=parts.pilot_figures,
+                pilot_savings=parts.pilot_savings,
+                change_counters=counters,
             )
+            snapshot.save()
+            parts.store(snapshot)
+            snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
+            snapshot.save(update_fields=["duration_ms", "dashboard_html"])
+        fold_changes()
     except IntegrityError:
         # A concurrent run stored the same date and data first: theirs is ours.
         return MetricsSnapshot.objects.get(as_of=as_of, data_fingerprint=fingerprint), False
-    logger.info("metrics snapshot %s as of %s stored (%s ms)", snapshot.pk, as_of, duration_ms)
+    logger.info(
+        "metrics snapshot %s as of %s stored (%s ms)", snapshot.pk, as_of, snapshot.duration_ms
+    )
     return snapshot, True
 
 
@@ -122,11 +153,13 @@ def current_snapshots(*, as_of: date):
     """The snapshots for ``as_of`` that hold every figure the pages and reports show: one
     stored before the funnel, guidance and completeness (or the savings) were kept with the
     figures is computed again rather than shown with those missing; so is one stored before the
-    costs and the rollout's basis were kept beside the savings."""
+    costs and the rollout's basis were kept beside the savings, and one stored before each
+    scope's part was kept beside the document (reporting.snapshot_parts)."""
     return (
         MetricsSnapshot.objects.filter(as_of=as_of)
         .exclude(figures_as_of={})
         .filter(savings__has_key="rollout")
+        .exclude(pilot_figures={})
     )
 
 

@@ -2,7 +2,13 @@
 
 from .exports import ExportFormat, ExportLanguage, ExportStatus, ResearchExport
 from .reports import ProgressReport, ReportKind, ReportStatus, ReportTrigger
-from .snapshots import MetricsSnapshot, SnapshotTrigger
+from .snapshots import (
+    MetricsSnapshot,
+    SnapshotMunicipality,
+    SnapshotParticipantChunk,
+    SnapshotTrigger,
+    TableChange,
+)
 from .workers import WorkerHeartbeat
 
 __all__ = [
@@ -15,6 +21,9 @@ __all__ = [
     "ReportKind",
     "ReportStatus",
     "ReportTrigger",
+    "SnapshotMunicipality",
+    "SnapshotParticipantChunk",
     "SnapshotTrigger",
+    "TableChange",
     "WorkerHeartbeat",
 ]
