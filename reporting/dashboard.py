@@ -209,6 +209,8 @@ def stored_dashboard_html(*, snapshot: MetricsSnapshot, scope: Scope, suppress_s
     from .models import SnapshotMunicipality
     from .snapshot_parts import DASHBOARD_VERSION
 
+    if _older_document(snapshot):
+        return None
     stored_key = f"{DASHBOARD_VERSION}:{get_language()}:{int(suppress_small)}"
     if scope.whole_pilot:
         found = (
@@ -232,7 +234,7 @@ def scoped_snapshot(snapshot: MetricsSnapshot, scope: Scope) -> MetricsSnapshot:
     from .models import SnapshotMunicipality
     from .snapshot_parts import sliced_snapshot
 
-    if not scope.whole_pilot:
+    if not scope.whole_pilot and not _older_document(snapshot):
         parts = SnapshotMunicipality.objects.filter(
             snapshot_id=snapshot.pk, code__in=sorted(scope.codes)
         ).defer("dashboard_html")
@@ -243,6 +245,17 @@ def scoped_snapshot(snapshot: MetricsSnapshot, scope: Scope) -> MetricsSnapshot:
     if deferred:
         snapshot.refresh_from_db(fields=sorted(deferred))
     return snapshot
+
+
+def _older_document(snapshot: MetricsSnapshot) -> bool:
+    """Whether the snapshot's document, where it was read, lacks what the stored parts were
+    made with (the costs and the rollout's basis, the funnel): then the parts are not its own
+    and the document is read instead. One that was not read came from ``current_snapshots``
+    or has no parts."""
+    unread = snapshot.get_deferred_fields()
+    return ("savings" not in unread and "rollout" not in snapshot.savings) or (
+        "figures_as_of" not in unread and not snapshot.figures_as_of
+    )
 
 
 def render_dashboard_figures(
