@@ -13,6 +13,7 @@ Run from the checkout:  python benchmarks/snapshot_scope.py   (see benchmarks/RE
    before every request), for the funder (whole pilot) and the jobcoach.
 """
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -99,6 +100,12 @@ def _line(name: str, values: list[float], size: int) -> None:
 
 
 def main() -> None:
+    global REQUESTS, DASHBOARD_REQUESTS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument("--dashboard-requests", type=int, default=DASHBOARD_REQUESTS)
+    args = parser.parse_args()
+    REQUESTS, DASHBOARD_REQUESTS = args.requests, args.dashboard_requests
     national_scale.ensure_database()
     subprocess.run(  # noqa: S603 - the national benchmark's own builder
         [sys.executable, national_scale.__file__, "--build-only"], check=True

@@ -40,29 +40,19 @@ class ScopeParts:
     pilot_figures: dict = field(default_factory=dict)
     pilot_savings: dict = field(default_factory=dict)
 
-    def store(self, snapshot: MetricsSnapshot) -> None:
-        """Write the parts of ``snapshot`` (just saved, in the caller's transaction) and render
-        its dashboards into it (the caller saves ``dashboard_html``)."""
+    rows: list = field(default_factory=list)
+
+    def render(self, snapshot: MetricsSnapshot) -> None:
+        """Make the municipalities' rows and render every dashboard into them and into the
+        (still unsaved) ``snapshot``: outside the transaction that stores them."""
         ids = dict(Municipality.objects.values_list("code", "id"))
-        rows = municipality_rows(
+        self.rows = municipality_rows(
             snapshot=snapshot,
             figures=self.figures,
             figures_as_of=self.figures_as_of,
             savings=self.savings,
             ids=ids,
         )
-        chunks = [
-            SnapshotParticipantChunk(
-                snapshot=snapshot, savings=is_savings, start=start, participants=people
-            )
-            for is_savings, people_list in (
-                (False, self.figures["participants"]),
-                (True, self.savings["participants"]),
-            )
-            for start in range(0, len(people_list), CHUNK)
-            for people in [people_list[start : start + CHUNK]]
-        ]
-        SnapshotParticipantChunk.objects.bulk_create(chunks, batch_size=50)
         # Render the dashboards while the document is in memory (dashboard imports this module).
         from .dashboard import WHOLE_PILOT, Scope, render_dashboard_figures
 
@@ -75,7 +65,7 @@ class ScopeParts:
                             snapshot=snapshot, scope=WHOLE_PILOT, suppress_small=suppress
                         )
                     )
-                for row in rows:
+                for row in self.rows:
                     alone = sliced_snapshot(snapshot, [row])
                     scope = Scope(
                         codes=frozenset({row.code}),
@@ -86,7 +76,24 @@ class ScopeParts:
                     row.dashboard_html[f"{DASHBOARD_VERSION}:{language}:0"] = (
                         render_dashboard_figures(snapshot=alone, scope=scope, suppress_small=False)
                     )
-        SnapshotMunicipality.objects.bulk_create(rows, batch_size=50)
+
+    def store(self, snapshot: MetricsSnapshot) -> None:
+        """Write the parts of ``snapshot`` (just saved, in the caller's transaction)."""
+        for row in self.rows:
+            row.snapshot = snapshot
+        SnapshotMunicipality.objects.bulk_create(self.rows, batch_size=50)
+        chunks = [
+            SnapshotParticipantChunk(
+                snapshot=snapshot, savings=is_savings, start=start, participants=people
+            )
+            for is_savings, people_list in (
+                (False, self.figures["participants"]),
+                (True, self.savings["participants"]),
+            )
+            for start in range(0, len(people_list), CHUNK)
+            for people in [people_list[start : start + CHUNK]]
+        ]
+        SnapshotParticipantChunk.objects.bulk_create(chunks, batch_size=50)
 
 
 def scope_parts(*, figures: dict, figures_as_of: dict, savings: dict) -> ScopeParts:

@@ -76,7 +76,7 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
     counters = change_counters()
     if counters:
         fingerprint = counters_fingerprint(counters, pilot)
-        existing = current_snapshots(as_of=as_of).filter(data_fingerprint=fingerprint).first()
+        existing = _stored(as_of, fingerprint)
         if existing is not None:
             return existing, False
     started = time.perf_counter()
@@ -84,7 +84,7 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
     figures_as_of = all_municipalities_figures_as_of(as_of=as_of)
     if not counters:
         fingerprint = data_fingerprint(rows, pilot, figures_as_of)
-        existing = current_snapshots(as_of=as_of).filter(data_fingerprint=fingerprint).first()
+        existing = _stored(as_of, fingerprint)
         if existing is not None:
             return existing, False
     result = metrics_from_rows(
@@ -115,30 +115,31 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
         imk_minutes=savings["costs"]["totals"]["imk_minutes"],
     )
     parts = scope_parts(figures=figures, figures_as_of=figures_as_of, savings=savings)
+    snapshot = MetricsSnapshot(
+        as_of=as_of,
+        computed_at=timezone.now(),
+        data_fingerprint=fingerprint,
+        source_rows={
+            "municipalities": len(rows.municipalities),
+            "jobseekers": len(rows.jobseekers),
+            "placements": len(rows.placements),
+            "benefit_periods": len(rows.benefit_periods),
+        },
+        trigger=trigger,
+        figures=figures,
+        figures_as_of=figures_as_of,
+        savings=savings,
+        pilot_figures=parts.pilot_figures,
+        pilot_savings=parts.pilot_savings,
+        change_counters=counters,
+    )
+    # Every scope's dashboard, rendered before the transaction (it takes longest).
+    parts.render(snapshot)
+    snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
     try:
         with transaction.atomic():
-            snapshot = MetricsSnapshot(
-                as_of=as_of,
-                computed_at=timezone.now(),
-                data_fingerprint=fingerprint,
-                source_rows={
-                    "municipalities": len(rows.municipalities),
-                    "jobseekers": len(rows.jobseekers),
-                    "placements": len(rows.placements),
-                    "benefit_periods": len(rows.benefit_periods),
-                },
-                trigger=trigger,
-                figures=figures,
-                figures_as_of=figures_as_of,
-                savings=savings,
-                pilot_figures=parts.pilot_figures,
-                pilot_savings=parts.pilot_savings,
-                change_counters=counters,
-            )
             snapshot.save()
             parts.store(snapshot)
-            snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
-            snapshot.save(update_fields=["duration_ms", "dashboard_html"])
         fold_changes()
     except IntegrityError:
         # A concurrent run stored the same date and data first: theirs is ours.
@@ -147,6 +148,17 @@ def snapshot_compute(*, as_of: date, trigger: str) -> tuple[MetricsSnapshot, boo
         "metrics snapshot %s as of %s stored (%s ms)", snapshot.pk, as_of, snapshot.duration_ms
     )
     return snapshot, True
+
+
+def _stored(as_of: date, fingerprint: str) -> MetricsSnapshot | None:
+    """The current snapshot of this date and data, without reading its documents (a caller
+    that uses them reads them when it does)."""
+    return (
+        current_snapshots(as_of=as_of)
+        .filter(data_fingerprint=fingerprint)
+        .only("id", "as_of", "computed_at", "data_fingerprint", "trigger")
+        .first()
+    )
 
 
 def current_snapshots(*, as_of: date):
