@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -82,16 +83,33 @@ def _common(snapshot: MetricsSnapshot, title: str) -> dict:
     }
 
 
+# Above this many municipalities the funder report prints one table per municipality (the main
+# figures with the savings) and the data completeness per kind, not per municipality: at
+# national scale (342) three tables of a row per municipality were over 8,000 table cells, and
+# laying out cells is most of a report's time (benchmarks/README.md). The research report and
+# each municipality's report keep the per-municipality detail.
+COMPACT_ABOVE = 30
+
+
 def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None) -> ReportContent:
     data = build_dashboard_data(snapshot=snapshot, scope=WHOLE_PILOT)
     charts = {chart.key: chart for chart in dashboard_charts(data)}
     savings = snapshot_savings(snapshot, WHOLE_PILOT)
+    compact = len(data.municipalities) > COMPACT_ABOVE
+    completeness = small_cells_suppressed(data.completeness, True)
     return ReportContent(
         template="reporting/pdf/funder.html",
         context={
             **_common(snapshot, _("Progress report for the funder")),
             "headline": data.headline,
-            "municipalities": data.municipalities,
+            "municipalities": _with_savings(data.municipalities, savings)
+            if compact
+            else (data.municipalities),
+            "compact": compact,
+            # The total of the compact table's last column: savings minus coaching costs.
+            "coaching_net": sum((row.net for row in savings.municipalities), Decimal(0))
+            if savings.costs
+            else None,
             "totals": snapshot.figures["totals"],
             "charts": [charts["cumulative"], charts["municipalities"], charts["guidance"]],
             # The savings, their chart against the budget and its break-even day: the
@@ -107,14 +125,32 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             "guidance": data.guidance,
             # Counts only, per municipality: the funder sees no records, and the small counts of
             # this breakdown as "< 5" (privacy.small_cells); the totals elsewhere stay exact.
-            "completeness": small_cells_suppressed(data.completeness, True),
-            "small_cells_note": small_cells_explanation(),
+            "completeness": [] if compact else completeness,
+            # Compact: the count of each kind of gap over the whole pilot (exact, as totals are).
+            "completeness_totals": [
+                (label, sum(row[kind] for row in data.completeness))
+                for kind, label in GAP_KINDS.items()
+            ]
+            if compact
+            else [],
+            "small_cells_note": "" if compact else small_cells_explanation(),
             "previous": previous,
             "changes": changes_since(previous.snapshot.figures, snapshot.figures)
             if previous
             else [],
         },
     )
+
+
+def _with_savings(municipalities: list[dict], savings) -> list[dict]:
+    """Each municipality's figures with its savings and net (savings minus coaching costs),
+    for the compact table."""
+    per_code = {row.code: row for row in savings.municipalities}
+    rows = []
+    for m in municipalities:
+        row = per_code.get(m["code"])
+        rows.append({**m, "savings": row.savings if row else None, "net": row.net if row else None})
+    return rows
 
 
 def changes_since(before: dict, now: dict) -> list[str]:
