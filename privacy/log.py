@@ -146,19 +146,7 @@ def record(
     ids = person_ids(people)
     if not ids:
         return None
-    context = _context.get()
-    if actor is None and not actor_label:
-        if context is not None and context.request is not None:
-            actor = _request_actor(context.request)
-            client = _request_client(context.request)
-            if client is not None:
-                actor_label = client_label(client)
-        elif context is not None:
-            actor_label = context.label
-        if actor is None and not actor_label:
-            actor_label = SYSTEM
-    if not route and context is not None:
-        route = _request_route(context.request) if context.request is not None else context.label
+    actor, actor_label, route = _who(actor, actor_label, route)
     # Two INSERTs, committed together (inside a write's transaction: part of it, no savepoint).
     own_transaction = not connection.in_atomic_block
     with transaction.atomic(savepoint=False):
@@ -180,6 +168,50 @@ def record(
             [ProcessingSubject(entry=entry, jobseeker_id=pk) for pk in ids]
         )
     return entry
+
+
+def _who(actor, actor_label: str, route: str):
+    """The actor, system label and route of an entry: from the context unless given."""
+    context = _context.get()
+    if actor is None and not actor_label:
+        if context is not None and context.request is not None:
+            actor = _request_actor(context.request)
+            client = _request_client(context.request)
+            if client is not None:
+                actor_label = client_label(client)
+        elif context is not None:
+            actor_label = context.label
+        if actor is None and not actor_label:
+            actor_label = SYSTEM
+    if not route and context is not None:
+        route = _request_route(context.request) if context.request is not None else context.label
+    return actor, actor_label, route
+
+
+def record_writes_each(writes: list[tuple[str, int]], *, batch: int = 2000) -> None:
+    """``record_write(action, [jobseeker_id])`` for each of ``writes`` (one entry per write, as
+    a service writing the rows one by one leaves), with bulk INSERTs: for the CSV import."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_writes_each belongs inside the writes' transaction")
+    actor, actor_label, route = _who(None, "", "")
+    activity = current_activity()
+    for start in range(0, len(writes), batch):
+        chunk = writes[start : start + batch]
+        entries = ProcessingEntry.objects.bulk_create(
+            ProcessingEntry(
+                actor=actor,
+                actor_label=actor_label[:100],
+                action=action,
+                activity=activity,
+                route=route[:100],
+                result=Result.SUCCESS,
+            )
+            for action, _pk in chunk
+        )
+        ProcessingSubject.objects.bulk_create(
+            ProcessingSubject(entry=entry, jobseeker_id=pk)
+            for entry, (_action, pk) in zip(entries, chunk, strict=True)
+        )
 
 
 def record_read(people: Iterable, *, activity: str | None = None, **kwargs):
