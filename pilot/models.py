@@ -109,7 +109,8 @@ class PilotSettings(models.Model):
     def held(cls) -> Iterator["PilotSettings"]:
         """Within the block ``load()`` returns one row read once: for the import, which checks
         thousands of rows with the same settings (a model's ``clean()`` loads them per row)."""
-        token = _HELD.set(cls.load())
+        # Read, not created: the block may be rolled back (a dry run) and leave nothing behind.
+        token = _HELD.set(cls.objects.filter(pk=1).first() or cls(pk=1))
         try:
             yield _HELD.get()
         finally:

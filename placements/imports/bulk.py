@@ -149,6 +149,12 @@ class BulkImport:
 
     def _check_file(self, kind: FileKind, path) -> None:
         stream = CsvStream(path, columns=kind.column_names)
+        try:
+            self._check_rows(kind, stream)
+        finally:
+            stream.close()
+
+    def _check_rows(self, kind: FileKind, stream: CsvStream) -> None:
         if stream.problems or not stream.rows_usable:
             raise Fallback
         fields = [c.field for c in kind.columns if c.model_field]

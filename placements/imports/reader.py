@@ -145,6 +145,9 @@ class CsvStream:
                 rows_usable = False
         self.rows_usable = rows_usable
 
+    def close(self) -> None:
+        self._handle.close()
+
     def rows(self) -> Iterator[Row]:
         if self._handle.closed:
             return
