@@ -68,8 +68,14 @@ FILES = {
 
 
 def _months(day: date, months: int) -> date:
+    """``day`` plus whole months (days up to the 28th only, so every month has it)."""
     month = day.month - 1 + months
-    return date(day.year + month // 12, month % 12 + 1, min(day.day, 28))
+    return date(day.year + month // 12, month % 12 + 1, day.day)
+
+
+def _day(first: date, within: int, rng: random.Random) -> date:
+    day = first + timedelta(days=rng.randrange(within))
+    return day.replace(day=min(day.day, 28))
 
 
 def write_files(folder: Path, municipalities: int) -> int:
@@ -111,7 +117,7 @@ def write_files(folder: Path, municipalities: int) -> int:
                 date(1960, 1, 1) + timedelta(days=rng.randrange(16000)),
                 rng.choice(("yes", "no", "unknown")),
             )
-            start = date(2023, 1, 2) + timedelta(days=rng.randrange(500))
+            start = _day(date(2023, 1, 2), 500, rng)
             planned_end = _months(start, rng.choice((3, 4, 5, 6)))
             status = rng.choice(("completed", "completed", "terminated", "active", "agreed"))
             actual_start = actual_end = None
@@ -125,7 +131,7 @@ def write_files(folder: Path, municipalities: int) -> int:
                 end_reason = rng.choice(("illness", "mismatch", "found_work"))
             if status == "active":
                 # Still running on any day the benchmark runs: it holds until today.
-                start = actual_start = date(2026, 6, 1) + timedelta(days=rng.randrange(100))
+                start = actual_start = _day(date(2026, 6, 1), 100, rng)
                 planned_end = _months(start, 6)
             write(
                 "placements.csv",
