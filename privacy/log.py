@@ -188,30 +188,17 @@ def _who(actor, actor_label: str, route: str):
     return actor, actor_label, route
 
 
-def record_writes_each(writes: list[tuple[str, int]], *, batch: int = 2000) -> None:
-    """``record_write(action, [jobseeker_id])`` for each of ``writes`` (one entry per write, as
-    a service writing the rows one by one leaves), with bulk INSERTs: for the CSV import."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("record_writes_each belongs inside the writes' transaction")
+def entry_author() -> dict[str, object]:
+    """The fields every entry written now shares (actor, label, activity, route, result), for
+    a writer that makes many entries at once (the CSV import: one per row, in bulk)."""
     actor, actor_label, route = _who(None, "", "")
-    activity = current_activity()
-    for start in range(0, len(writes), batch):
-        chunk = writes[start : start + batch]
-        entries = ProcessingEntry.objects.bulk_create(
-            ProcessingEntry(
-                actor=actor,
-                actor_label=actor_label[:100],
-                action=action,
-                activity=activity,
-                route=route[:100],
-                result=Result.SUCCESS,
-            )
-            for action, _pk in chunk
-        )
-        ProcessingSubject.objects.bulk_create(
-            ProcessingSubject(entry=entry, jobseeker_id=pk)
-            for entry, (_action, pk) in zip(entries, chunk, strict=True)
-        )
+    return {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_label": actor_label[:100],
+        "activity": current_activity(),
+        "route": route[:100],
+        "result": Result.SUCCESS,
+    }
 
 
 def record_read(people: Iterable, *, activity: str | None = None, **kwargs):

@@ -18,15 +18,19 @@ import instead and names every problem exactly as it always has.
 
 from __future__ import annotations
 
+import functools
+import io
+import json
 import pickle
+import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -37,7 +41,8 @@ from municipalities.models import Municipality
 from pilot.figures import figures_changed
 from pilot.models import PilotSettings
 from privacy.enums import Action
-from privacy.log import record_writes_each
+from privacy.log import entry_author
+from privacy.models import ProcessingEntry, ProcessingSubject
 
 from ..consents import current_information_version
 from ..enums import ChangeSource, ConsentPurpose, ConsentSource, PlacementStatus, ResearchConsent
@@ -245,9 +250,10 @@ class BulkImport:
     def _clean(self, kind: FileKind, values: dict) -> None:
         """The model's own rules, without the queries: references are resolved already, and
         the unique keys and constraints are the database's (a refusal falls back)."""
-        plain = {f: v for f, v in values.items() if not _is_relation(kind.model, f)}
+        relations = _relations(kind)
+        plain = {f: v for f, v in values.items() if f not in relations}
         obj = kind.model(**plain)
-        exclude = [f.name for f in kind.model._meta.fields if f.is_relation or f.name not in plain]
+        exclude = _excluded(kind)
         try:
             obj.clean_fields(exclude=exclude)
             obj.clean()
@@ -269,7 +275,7 @@ class BulkImport:
             writer = getattr(self, f"_write_{kind.model._meta.model_name}")
             writer(kind, spool, now, entries)
         if entries:
-            record_writes_each(entries)
+            _log_writes(entries)
         if anything:
             figures_changed()
         return {file: (c[0], c[1]) for file, c in self.counts.items()}
@@ -281,74 +287,80 @@ class BulkImport:
     def _pk(self, file: str, key: str) -> int:
         return self.stored_pk[file][(key,)]
 
-    def _insert(self, kind: FileKind, objs: list[models.Model]) -> None:
-        kind.model._default_manager.bulk_create(objs)
+    def _insert(self, kind: FileKind, rows: list[dict], key: str) -> None:
+        """Insert new rows of ``kind`` (given ids), known by ``key`` from now on."""
+        table = _Table(kind.model)
+        for row, pk in zip(rows, table.ids(len(rows)), strict=True):
+            row["id"] = pk
+        table.insert(rows)
         known = self.stored_pk[kind.file]
-        for obj in objs:
-            known[tuple(_key_value(obj, f) for f in kind.key_fields)] = obj.pk
-        self.done += len(objs)
+        for row in rows:
+            known[(row[key],)] = row["id"]
+        self._advance(len(rows))
+
+    def _advance(self, rows: int) -> None:
+        self.done += rows
         if self.progress is not None:
             self.progress(self.done, self.total)
 
     def _write_municipality(self, kind, spool, now, entries) -> None:
         for batch in spool.batches():
-            self._insert(
-                kind,
-                [Municipality(code=c, name=n, planned_places=p) for _l, c, n, p in batch],
-            )
+            rows = [{"code": c, "name": n, "planned_places": p} for _l, c, n, p in batch]
+            self._insert(kind, rows, "code")
 
     def _write_entrepreneur(self, kind, spool, now, entries) -> None:
         for batch in spool.batches():
-            self._insert(
-                kind,
-                [
-                    Entrepreneur(
-                        ref=ref,
-                        municipality_id=self._pk(MUNICIPALITIES.file, code),
-                        trade_name=trade_name,
-                        kvk_number=kvk,
-                        prior_support=prior,
-                        version=1,
-                    )
-                    for _l, ref, code, trade_name, kvk, prior in batch
-                ],
-            )
+            rows = [
+                {
+                    "ref": ref,
+                    "municipality_id": self._pk(MUNICIPALITIES.file, code),
+                    "trade_name": trade_name,
+                    "kvk_number": kvk,
+                    "prior_support": prior,
+                    "version": 1,
+                }
+                for _l, ref, code, trade_name, kvk, prior in batch
+            ]
+            self._insert(kind, rows, "ref")
 
     def _write_jobseeker(self, kind, spool, now, entries) -> None:
         version = current_information_version(ConsentPurpose.RESEARCH)
         today = timezone.localdate()
+        consents = _Table(ConsentRecord)
         for batch in spool.batches():
-            objs = [
-                Jobseeker(
-                    ref=ref,
-                    municipality_id=self._pk(MUNICIPALITIES.file, code),
-                    given_name=given,
-                    family_name=family,
-                    birth_date=birth,
-                    version=1,
-                )
+            rows = [
+                {
+                    "ref": ref,
+                    "municipality_id": self._pk(MUNICIPALITIES.file, code),
+                    "given_name": given,
+                    "family_name": family,
+                    "birth_date": birth,
+                    "version": 1,
+                }
                 for _l, ref, code, given, family, birth, _answer in batch
             ]
-            self._insert(kind, objs)
-            consents = []
-            for obj, (*_cells, answer) in zip(objs, batch, strict=True):
-                entries.append((Action.CREATE, obj.pk))
+            self._insert(kind, rows, "ref")
+            given = []
+            for row, (*_cells, answer) in zip(rows, batch, strict=True):
+                entries.append((Action.CREATE, row["id"]))
                 if answer == ResearchConsent.YES:
-                    consents.append(
-                        ConsentRecord(
-                            municipality_id=obj.municipality_id,
-                            jobseeker_id=obj.pk,
-                            purpose=ConsentPurpose.RESEARCH,
-                            given_on=today,
-                            information_version=version,
-                            recorded_by=None,
-                            source=ConsentSource.IMPORT,
-                            recorded_at=now,
-                            version=1,
-                        )
+                    given.append(
+                        {
+                            "municipality_id": row["municipality_id"],
+                            "jobseeker_id": row["id"],
+                            "purpose": ConsentPurpose.RESEARCH,
+                            "given_on": today,
+                            "information_version": version,
+                            "recorded_by_id": None,
+                            "source": ConsentSource.IMPORT,
+                            "recorded_at": now,
+                            "version": 1,
+                        }
                     )
-                    entries.append((Action.CREATE, obj.pk))
-            ConsentRecord.objects.bulk_create(consents)
+                    entries.append((Action.CREATE, row["id"]))
+            for record, pk in zip(given, consents.ids(len(given)), strict=True):
+                record["id"] = pk
+            consents.insert(given)
 
     def _write_placement(self, kind, spool, now, entries) -> None:
         rows = [row for batch in spool.batches() for row in batch]
@@ -382,84 +394,106 @@ class BulkImport:
         ]
         del rows
         _check_placements(plan)
-        municipality = dict(
-            Jobseeker.objects.filter(pk__in={p.jobseeker_id for p in plan}).values_list(
-                "pk", "municipality_id"
-            )
-        )
-        for start in range(0, len(plan), BATCH):
-            objs = [
-                Placement(
-                    ref=p.ref,
-                    municipality_id=municipality[p.jobseeker_id],
-                    jobseeker_id=p.jobseeker_id,
-                    entrepreneur_id=p.entrepreneur_id,
-                    status=p.status,
-                    planned_start=p.planned_start,
-                    planned_end=p.planned_end,
-                    actual_start=p.actual_start,
-                    actual_end=p.actual_end,
-                    end_reason=p.end_reason,
-                    version=1,
-                )
-                for p in plan[start : start + BATCH]
+        municipality = _municipalities_of({p.jobseeker_id for p in plan})
+        changes = _Table(PlacementStateChange)
+        for start in range(0, len(plan), BATCH * 5):
+            rows = [
+                {
+                    "ref": p.ref,
+                    "municipality_id": municipality[p.jobseeker_id],
+                    "jobseeker_id": p.jobseeker_id,
+                    "entrepreneur_id": p.entrepreneur_id,
+                    "status": p.status,
+                    "planned_start": p.planned_start,
+                    "planned_end": p.planned_end,
+                    "actual_start": p.actual_start,
+                    "actual_end": p.actual_end,
+                    "end_reason": p.end_reason,
+                    "version": 1,
+                }
+                for p in plan[start : start + BATCH * 5]
             ]
-            self._insert(kind, objs)
-            PlacementStateChange.objects.bulk_create(
-                PlacementStateChange(
-                    municipality_id=obj.municipality_id,
-                    placement_id=obj.pk,
-                    from_status="",
-                    to_status=obj.status,
-                    changed_by=None,
-                    changed_by_client=None,
-                    changed_at=now,
-                    source=ChangeSource.IMPORT,
-                )
-                for obj in objs
-            )
-            entries.extend((Action.CREATE, obj.jobseeker_id) for obj in objs)
+            self._insert(kind, rows, "ref")
+            moves = [
+                {
+                    "id": pk,
+                    "municipality_id": row["municipality_id"],
+                    "placement_id": row["id"],
+                    "from_status": "",
+                    "to_status": row["status"],
+                    "changed_by_id": None,
+                    "changed_by_client_id": None,
+                    "changed_at": now,
+                    "source": ChangeSource.IMPORT,
+                }
+                for row, pk in zip(rows, changes.ids(len(rows)), strict=True)
+            ]
+            changes.insert(moves)
+            entries.extend((Action.CREATE, row["jobseeker_id"]) for row in rows)
 
     def _write_benefitperiod(self, kind, spool, now, entries) -> None:
         rows = [row for batch in spool.batches() for row in batch]
         rows.sort(key=lambda r: (r[3] is None, r[3] or date.min, r[0]))
         plan = [
-            SimpleNamespace(
-                jobseeker_id=self._pk(JOBSEEKERS.file, jobseeker),
-                benefit_type=benefit_type,
-                start_date=start_date,
-                end_date=end_date,
-                end_reason=end_reason,
-                monthly_amount=amount,
-            )
-            for _l, jobseeker, benefit_type, start_date, end_date, end_reason, amount in rows
+            (self._pk(JOBSEEKERS.file, jobseeker), benefit_type, start, end, reason, amount)
+            for _l, jobseeker, benefit_type, start, end, reason, amount in rows
         ]
         del rows
         _check_benefit_periods(plan)
-        municipality = dict(
-            Jobseeker.objects.filter(pk__in={p.jobseeker_id for p in plan}).values_list(
-                "pk", "municipality_id"
-            )
-        )
-        for start in range(0, len(plan), BATCH):
-            objs = [
-                BenefitPeriod(
-                    municipality_id=municipality[p.jobseeker_id],
-                    jobseeker_id=p.jobseeker_id,
-                    benefit_type=p.benefit_type,
-                    start_date=p.start_date,
-                    end_date=p.end_date,
-                    end_reason=p.end_reason,
-                    monthly_amount=p.monthly_amount,
-                    version=1,
+        municipality = _municipalities_of({p[0] for p in plan})
+        table = _Table(BenefitPeriod)
+        for start in range(0, len(plan), BATCH * 5):
+            chunk = plan[start : start + BATCH * 5]
+            rows = [
+                {
+                    "id": pk,
+                    "municipality_id": municipality[jobseeker],
+                    "jobseeker_id": jobseeker,
+                    "benefit_type": benefit_type,
+                    "start_date": begin,
+                    "end_date": end,
+                    "end_reason": reason,
+                    "monthly_amount": amount,
+                    "version": 1,
+                }
+                for (jobseeker, benefit_type, begin, end, reason, amount), pk in zip(
+                    chunk, table.ids(len(chunk)), strict=True
                 )
-                for p in plan[start : start + BATCH]
             ]
-            kind.model._default_manager.bulk_create(objs)
-            self.done += len(objs)
-            if self.progress is not None:
-                self.progress(self.done, self.total)
-            entries.extend((Action.CREATE, obj.jobseeker_id) for obj in objs)
+            table.insert(rows)
+            self._advance(len(rows))
+            entries.extend((Action.CREATE, row["jobseeker_id"]) for row in rows)
+
+
+def _municipalities_of(jobseekers: set[int]) -> dict[int, int]:
+    with pilot_wide("the import copies each row's municipality from its jobseeker"):
+        return dict(
+            Jobseeker.objects.filter(pk__in=jobseekers).values_list("pk", "municipality_id")
+        )
+
+
+def _log_writes(entries: list[tuple[str, int]]) -> None:
+    """``privacy.log.record_write(action, [jobseeker])`` for each write: one entry per write,
+    as the services leave writing the rows one by one, in bulk."""
+    author = entry_author()
+    entry_table, subject_table = _Table(ProcessingEntry), _Table(ProcessingSubject)
+    for start in range(0, len(entries), BATCH * 5):
+        chunk = entries[start : start + BATCH * 5]
+        ids = entry_table.ids(len(chunk))
+        entry_table.insert(
+            [
+                {"id": pk, "action": action, **author}
+                for pk, (action, _j) in zip(ids, chunk, strict=True)
+            ]
+        )
+        subject_table.insert(
+            [
+                {"id": sid, "entry_id": pk, "jobseeker_id": jobseeker}
+                for sid, pk, (_a, jobseeker) in zip(
+                    subject_table.ids(len(chunk)), ids, chunk, strict=True
+                )
+            ]
+        )
 
 
 def _lines(path) -> int:
@@ -469,6 +503,21 @@ def _lines(path) -> int:
         while chunk := handle.read(1 << 20):
             lines += chunk.count(b"\n")
     return max(lines - 1, 1)
+
+
+@functools.cache
+def _relations(kind: FileKind) -> frozenset[str]:
+    return frozenset(
+        c.field for c in kind.columns if c.model_field and _is_relation(kind.model, c.field)
+    )
+
+
+@functools.cache
+def _excluded(kind: FileKind) -> list[str]:
+    """The fields the model's own checks leave to others: references (resolved by key) and
+    the fields without a column."""
+    given = {c.field for c in kind.columns if c.model_field}
+    return [f.name for f in kind.model._meta.fields if f.is_relation or f.name not in given]
 
 
 def _is_relation(model, name: str) -> bool:
@@ -548,20 +597,114 @@ def _check_placements(plan: list[SimpleNamespace]) -> None:
             by_entrepreneur[placement.entrepreneur_id].append(placement)
 
 
-def _check_benefit_periods(plan: list[SimpleNamespace]) -> None:
-    """``services._benefit_period_errors``' overlap rule for each new period in turn."""
+def _check_benefit_periods(plan: list[tuple]) -> None:
+    """``services._benefit_period_errors``' overlap rule for each new period in turn
+    (``plan``: jobseeker id, benefit type, start, end, ... in the order they are taken)."""
     if not plan:
         return
-    jobseekers = sorted({p.jobseeker_id for p in plan})
+    jobseekers = sorted({p[0] for p in plan})
     periods: dict[tuple[int, str], list[tuple[date, date | None]]] = defaultdict(list)
     list(Jobseeker.objects.select_for_update().filter(pk__in=jobseekers).values_list("pk"))
     for jobseeker_id, benefit_type, start, end in BenefitPeriod.objects.filter(
         jobseeker_id__in=jobseekers
     ).values_list("jobseeker_id", "benefit_type", "start_date", "end_date"):
         periods[jobseeker_id, benefit_type].append((start, end))
-    for p in plan:
-        mine = periods[p.jobseeker_id, p.benefit_type]
+    for jobseeker_id, benefit_type, new_start, new_end, *_rest in plan:
+        mine = periods[jobseeker_id, benefit_type]
         for start, end in mine:
-            if (end is None or end >= p.start_date) and (p.end_date is None or start <= p.end_date):
+            if (end is None or end >= new_start) and (new_end is None or start <= new_end):
                 raise Fallback
-        mine.append((p.start_date, p.end_date))
+        mine.append((new_start, new_end))
+
+
+# --- COPY into a staging table, then one INSERT ... SELECT -------------------------------------
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_text(value) -> str:
+    """A value in COPY's text format."""
+    kind = type(value)
+    if kind is str:
+        if _COPY_SPECIAL.search(value) is None:
+            return value
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    if value is None:
+        return "\\N"
+    if kind is int:
+        return str(value)
+    if kind is date or kind is datetime:
+        return value.isoformat()
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, dict | list):
+        return _copy_text(json.dumps(value))
+    return _copy_text(str(value))
+
+
+class _Table:
+    """Rows for one table: ids taken from its sequence up front, every column not given its
+    field's default, written by COPY into a TEMP staging table (no row-level security there)
+    and moved with one INSERT ... SELECT (which the table's policies check, row by row)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.table = model._meta.db_table
+        self.now = timezone.now()
+
+    def ids(self, count: int) -> list[int]:
+        if not count:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [self.table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def _defaults(self) -> dict[str, object]:
+        defaults: dict[str, object] = {}
+        for field in self.fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                defaults[field.attname] = self.now
+            elif field.has_default():
+                defaults[field.attname] = field.get_default()
+            else:
+                defaults[field.attname] = (
+                    "" if field.empty_strings_allowed and not field.null else None
+                )
+        return defaults
+
+    def insert(self, rows: list[dict]) -> None:
+        """Insert ``rows`` (attname -> value, with ``id``)."""
+        if not rows:
+            return
+        defaults = self._defaults()
+        columns = [f.attname for f in self.fields]
+        quoted = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        buffer = io.StringIO()
+        for row in rows:
+            values = [row[name] if name in row else defaults[name] for name in columns]
+            buffer.write("\t".join(map(_copy_text, values)))
+            buffer.write("\n")
+        buffer.seek(0)
+        stage = f"import_stage_{self.table}"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608 - model names
+                f"SELECT {quoted} FROM {self.table} WITH NO DATA"
+            )
+            cursor.cursor.copy_expert(f"COPY {stage} ({quoted}) FROM STDIN", buffer)
+            cursor.execute(
+                f"INSERT INTO {self.table} ({quoted}) SELECT {quoted} FROM {stage}"  # noqa: S608
+            )
+            cursor.execute(f"DROP TABLE {stage}")
