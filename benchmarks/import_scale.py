@@ -303,7 +303,10 @@ def measure(municipalities: int, label: str) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", type=Path)
-    parser.add_argument("--tenth-only", action="store_true")
+    parser.add_argument("--tenth-only", action="store_true", help="only the smaller set")
+    parser.add_argument(
+        "--tenth", type=int, default=TENTH, help="municipalities in the smaller set (34)"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child)
@@ -313,7 +316,7 @@ def main() -> None:
 
     ensure_database()
     setup_django()
-    tenth = measure(TENTH, "a tenth")
+    tenth = measure(args.tenth, "a tenth" if args.tenth == TENTH else "smaller set")
     full = tenth if args.tenth_only else measure(MUNICIPALITIES, "national")
     print("\nfigures (national set; targets in brackets)")
     ratio = full["import"] / full["floor"]

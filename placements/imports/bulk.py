@@ -18,7 +18,6 @@ import instead and names every problem exactly as it always has.
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import pickle
@@ -505,19 +504,29 @@ def _lines(path) -> int:
     return max(lines - 1, 1)
 
 
-@functools.cache
 def _relations(kind: FileKind) -> frozenset[str]:
-    return frozenset(
-        c.field for c in kind.columns if c.model_field and _is_relation(kind.model, c.field)
-    )
+    found = _RELATIONS.get(kind.file)
+    if found is None:
+        found = _RELATIONS[kind.file] = frozenset(
+            c.field for c in kind.columns if c.model_field and _is_relation(kind.model, c.field)
+        )
+    return found
 
 
-@functools.cache
 def _excluded(kind: FileKind) -> list[str]:
     """The fields the model's own checks leave to others: references (resolved by key) and
     the fields without a column."""
-    given = {c.field for c in kind.columns if c.model_field}
-    return [f.name for f in kind.model._meta.fields if f.is_relation or f.name not in given]
+    found = _EXCLUDED.get(kind.file)
+    if found is None:
+        given = {c.field for c in kind.columns if c.model_field}
+        found = _EXCLUDED[kind.file] = [
+            f.name for f in kind.model._meta.fields if f.is_relation or f.name not in given
+        ]
+    return found
+
+
+_RELATIONS: dict[str, frozenset[str]] = {}
+_EXCLUDED: dict[str, list[str]] = {}
 
 
 def _is_relation(model, name: str) -> bool:
