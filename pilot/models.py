@@ -1,10 +1,16 @@
 """The pilot's own settings: one row that the programme admin edits, not constants in code."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# The settings row of PilotSettings.held, for the block that holds it.
+_HELD: ContextVar = ContextVar("pilot_settings_held", default=None)
 
 
 class PilotSettings(models.Model):
@@ -88,8 +94,24 @@ class PilotSettings(models.Model):
 
     @classmethod
     def load(cls) -> "PilotSettings":
-        """The settings row, created with the pilot's defaults on first use."""
+        """The settings row, created with the pilot's defaults on first use (or the row
+        ``held`` reads once for a run of many rows)."""
+        held = _HELD.get()
+        if held is not None:
+            return held
         obj, created = cls.objects.get_or_create(pk=1)
         if created:
             obj.refresh_from_db()  # decimals as the database holds them (0.500, not 0.5)
         return obj
+
+    @classmethod
+    @contextmanager
+    def held(cls) -> Iterator["PilotSettings"]:
+        """Within the block ``load()`` returns one row read once: for the import, which checks
+        thousands of rows with the same settings (a model's ``clean()`` loads them per row)."""
+        # Read, not created: the block may be rolled back (a dry run) and leave nothing behind.
+        token = _HELD.set(cls.objects.filter(pk=1).first() or cls(pk=1))
+        try:
+            yield _HELD.get()
+        finally:
+            _HELD.reset(token)

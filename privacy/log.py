@@ -146,19 +146,7 @@ def record(
     ids = person_ids(people)
     if not ids:
         return None
-    context = _context.get()
-    if actor is None and not actor_label:
-        if context is not None and context.request is not None:
-            actor = _request_actor(context.request)
-            client = _request_client(context.request)
-            if client is not None:
-                actor_label = client_label(client)
-        elif context is not None:
-            actor_label = context.label
-        if actor is None and not actor_label:
-            actor_label = SYSTEM
-    if not route and context is not None:
-        route = _request_route(context.request) if context.request is not None else context.label
+    actor, actor_label, route = _who(actor, actor_label, route)
     # Two INSERTs, committed together (inside a write's transaction: part of it, no savepoint).
     own_transaction = not connection.in_atomic_block
     with transaction.atomic(savepoint=False):
@@ -180,6 +168,37 @@ def record(
             [ProcessingSubject(entry=entry, jobseeker_id=pk) for pk in ids]
         )
     return entry
+
+
+def _who(actor, actor_label: str, route: str):
+    """The actor, system label and route of an entry: from the context unless given."""
+    context = _context.get()
+    if actor is None and not actor_label:
+        if context is not None and context.request is not None:
+            actor = _request_actor(context.request)
+            client = _request_client(context.request)
+            if client is not None:
+                actor_label = client_label(client)
+        elif context is not None:
+            actor_label = context.label
+        if actor is None and not actor_label:
+            actor_label = SYSTEM
+    if not route and context is not None:
+        route = _request_route(context.request) if context.request is not None else context.label
+    return actor, actor_label, route
+
+
+def entry_author() -> dict[str, object]:
+    """The fields every entry written now shares (actor, label, activity, route, result), for
+    a writer that makes many entries at once (the CSV import: one per row, in bulk)."""
+    actor, actor_label, route = _who(None, "", "")
+    return {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_label": actor_label[:100],
+        "activity": current_activity(),
+        "route": route[:100],
+        "result": Result.SUCCESS,
+    }
 
 
 def record_read(people: Iterable, *, activity: str | None = None, **kwargs):

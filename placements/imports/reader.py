@@ -6,8 +6,8 @@ Problems are collected, not raised, so that one run lists every problem in every
 from __future__ import annotations
 
 import csv
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -69,88 +69,127 @@ def _printable(text: str) -> str:
 def read_csv(path: Path, *, columns: tuple[str, ...]) -> CsvFile:
     """Read ``path`` as UTF-8 CSV (optionally with a byte-order mark) with a header row naming
     exactly ``columns``, in any order."""
-    name = path.name
-    problems: list[Problem] = []
-    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [cell.strip() for cell in next(reader)]
-    except StopIteration:
-        problems.append(Problem(name, 1, NO_COLUMN, _("The file is empty; it needs a header row.")))
-        return CsvFile(name, [], [], problems, rows_usable=False)
-    except csv.Error as exc:
-        problems.append(Problem(name, 1, NO_COLUMN, str(exc)))
-        return CsvFile(name, [], [], problems, rows_usable=False)
+    stream = CsvStream(path, columns=columns)
+    rows = list(stream.rows())
+    return CsvFile(stream.name, stream.header, rows, stream.problems, stream.rows_usable)
 
-    rows_usable = True
-    seen: set[str] = set()
-    for position, column in enumerate(header, start=1):
-        if _unreadable(column):
-            problems.append(Problem(name, 1, _printable(column), _unreadable(column)))
-        elif not column:
-            problems.append(
-                Problem(
-                    name,
-                    1,
-                    NO_COLUMN,
-                    _("Column %(position)s has no name.") % {"position": position},
-                )
-            )
-        elif column in seen:
-            problems.append(Problem(name, 1, column, _("The column appears more than once.")))
-            rows_usable = rows_usable and column not in columns
-        elif column not in columns:
-            problems.append(
-                Problem(
-                    name,
-                    1,
-                    column,
-                    _("Unknown column; the columns are %(columns)s.")
-                    % {"columns": ", ".join(columns)},
-                )
-            )
-        seen.add(column)
-    for column in columns:
-        if column not in seen:
-            problems.append(Problem(name, 1, column, _("The column is missing.")))
-            rows_usable = False
 
-    rows: list[Row] = []
-    while True:
-        # The line a row starts on: a quoted cell may span several lines.
-        line = reader.line_num + 1
+class CsvStream:
+    """``read_csv`` one row at a time, for a pass over a file that holds only the row it reads.
+
+    The header (and its problems) is read when the stream opens; ``rows()`` reads the rows once,
+    adding their problems to ``problems`` as it goes.
+    """
+
+    def __init__(self, path: Path, *, columns: tuple[str, ...]) -> None:
+        self.name = path.name
+        self.columns = columns
+        self.problems: list[Problem] = []
+        self.header: list[str] = []
+        self.rows_usable = False
+        self._handle = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self._reader = csv.reader(self._handle)
         try:
-            record = next(reader)
+            self._read_header()
+        except BaseException:
+            self._handle.close()
+            raise
+
+    def _read_header(self) -> None:
+        name, problems, columns, reader = self.name, self.problems, self.columns, self._reader
+        try:
+            header = [cell.strip() for cell in next(reader)]
         except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(Problem(name, line, NO_COLUMN, str(exc)))
-            break
-        # Spreadsheets write empty rows (",,,,") after the data; they hold nothing to import.
-        if not any(cell.strip() for cell in record):
-            continue
-        row = Row(line=line, cells={})
-        if len(record) != len(header):
-            row.broken = True
             problems.append(
-                Problem(
-                    name,
-                    line,
-                    NO_COLUMN,
-                    _("The row has %(found)s cells; the header has %(expected)s.")
-                    % {"found": len(record), "expected": len(header)},
-                )
+                Problem(name, 1, NO_COLUMN, _("The file is empty; it needs a header row."))
             )
-        for column, cell in zip(header, record, strict=False):
-            if column not in columns or column in row.cells:
-                continue
-            message = _unreadable(cell)
-            if message:
-                row.unreadable.add(column)
-                problems.append(Problem(name, line, column, message))
-            row.cells[column] = cell.strip()
-        rows.append(row)
-    return CsvFile(name, header, rows, problems, rows_usable=rows_usable)
+            self._handle.close()
+            return
+        except csv.Error as exc:
+            problems.append(Problem(name, 1, NO_COLUMN, str(exc)))
+            self._handle.close()
+            return
+        self.header = header
+
+        rows_usable = True
+        seen: set[str] = set()
+        for position, column in enumerate(header, start=1):
+            if _unreadable(column):
+                problems.append(Problem(name, 1, _printable(column), _unreadable(column)))
+            elif not column:
+                problems.append(
+                    Problem(
+                        name,
+                        1,
+                        NO_COLUMN,
+                        _("Column %(position)s has no name.") % {"position": position},
+                    )
+                )
+            elif column in seen:
+                problems.append(Problem(name, 1, column, _("The column appears more than once.")))
+                rows_usable = rows_usable and column not in columns
+            elif column not in columns:
+                problems.append(
+                    Problem(
+                        name,
+                        1,
+                        column,
+                        _("Unknown column; the columns are %(columns)s.")
+                        % {"columns": ", ".join(columns)},
+                    )
+                )
+            seen.add(column)
+        for column in columns:
+            if column not in seen:
+                problems.append(Problem(name, 1, column, _("The column is missing.")))
+                rows_usable = False
+        self.rows_usable = rows_usable
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def rows(self) -> Iterator[Row]:
+        if self._handle.closed:
+            return
+        name, problems, columns, reader = self.name, self.problems, self.columns, self._reader
+        header = self.header
+        try:
+            while True:
+                # The line a row starts on: a quoted cell may span several lines.
+                line = reader.line_num + 1
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    problems.append(Problem(name, line, NO_COLUMN, str(exc)))
+                    break
+                # Spreadsheets write empty rows (",,,,") after the data; nothing to import.
+                if not any(cell.strip() for cell in record):
+                    continue
+                row = Row(line=line, cells={})
+                if len(record) != len(header):
+                    row.broken = True
+                    problems.append(
+                        Problem(
+                            name,
+                            line,
+                            NO_COLUMN,
+                            _("The row has %(found)s cells; the header has %(expected)s.")
+                            % {"found": len(record), "expected": len(header)},
+                        )
+                    )
+                for column, cell in zip(header, record, strict=False):
+                    if column not in columns or column in row.cells:
+                        continue
+                    message = _unreadable(cell)
+                    if message:
+                        row.unreadable.add(column)
+                        problems.append(Problem(name, line, column, message))
+                    row.cells[column] = cell.strip()
+                yield row
+        finally:
+            self._handle.close()
 
 
 def _unreadable(text: str) -> str:

@@ -7,6 +7,7 @@ whole run is rolled back when any row anywhere has a problem, and for a dry run.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,11 @@ from municipalities.access import ImportScope
 from municipalities.models import Municipality
 from municipalities.services import audit_record
 
+from .bulk import BulkImport, Fallback
 from .kinds import KINDS, KINDS_BY_FILE, FileKind
 from .reader import NO_COLUMN, CellError, CsvFile, Problem, Row, read_csv
+
+logger = logging.getLogger(__name__)
 
 # Django's own codes for an empty required value; one message for both reads better in a CSV.
 _EMPTY_CODES = frozenset({"null", "blank"})
@@ -85,6 +89,20 @@ def import_folder(
     programme admin) is every row. ``progress`` hears how far the run is. ``before_commit`` is
     called inside the transaction of a successful real import; if it raises, nothing is written.
     """
+    progress = _Onwards(progress) if progress is not None else None
+    result = _import_in_bulk(
+        folder,
+        dry_run=dry_run,
+        scope=scope,
+        progress=progress,
+        actor=actor,
+        audit=audit,
+        before_commit=before_commit,
+    )
+    if result is not None:
+        return result
+    # Not a run of new and unchanged rows only (a problem somewhere, or an update): row by row,
+    # which names every problem.
     importer = _Importer(scope=scope)
     files = [
         (kind, read_csv(folder / kind.file, columns=kind.column_names))
@@ -112,6 +130,65 @@ def import_folder(
             # Nothing of this run may remain: not its valid rows, not their state changes.
             transaction.set_rollback(True)
     return result
+
+
+class _Onwards:
+    """A progress that never goes back (when the bulk way hands a run to the row-by-row way)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._shown = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        share = done / total if total else 0.0
+        if share >= self._shown:
+            self._shown = share
+            self._progress(done, total)
+
+
+def _import_in_bulk(
+    folder: Path,
+    *,
+    dry_run: bool,
+    scope: ImportScope | None,
+    progress: Progress | None,
+    actor,
+    audit: dict | None,
+    before_commit: Callable[[ImportResult], None] | None,
+) -> ImportResult | None:
+    """The run by the set way (bulk.py), or None when it is not one that way decides."""
+    importer = BulkImport(scope=scope, progress=progress)
+    try:
+        importer.check(folder)
+        with transaction.atomic():
+            counts = importer.write()
+            result = ImportResult(
+                files=[
+                    FileCounts(file, created=created, unchanged=unchanged)
+                    for file, (created, unchanged) in counts.items()
+                ],
+                problems=[],
+                dry_run=dry_run,
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                audit_record(
+                    actor=actor,
+                    action="import",
+                    object_type="pilot_data",
+                    files={counts.file: counts.as_dict() for counts in result.files},
+                    **(audit or {}),
+                )
+                if before_commit is not None:
+                    before_commit(result)
+        return result
+    except (Fallback, IntegrityError) as exc:
+        # Why only by its kind: a database refusal's detail names the row's key.
+        logger.info("import: checked row by row (%s)", type(exc).__name__)
+        return None
+    finally:
+        importer.close()
 
 
 class _Importer:
