@@ -5,17 +5,71 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pilot.figures import figures_changed
 from pilot.forms import CorrectionReasonField
+from pilot.pagination import KeysFirstPaginator
 from pilot.stale_edits import VersionedFormMixin
 from pilot.versioning import StaleEdit
 from privacy.enums import Action
 from privacy.log import record_read, record_write
 
-from .access import editable, visible
+from .access import editable, municipalities_matching, visible
 from .enums import ChangeSource
 from .history import ChangedBy
+
+
+class MunicipalitySearchFilter(admin.ListFilter):
+    """The municipality as a typed name or code (issue 17): a side bar of 342 links costs more
+    than the list itself. Part of a name finds every municipality holding it; an exact name or
+    code that one. Only the user's visible municipalities count (``access``). The parameter of
+    Django's own filter (``municipality__id__exact``) is still understood, for older links."""
+
+    title = gettext_lazy("municipality")
+    template = "admin/municipality_search_filter.html"
+    parameter_name = "municipality"
+    legacy_parameter_name = "municipality__id__exact"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        value = ""
+        for name in (self.legacy_parameter_name, self.parameter_name):
+            given = params.pop(name, None)
+            if given:
+                value = (given[-1] if isinstance(given, list) else given).strip()
+                self.used_parameters[name] = value
+        self.value = value[:100]
+
+    def has_output(self) -> bool:
+        return True
+
+    def expected_parameters(self) -> list[str]:
+        return [self.parameter_name, self.legacy_parameter_name]
+
+    def queryset(self, request, queryset):
+        if not self.value:
+            return queryset
+        return queryset.filter(
+            municipality_id__in=municipalities_matching(request.user, self.value).values("pk")
+        )
+
+    def choices(self, changelist):
+        # One "choice": the form, carrying the list's other parameters along.
+        others = changelist.get_query_string(remove=self.expected_parameters() + ["p"])
+        hidden = [
+            (name, value)
+            for name, values in changelist.params.items()
+            if name not in self.expected_parameters() and name != "p"
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield {
+            "parameter": self.parameter_name,
+            "value": self.value,
+            "hidden": hidden,
+            "clear_url": others,
+            "selected": bool(self.value),
+        }
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -30,6 +84,24 @@ class ScopedModelAdmin(admin.ModelAdmin):
     # with errors shows what was sent). The history and delete pages show a row's key only.
     # ``logs_reads = False`` for a model whose pages show no person (a record id at most).
     logs_reads = True
+
+    # Pilot-wide lists at national scale (issue 17): deep pages load only their own rows, and
+    # the unfiltered total is not counted again beside the filtered one.
+    paginator = KeysFirstPaginator
+    show_full_result_count = False
+
+    def get_list_filter(self, request):
+        # The municipality as a search field instead of 342 links.
+        return [
+            MunicipalitySearchFilter if name == "municipality" else name
+            for name in super().get_list_filter(request)
+        ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The municipality filter's older parameter (Django's own filter's, in older links).
+        if lookup == MunicipalitySearchFilter.legacy_parameter_name:
+            return True
+        return super().lookup_allowed(lookup, value, request)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
