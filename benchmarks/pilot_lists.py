@@ -79,9 +79,7 @@ def _pages(municipality) -> list[tuple[str, str, str, dict]]:
             (admin, f"{name}, {filter_label} filter", url, filters),
             (admin, f"{name}, search", url, {"q": search}),
         ]
-    pages.append(
-        (admin, "placement list, status filter", "/placements/", {"status": "active"})
-    )
+    pages.append((admin, "placement list, status filter", "/placements/", {"status": "active"}))
     for name, url, deep in (
         ("API jobseekers", "/api/v1/jobseekers/", 500),
         ("API placements", "/api/v1/placements/", 500),
@@ -135,6 +133,9 @@ def main() -> None:
         clients[role] = client
     municipality = Municipality.objects.order_by("code")[199]
     pages = _pages(municipality)
+    only = os.environ.get("BENCH_ONLY")  # a part of the labels, to time a few lists
+    if only:
+        pages = [page for page in pages if only in page[1]]
     print(
         "pilot-wide lists: national data set (342 municipalities); in-process test client; "
         f"median of {ROUNDS} requests each, alternating with /bare/; target <= {TARGET:.0f}x"

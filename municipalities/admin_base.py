@@ -89,6 +89,9 @@ class ScopedModelAdmin(admin.ModelAdmin):
     # the unfiltered total is not counted again beside the filtered one.
     paginator = KeysFirstPaginator
     show_full_result_count = False
+    # Rendering a row's cells is most of a changelist's time: 25 rows a page, as the pilot's
+    # own lists, instead of Django's 100.
+    list_per_page = 25
 
     def get_list_filter(self, request):
         # The municipality as a search field instead of 342 links.

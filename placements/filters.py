@@ -84,11 +84,8 @@ class ScopedFilterSet(django_filters.FilterSet):
     def filter_municipality(self, queryset, name, value):
         # Only municipalities the user may see (access.visible), so a typed name can never
         # widen the list; the rows are scoped by the page already.
-        return queryset.filter(
-            municipality_id__in=municipalities_for_filter(user=self.request.user, text=value).values(
-                "pk"
-            )
-        )
+        chosen = municipalities_for_filter(user=self.request.user, text=value)
+        return queryset.filter(municipality_id__in=chosen.values("pk"))
 
 
 class JobseekerFilter(ScopedFilterSet):

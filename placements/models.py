@@ -129,9 +129,7 @@ class Jobseeker(UniqueAcrossMunicipalities, models.Model):
             models.Index(fields=["municipality", "ref"], name="jobseeker_mun_ref"),
             # The pilot-wide list's order (issue 17): the page's keys from the index alone,
             # the row-level security check (municipality) included.
-            models.Index(
-                fields=["ref"], include=["id", "municipality"], name="jobseeker_ref_list"
-            ),
+            models.Index(fields=["ref"], include=["id", "municipality"], name="jobseeker_ref_list"),
         ]
 
     def __str__(self) -> str:
@@ -468,9 +466,7 @@ class Placement(
                 include=["id", "municipality"],
                 name="placement_list_order",
             ),
-            models.Index(
-                fields=["ref"], include=["id", "municipality"], name="placement_ref_list"
-            ),
+            models.Index(fields=["ref"], include=["id", "municipality"], name="placement_ref_list"),
         ]
 
     def __str__(self) -> str:

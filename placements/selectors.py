@@ -26,7 +26,7 @@ from municipalities.access import (
 from municipalities.db_scope import current_scope, pilot_wide
 from municipalities.enums import RecordKind
 from municipalities.history import HistoryEntry, history_entries
-from municipalities.models import Correction, Municipality
+from municipalities.models import Correction
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 
