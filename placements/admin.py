@@ -218,7 +218,8 @@ class PlacementAdmin(ServiceModelAdmin):
     ]
     list_filter = ["municipality", "status", "end_reason"]
     search_fields = ["ref", "jobseeker__ref", "entrepreneur__ref", "entrepreneur__trade_name"]
-    date_hierarchy = "planned_start"
+    # No date_hierarchy: its year links read every (matching) placement on every page, twice
+    # (issue 17); the status and end reason filters and the search stay.
     list_select_related = ["jobseeker", "entrepreneur"]
     autocomplete_fields = ["jobseeker", "entrepreneur"]
     inlines = [StateChangeInline, ProgressReviewInline]

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coaching.models import Entrepreneur
 from pilot.forms import StyledFormMixin
 
 from .enums import PlacementStatus, ResearchConsent
@@ -144,15 +145,16 @@ class PlacementFilter(ScopedFilterSet):
         form = FilterForm
 
     def filter_search(self, queryset, name, value):
-        return _search(
-            queryset,
-            value,
-            (
-                "ref",
-                "jobseeker__ref",
-                "jobseeker__given_name",
-                "jobseeker__family_name",
-                "entrepreneur__ref",
-                "entrepreneur__trade_name",
-            ),
-        )
+        # Every word: the placement's reference, or its jobseeker's or entrepreneur's. The
+        # people and hosts are subqueries rather than joins, so that each table's trigram
+        # indexes (placements 0013, coaching 0007) answer its part instead of a join reading
+        # every row of all three. They only narrow rows the page has scoped already.
+        for word in value.split():
+            people = _search(Jobseeker.objects.all(), word, ("ref", "given_name", "family_name"))
+            hosts = _search(Entrepreneur.objects.all(), word, ("ref", "trade_name"))
+            queryset = queryset.filter(
+                Q(ref__icontains=word)
+                | Q(jobseeker_id__in=people.values("pk"))
+                | Q(entrepreneur_id__in=hosts.values("pk"))
+            )
+        return queryset
