@@ -119,3 +119,16 @@ def test_admin_changelist_filters_by_typed_municipality(client):
     for params in ({"municipality": "zwolle"}, {"municipality__id__exact": b.municipality.pk}):
         response = client.get(url, params)
         assert [p.ref for p in response.context["cl"].result_list] == ["ZWL-001-P1"], params
+
+
+def test_admin_action_checkbox_is_djangos_markup():
+    from django.contrib import admin as django_admin
+
+    from placements.admin import JobseekerAdmin
+    from placements.models import Jobseeker
+
+    a, _b = two_municipalities()
+    model_admin = JobseekerAdmin(Jobseeker, django_admin.site)
+    ours = model_admin.action_checkbox(a.jobseeker)
+    assert ours == django_admin.ModelAdmin.action_checkbox(model_admin, a.jobseeker)
+    assert 'name="_selected_action"' in ours
