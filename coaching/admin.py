@@ -44,8 +44,7 @@ class GuidanceSessionAdminForm(ServiceAdminForm):
 class GuidanceSessionAdmin(ServiceModelAdmin):
     form = GuidanceSessionAdminForm
     list_display = ["held_on", "entrepreneur", "coach", "minutes", "mode", "municipality"]
-    list_filter = ["municipality", "mode", "coach"]
+    list_filter = ["municipality", "mode", "coach", "held_on"]
     search_fields = ["entrepreneur__ref", "entrepreneur__trade_name"]
-    date_hierarchy = "held_on"
     list_select_related = ["entrepreneur", "coach", "municipality"]
     autocomplete_fields = ["entrepreneur", "coach"]

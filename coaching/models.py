@@ -56,6 +56,16 @@ class Entrepreneur(UniqueAcrossMunicipalities, models.Model):
         indexes = [
             models.Index(fields=["municipality", "trade_name"], name="entrepreneur_mun_name"),
             models.Index(fields=["imk_coach", "trade_name"], name="entrepreneur_coach_name"),
+            # The lists' orders (issue 17): by name on the page, by reference in the API and
+            # the admin; the page's keys from the index alone.
+            models.Index(
+                fields=["trade_name", "ref"],
+                include=["id", "municipality"],
+                name="entrepreneur_list_order",
+            ),
+            models.Index(
+                fields=["ref"], include=["id", "municipality"], name="entrepreneur_ref_list"
+            ),
         ]
 
     def __str__(self) -> str:

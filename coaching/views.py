@@ -16,6 +16,7 @@ from municipalities.enums import ChangeSource, Role
 from municipalities.history import ChangedBy
 from municipalities.views_base import ScopedQuerysetMixin
 from pilot.forms import WithdrawForm
+from pilot.pagination import KeysFirstPaginator
 from pilot.stale_edits import StaleEditViewMixin
 from pilot.versioning import StaleEdit
 
@@ -39,6 +40,7 @@ class EntrepreneurListView(ScopedQuerysetMixin, ListView):
     model = Entrepreneur
     roles = ENTREPRENEUR_ROLES
     paginate_by = 25
+    paginator_class = KeysFirstPaginator
     template_name = "coaching/entrepreneur_list.html"
     context_object_name = "entrepreneurs"
 

@@ -393,6 +393,37 @@ def editable(user, model: type[models.Model]) -> models.QuerySet:
     return _scoped(WRITE_RULES, user, model)
 
 
+def municipalities_matching(user, text: str) -> models.QuerySet:
+    """The visible municipalities a list's typed municipality filter means (issue 17: a
+    search field instead of a select of 342). A number is a municipality's id (the links of
+    earlier pages); an exact name or code is that municipality; any other text every visible
+    municipality whose name holds it, so that typing narrows the list as one goes."""
+    from .models import Municipality
+
+    rows = visible(user, Municipality)
+    text = text.strip()
+    if not text:
+        return rows
+    if text.isdigit():
+        return rows.filter(pk=int(text))
+    exact = rows.filter(Q(name__iexact=text) | Q(code__iexact=text))
+    if exact.exists():
+        return exact
+    return rows.filter(name__icontains=text)
+
+
+def municipality_suggestions(user, text: str, limit: int = 15) -> list:
+    """The visible municipalities to offer while someone types ``text``: names holding it or
+    codes starting with it, by name, at most ``limit``."""
+    from .models import Municipality
+
+    text = text.strip()
+    rows = visible(user, Municipality)
+    if text:
+        rows = rows.filter(Q(name__icontains=text) | Q(code__istartswith=text))
+    return list(rows.order_by("name").only("name", "code")[:limit])
+
+
 def writable_municipality_ids(user) -> frozenset[int] | None:
     """Municipalities whose people the user may add; None means all (programme admin)."""
     a = access_for(user)

@@ -6,4 +6,9 @@ app_name = "municipalities"
 
 urlpatterns = [
     path("invitations/new/", views.InvitationCreateView.as_view(), name="invitation_create"),
+    path(
+        "municipalities/suggest/",
+        views.MunicipalitySuggestView.as_view(),
+        name="municipality_suggest",
+    ),
 ]

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
+from .access import municipality_suggestions
 from .enums import Role
 from .forms import InvitationForm
 from .invitations import invite_user
@@ -38,3 +39,19 @@ class InvitationCreateView(RoleRequiredMixin, FormView):
             _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
         )
         return redirect("municipalities:invitation_create")
+
+
+class MunicipalitySuggestView(RoleRequiredMixin, TemplateView):
+    """The options of a list's municipality field while someone types: htmx puts them in the
+    field's datalist. Only municipalities the user may see; no people, so nothing to log."""
+
+    roles = frozenset({Role.PROGRAMME_ADMIN, Role.JOBCOACH})
+    template_name = "municipalities/_municipality_options.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipalities"] = municipality_suggestions(
+            self.request.user, self.request.GET.get("municipality", "")[:100]
+        )
+        return context

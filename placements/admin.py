@@ -132,9 +132,8 @@ class ConsentAdminForm(ServiceAdminForm):
 class ConsentRecordAdmin(ServiceModelAdmin):
     form = ConsentAdminForm
     list_display = ["jobseeker", "purpose", "given_on", "information_version", "withdrawn_on"]
-    list_filter = ["municipality", "purpose", "source"]
+    list_filter = ["municipality", "purpose", "source", "given_on"]
     search_fields = ["jobseeker__ref"]
-    date_hierarchy = "given_on"
     list_select_related = ["jobseeker"]
     autocomplete_fields = ["jobseeker"]
     readonly_fields = ["recorded_by", "source", "withdrawn_by", "withdrawal_source"]
@@ -161,9 +160,8 @@ class BenefitPeriodAdminForm(ServiceAdminForm):
 class BenefitPeriodAdmin(ServiceModelAdmin):
     form = BenefitPeriodAdminForm
     list_display = ["jobseeker", "benefit_type", "start_date", "end_date", "end_reason"]
-    list_filter = ["municipality", "benefit_type", "end_reason"]
+    list_filter = ["municipality", "benefit_type", "end_reason", "start_date"]
     search_fields = ["jobseeker__ref"]
-    date_hierarchy = "start_date"
     list_select_related = ["jobseeker"]
     autocomplete_fields = ["jobseeker"]
 
@@ -216,9 +214,10 @@ class PlacementAdmin(ServiceModelAdmin):
         "actual_start",
         "actual_end",
     ]
-    list_filter = ["municipality", "status", "end_reason"]
+    list_filter = ["municipality", "status", "end_reason", "planned_start"]
     search_fields = ["ref", "jobseeker__ref", "entrepreneur__ref", "entrepreneur__trade_name"]
-    date_hierarchy = "planned_start"
+    # Dates as a side-bar filter (today, past 7 days, this month, this year), not a
+    # date_hierarchy: its year links read every (matching) row on every page, twice (issue 17).
     list_select_related = ["jobseeker", "entrepreneur"]
     autocomplete_fields = ["jobseeker", "entrepreneur"]
     inlines = [StateChangeInline, ProgressReviewInline]
@@ -227,9 +226,8 @@ class PlacementAdmin(ServiceModelAdmin):
 @admin.register(PlacementStateChange)
 class PlacementStateChangeAdmin(ScopedModelAdmin):
     list_display = ["placement", "from_status", "to_status", "changed_by", "changed_at", "source"]
-    list_filter = ["municipality", "to_status", "source"]
+    list_filter = ["municipality", "to_status", "source", "changed_at"]
     search_fields = ["placement__ref"]
-    date_hierarchy = "changed_at"
     list_select_related = ["placement", "changed_by"]
 
     def has_add_permission(self, request):
@@ -257,9 +255,8 @@ class ProgressReviewAdminForm(ServiceAdminForm):
 class ProgressReviewAdmin(ServiceModelAdmin):
     form = ProgressReviewAdminForm
     list_display = ["placement", "held_on", "author", "next_review_on"]
-    list_filter = ["municipality"]
+    list_filter = ["municipality", "held_on"]
     search_fields = ["placement__ref"]
-    date_hierarchy = "held_on"
     list_select_related = ["placement", "author"]
     autocomplete_fields = ["placement"]
 
@@ -277,9 +274,8 @@ class HostEvaluationAdminForm(ServiceAdminForm):
 class HostEvaluationAdmin(ServiceModelAdmin):
     form = HostEvaluationAdminForm
     list_display = ["placement", "evaluated_on", "would_host_again", "work_readiness", "offer"]
-    list_filter = ["municipality", "would_host_again", "offer"]
+    list_filter = ["municipality", "would_host_again", "offer", "evaluated_on"]
     search_fields = ["placement__ref", "placement__entrepreneur__ref"]
-    date_hierarchy = "evaluated_on"
     list_select_related = ["placement"]
     autocomplete_fields = ["placement"]
     readonly_fields = ["recorded_by"]
@@ -291,9 +287,8 @@ ProgressReviewAdmin.verbose = _("progress reviews")
 @admin.register(BenefitCheck)
 class BenefitCheckAdmin(ScopedModelAdmin):
     list_display = ["placement", "months", "checked_on", "outcome", "recorded_by"]
-    list_filter = ["municipality", "months", "outcome"]
+    list_filter = ["municipality", "months", "outcome", "checked_on"]
     search_fields = ["placement__ref", "placement__jobseeker__ref"]
-    date_hierarchy = "checked_on"
     list_select_related = ["placement", "recorded_by"]
     autocomplete_fields = ["placement"]
     exclude = ["municipality", "recorded_by"]

@@ -127,6 +127,9 @@ class Jobseeker(UniqueAcrossMunicipalities, models.Model):
         indexes = [
             models.Index(fields=["municipality", "family_name"], name="jobseeker_mun_name"),
             models.Index(fields=["municipality", "ref"], name="jobseeker_mun_ref"),
+            # The pilot-wide list's order (issue 17): the page's keys from the index alone,
+            # the row-level security check (municipality) included.
+            models.Index(fields=["ref"], include=["id", "municipality"], name="jobseeker_ref_list"),
         ]
 
     def __str__(self) -> str:
@@ -344,6 +347,12 @@ class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model
         ]
         indexes = [
             models.Index(fields=["municipality", "jobseeker"], name="benefit_mun_jobseeker"),
+            # The admin list's order (issue 17).
+            models.Index(
+                fields=["jobseeker", "start_date", "benefit_type"],
+                include=["id", "municipality"],
+                name="benefit_list_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -450,6 +459,14 @@ class Placement(
             models.Index(fields=["municipality", "status"], name="placement_mun_status"),
             models.Index(fields=["municipality", "planned_end"], name="placement_mun_planned_end"),
             models.Index(fields=["entrepreneur", "status"], name="placement_ent_status"),
+            # The lists' orders (issue 17): newest planned start first on the pages, by
+            # reference in the API and the admin; the page's keys from the index alone.
+            models.Index(
+                fields=["-planned_start", "ref"],
+                include=["id", "municipality"],
+                name="placement_list_order",
+            ),
+            models.Index(fields=["ref"], include=["id", "municipality"], name="placement_ref_list"),
         ]
 
     def __str__(self) -> str:

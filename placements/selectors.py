@@ -16,11 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
-from municipalities.access import access_for, editable, visible, writable_municipality_ids
+from municipalities.access import (
+    access_for,
+    editable,
+    municipalities_matching,
+    visible,
+    writable_municipality_ids,
+)
 from municipalities.db_scope import current_scope, pilot_wide
 from municipalities.enums import RecordKind
 from municipalities.history import HistoryEntry, history_entries
-from municipalities.models import Correction, Municipality
+from municipalities.models import Correction
 from pilot.dates import add_months
 from pilot.models import PilotSettings
 
@@ -78,9 +84,10 @@ def sees_several_municipalities(user) -> bool:
     return access.is_programme_admin or len(access.jobcoach_municipality_ids) > 1
 
 
-def municipalities_for_filter(*, user):
-    """The municipalities a user may pick in a list filter (their visible ones)."""
-    return visible(user, Municipality).order_by("name")
+def municipalities_for_filter(*, user, text: str):
+    """The municipalities a list's typed municipality filter means, among the user's visible
+    ones (``access.municipalities_matching``)."""
+    return municipalities_matching(user, text)
 
 
 def places_taken(statuses=HOLDS_A_PLACE):

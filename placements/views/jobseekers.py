@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from municipalities.views_base import ScopedQuerysetMixin
+from pilot.pagination import KeysFirstPaginator
 from pilot.stale_edits import StaleEditViewMixin
 from pilot.versioning import StaleEdit
 
@@ -27,6 +28,7 @@ class JobseekerListView(ScopedQuerysetMixin, PartialListMixin, ListView):
     roles = JOBCOACH_ROLES
     model = Jobseeker
     paginate_by = 25
+    paginator_class = KeysFirstPaginator
     template_name = "placements/jobseeker_list.html"
     partial_template_name = "placements/_jobseeker_results.html"
 

@@ -13,6 +13,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from municipalities.views_base import ScopedQuerysetMixin
 from pilot.models import PilotSettings
+from pilot.pagination import KeysFirstPaginator
 from pilot.stale_edits import StaleEditViewMixin
 from pilot.versioning import StaleEdit
 
@@ -123,6 +124,7 @@ class PlacementListView(ScopedQuerysetMixin, PartialListMixin, ListView):
     roles = JOBCOACH_ROLES
     model = Placement
     paginate_by = 25
+    paginator_class = KeysFirstPaginator
     template_name = "placements/placement_list.html"
     partial_template_name = "placements/_placement_results.html"
 

@@ -139,9 +139,10 @@ def test_entrepreneur_list_reads_no_other_jobseeker_field(client, pilot, django_
     PilotSettings.load()
     client.force_login(pilot["coach_a"])
     warm_session(client)
-    # 6, the IMK coach's database scope (where their entrepreneurs are, set, put back) and
-    # the processing log's entry with the intern shown
-    with django_assert_num_queries(11) as captured:
+    # 7 (the page's keys, then its rows: pilot.pagination), the IMK coach's database scope
+    # (where their entrepreneurs are, set, put back) and the processing log's entry with the
+    # intern shown
+    with django_assert_num_queries(12) as captured:
         client.get(reverse("coaching:entrepreneur_list"))
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert '"given_name"' in sql
@@ -220,11 +221,12 @@ def test_entrepreneur_list_query_count_constant(client, django_assert_num_querie
     warm_session(client)
     url = reverse("coaching:entrepreneur_list")
     _rows(coach, municipality, 1)
-    # session, user, roles, pilot settings, count, page; the database scope set and put back
+    # session, user, roles, pilot settings, count, the page's keys, its rows (pilot.pagination:
+    # the computed columns for the page's rows only); the database scope set and put back
     # (row-level security; the programme admin's pilot-wide scope is the tests' own already);
     # an IMK coach's scope first looks up where their entrepreneurs are; the processing log's
     # entry and its people where the list shows the interns
-    queries = {Role.IMK_COACH: 11, Role.JOBCOACH: 8, Role.PROGRAMME_ADMIN: 8}[role]
+    queries = {Role.IMK_COACH: 12, Role.JOBCOACH: 9, Role.PROGRAMME_ADMIN: 9}[role]
     with django_assert_num_queries(queries):
         assert len(client.get(url).context["entrepreneurs"]) == 1
     _rows(coach, municipality, 2)

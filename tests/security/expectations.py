@@ -287,6 +287,13 @@ EXPECTATIONS: dict[str, Row] = {
         GET=e(302, 403, 403, 403, 403, 403, 403, 200),
         POST=e(302, 403, 403, 403, 403, 403, 403, 200),
     ),
+    # A list's municipality field's suggestions: only the municipalities the user may see
+    # (a jobcoach's own; test_municipality_suggest.py checks the names).
+    "municipalities/suggest/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 200),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 405),
+    ),
     "jobseekers/": Row(
         None,
         GET=e(302, 200, 200, 403, 403, 403, 403, 200),

@@ -1,0 +1,172 @@
+"""Pilot-wide lists at national scale: every list page, API list and admin changelist against a
+bare view.
+
+Run from the checkout:  python benchmarks/pilot_lists.py   (see benchmarks/README.md)
+
+The national data set of ``national_scale.py`` (342 municipalities, 34,200 jobseekers and
+entrepreneurs, about 38,000 placements and 100,000 benefit periods), in a database of its own
+(built on first use by ``national_scale.py --build-only``). In one process, through Django's
+whole stack (middleware, view, template, PostgreSQL, the processing log), the programme admin,
+the funder and the researcher open each list: page 1, a deep page, with a filter and with a
+search, in turns with ``/bare/`` (a view that only reads the signed-in user, through the same
+middleware). Each figure is the median of the list's requests against the median of the bare
+requests that alternate with them; the target is at most 10x.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilot_bench_lists")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+TARGET = 10.0
+
+
+def _ensure_dataset() -> None:
+    import national_scale
+
+    national_scale.ensure_database()
+    # The generator's own process migrates and builds (or reuses) the data set.
+    subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(BENCH / "national_scale.py"), "--build-only"],
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "pilot.settings.dev"},
+    )
+
+
+def _user(email: str, role: str):
+    from allauth.mfa.models import Authenticator
+
+    from municipalities.models import RoleAssignment, User
+
+    user, _created = User.objects.get_or_create(email=email)
+    RoleAssignment.objects.get_or_create(user=user, role=role, municipality=None)
+    # Everyone has a second factor (the middleware sends anyone without one to set it up).
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
+    )
+    return user
+
+
+def _pages(municipality) -> list[tuple[str, str, str, dict]]:
+    """(role, label, url, query) of every list a pilot-wide role opens."""
+    from municipalities.enums import Role
+
+    admin, funder, researcher = Role.PROGRAMME_ADMIN, Role.FUNDER, Role.RESEARCHER
+    mun = municipality.pk
+    pages = []
+    for name, url, deep, filter_label, filters, search in (
+        ("placement list", "/placements/", 1000, "municipality", {"municipality": mun}, "JS-0200"),
+        ("jobseeker list", "/jobseekers/", 1000, "municipality", {"municipality": mun}, "0200"),
+        ("entrepreneur list", "/entrepreneurs/", 1000, "intern", {"internship": "running"}, "0200"),
+    ):
+        pages += [
+            (admin, f"{name}, page 1", url, {}),
+            (admin, f"{name}, page {deep}", url, {"page": deep}),
+            (admin, f"{name}, {filter_label} filter", url, filters),
+            (admin, f"{name}, search", url, {"q": search}),
+        ]
+    pages.append((admin, "placement list, status filter", "/placements/", {"status": "active"}))
+    for name, url, deep in (
+        ("API jobseekers", "/api/v1/jobseekers/", 500),
+        ("API placements", "/api/v1/placements/", 500),
+        ("API entrepreneurs", "/api/v1/entrepreneurs/", 500),
+    ):
+        pages += [
+            (admin, f"{name}, page 1", url, {}),
+            (admin, f"{name}, page {deep}", url, {"page": deep}),
+        ]
+    pages.append(
+        (admin, "API placements, status filter", "/api/v1/placements/", {"status": "active"})
+    )
+    for name, url, search in (
+        ("admin placements", "/admin/placements/placement/", "JS-0200"),
+        ("admin jobseekers", "/admin/placements/jobseeker/", "0200"),
+        ("admin benefit periods", "/admin/placements/benefitperiod/", "JS-0200"),
+        ("admin entrepreneurs", "/admin/coaching/entrepreneur/", "0200"),
+    ):
+        pages += [
+            (admin, f"{name}, page 1", url, {}),
+            (admin, f"{name}, page 300", url, {"p": 300}),
+            (admin, f"{name}, municipality filter", url, {"municipality__id__exact": mun}),
+            (admin, f"{name}, search", url, {"q": search}),
+        ]
+    pages += [
+        (funder, "funder: report list", "/reports/", {}),
+        (researcher, "researcher: export list", "/exports/", {}),
+    ]
+    return pages
+
+
+def main() -> None:
+    _ensure_dataset()
+    # national_scale (imported for its helper) names the dev settings: the bare view needs ours.
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from municipalities.enums import Role
+    from municipalities.models import Municipality
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    clients = {}
+    for role in (Role.PROGRAMME_ADMIN, Role.FUNDER, Role.RESEARCHER):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(_user(f"bench-lists-{role}@bench.example", role))
+        clients[role] = client
+    municipality = Municipality.objects.order_by("code")[199]
+    pages = _pages(municipality)
+    only = os.environ.get("BENCH_ONLY")  # a part of the labels, to time a few lists
+    if only:
+        pages = [page for page in pages if only in page[1]]
+    print(
+        "pilot-wide lists: national data set (342 municipalities); in-process test client; "
+        f"median of {ROUNDS} requests each, alternating with /bare/; target <= {TARGET:.0f}x"
+    )
+    worst = 0.0
+    for role, label, url, query in pages:
+        client = clients[role]
+        for _ in range(WARMUP):
+            response = client.get(url, query)
+            assert response.status_code == 200, (label, response.status_code)
+            client.get("/bare/")
+        page_times, bare_times = [], []
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            response = client.get(url, query)
+            page_times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (label, response.status_code)
+            started = time.perf_counter()
+            client.get("/bare/")
+            bare_times.append(time.perf_counter() - started)
+        page_ms = statistics.median(page_times) * 1000
+        bare_ms = statistics.median(bare_times) * 1000
+        ratio = page_ms / bare_ms
+        worst = max(worst, ratio)
+        mark = "ok" if ratio <= TARGET else "OVER"
+        print(
+            f"  {label:<45} {page_ms:8.1f} ms  bare {bare_ms:5.1f} ms  "
+            f"{ratio:6.1f}x  (target <= {TARGET:.0f}x) {mark}"
+        )
+    print(f"  worst ratio: {worst:.1f}x (target <= {TARGET:.0f}x)")
+
+
+if __name__ == "__main__":
+    main()
