@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pilot.figures import figures_changed
-from pilot.forms import CorrectionReasonField
-from pilot.stale_edits import VersionedFormMixin
-from pilot.versioning import StaleEdit
-from privacy.enums import Action
-from privacy.log import record_read, record_write
+from kernel.figures import figures_changed
+from kernel.forms import CorrectionReasonField
+from kernel.stale_edits import VersionedFormMixin
+from kernel.versioning import StaleEdit
+from municipalities.processing_enums import Action
+from municipalities.processing_log import record_read, record_write
 
 from .access import editable, visible
 from .enums import ChangeSource
@@ -88,9 +88,7 @@ def _record_deletes(rows) -> None:
     """A deleted record about a person goes into the processing log (in the admin's own
     transaction). A person's own row is not logged here: the log points to it, so it can only
     be erased, never deleted (privacy's erasure)."""
-    from placements.models import Jobseeker
-
-    records = [row for row in rows if not isinstance(row, Jobseeker)]
+    records = [row for row in rows if row._meta.label != "placements.Jobseeker"]
     if records:
         record_write(Action.DELETE, records)
 

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pilot.forms import StyledFormMixin
+from kernel.forms import StyledFormMixin
 
 from .enums import PlacementStatus, ResearchConsent
 from .models import Jobseeker, Placement

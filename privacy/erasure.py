@@ -43,15 +43,15 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from coaching.models import GuidanceSession
+from kernel.figures import figures_changed
 from municipalities.enums import RecordKind
 from municipalities.models import AuditEvent, Correction
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import record_write
 from municipalities.services import audit_record
-from pilot.figures import figures_changed
 from placements.models import BenefitCheck, HostEvaluation, Jobseeker, Placement, ProgressReview
 from reporting.models import MetricsSnapshot, ProgressReport, ResearchExport
 
-from .enums import Action, Activity
-from .log import record_write
 from .models import Erasure, ErasureTrigger, Restriction
 
 # What is left where free text had to stay (a benefit check's reason, a correction's reason) or

@@ -106,7 +106,7 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             "charts_without_table": ["municipalities"],
             "guidance": data.guidance,
             # Counts only, per municipality: the funder sees no records, and the small counts of
-            # this breakdown as "< 5" (privacy.small_cells); the totals elsewhere stay exact.
+            # this breakdown as "< 5" (reporting.small_cells); the totals elsewhere stay exact.
             "completeness": small_cells_suppressed(data.completeness, True),
             "small_cells_note": small_cells_explanation(),
             "previous": previous,

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kernel.models import PilotSettings
 from municipalities.enums import Role
-from pilot.models import PilotSettings
 from placements.enums import PlacementStatus
 from tests.factories import (
     EntrepreneurFactory,
