@@ -16,6 +16,7 @@ format:
 	.venv/bin/ruff format .
 
 check: lint
+	.venv/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=pilot.settings.test .venv/bin/python manage.py check
 	DJANGO_SETTINGS_MODULE=pilot.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
 

@@ -256,7 +256,7 @@ def measure_reports(label: str, as_of: date) -> None:
 def demo_reports() -> None:
     from django.core.management import call_command
 
-    from pilot.demo.builder import demo_present
+    from demo.builder import demo_present
 
     call_command("migrate", verbosity=0, interactive=False)
     if not demo_present():

@@ -140,8 +140,8 @@ def _wipe() -> None:
 
 def _generate() -> dict[str, int]:
     from coaching.models import Entrepreneur
+    from kernel.dates import add_months
     from municipalities.models import Municipality
-    from pilot.dates import add_months
     from placements.models import BenefitPeriod, ConsentRecord, Jobseeker, Placement
 
     rng = random.Random(SEED)
@@ -362,8 +362,8 @@ def measure(once: tuple[str, str]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from kernel.models import PilotSettings
     from municipalities.models import Municipality
-    from pilot.models import PilotSettings
     from reporting.metrics import metrics_from_rows
     from reporting.selectors import all_municipalities_metrics_rows, compute_metrics
 

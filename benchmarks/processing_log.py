@@ -59,7 +59,7 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    import privacy.log
+    import municipalities.processing_log
     from municipalities.access import visible
     from municipalities.enums import Role
     from municipalities.models import Municipality, RoleAssignment, User
@@ -84,7 +84,7 @@ def main() -> None:
         "jobseeker list": reverse("placements:jobseeker_list"),
         "jobseeker page": reverse("placements:jobseeker_detail", args=[jobseeker.pk]),
     }
-    logging_record = privacy.log.record
+    logging_record = municipalities.processing_log.record
 
     def off(**kwargs):
         return None
@@ -95,13 +95,13 @@ def main() -> None:
             assert client.get(url).status_code == 200
         for _round in range(ROUNDS):
             for mode, function in (("with log", logging_record), ("without log", off)):
-                privacy.log.record = function
+                municipalities.processing_log.record = function
                 for _ in range(PER_ROUND):
                     started = time.perf_counter()
                     response = client.get(url)
                     times.setdefault((name, mode), []).append(time.perf_counter() - started)
                     assert response.status_code == 200
-        privacy.log.record = logging_record
+        municipalities.processing_log.record = logging_record
     client.get(pages["jobseeker list"])
     entry = ProcessingEntry.objects.order_by("-pk").first()
     print(

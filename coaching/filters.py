@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.forms import StyledFormMixin
 from municipalities.access import visible
-from pilot.forms import StyledFormMixin
 from placements.enums import ENDED_STATUSES, PlacementStatus
 from placements.models import Placement
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilot.forms import CorrectionReasonField, DateInput, StyledFormMixin, limit_length
-from pilot.stale_edits import VersionedFormMixin
+from kernel.forms import CorrectionReasonField, DateInput, StyledFormMixin, limit_length
+from kernel.stale_edits import VersionedFormMixin
 
 from .enums import GuidanceTopic, SessionMode
 from .models import GuidanceSession

@@ -8,13 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.validators import not_in_future, validate_not_before_1900
 from municipalities.models import (
     Municipality,
     MunicipalityFromParent,
     UniqueAcrossMunicipalities,
 )
 from municipalities.validators import validate_ref
-from pilot.validators import not_in_future, validate_not_before_1900
 
 from .enums import PriorSupport, SessionMode
 from .validators import validate_kvk_number, validate_topics
@@ -46,7 +46,7 @@ class Entrepreneur(UniqueAcrossMunicipalities, models.Model):
     contact_email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    # Raised on every save; an edit based on an older version is refused (kernel.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
@@ -102,7 +102,7 @@ class GuidanceSession(MunicipalityFromParent, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    # Raised on every save; an edit based on an older version is refused (kernel.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:

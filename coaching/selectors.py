@@ -23,11 +23,11 @@ from django.db.models import (
     When,
 )
 
+from kernel.models import PilotSettings
 from municipalities.access import access_for, visible
 from municipalities.enums import RecordKind
 from municipalities.history import HistoryEntry, history_entries
 from municipalities.models import Correction
-from pilot.models import PilotSettings
 from placements.enums import ENDED_STATUSES, PlacementStatus
 from placements.models import HostEvaluation, Placement
 from placements.selectors import places_taken

@@ -1,7 +1,7 @@
 """Writes to entrepreneurs and guidance sessions.
 
 As in placements: a write of an existing row is based on the version the caller read
-(``pilot.versioning``), and changing what a saved guidance session says is a correction with a
+(``kernel.versioning``), and changing what a saved guidance session says is a correction with a
 reason, kept in the history (``municipalities.history``) in the same transaction.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from kernel.figures import figures_changed
+from kernel.versioning import lock_current, save_next_version
 from municipalities.enums import CorrectionAction, RecordKind
 from municipalities.history import (
     ChangedBy,
@@ -17,8 +19,6 @@ from municipalities.history import (
     correction_record,
     fact_changes,
 )
-from pilot.figures import figures_changed
-from pilot.versioning import lock_current, save_next_version
 
 from .models import Entrepreneur, GuidanceSession
 

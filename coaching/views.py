@@ -11,14 +11,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, UpdateView
 
+from kernel.forms import WithdrawForm
+from kernel.pagination import KeysFirstPaginator
+from kernel.stale_edits import StaleEditViewMixin
+from kernel.versioning import StaleEdit
 from municipalities.access import access_for, editable
 from municipalities.enums import ChangeSource, Role
 from municipalities.history import ChangedBy
 from municipalities.views_base import ScopedQuerysetMixin
-from pilot.forms import WithdrawForm
-from pilot.pagination import KeysFirstPaginator
-from pilot.stale_edits import StaleEditViewMixin
-from pilot.versioning import StaleEdit
 
 from .enums import GuidanceTopic
 from .filters import EntrepreneurFilter

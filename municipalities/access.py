@@ -20,10 +20,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
 from .enums import Role
+
+
+def _model(label: str) -> type[models.Model]:
+    """A domain app's model, by label: the tenant sits below the domain apps and imports none
+    of them (docs/architecture.md); the rules that need their rows name them instead."""
+    return apps.get_model(label)
 
 
 class ScopeNotDefined(LookupError):
@@ -167,7 +174,7 @@ def _read_municipality(a: Access) -> Q | None:
 
 
 def _read_jobseeker(a: Access) -> Q | None:
-    from placements.models import Placement
+    Placement = _model("placements.Placement")
 
     # An IMK coach sees the interns of their own entrepreneurs (given name only: selectors
     # that serve IMK coaches load no other personal field).
@@ -207,7 +214,7 @@ def _read_correction(a: Access) -> Q | None:
     """Corrections are read by whoever reads the records they are about: the jobcoach those of
     their municipalities' jobseekers and placements, the IMK coach those of the guidance
     sessions with their own entrepreneurs."""
-    from coaching.models import Entrepreneur
+    Entrepreneur = _model("coaching.Entrepreneur")
 
     from .enums import RecordKind
 
@@ -320,7 +327,7 @@ def _not_restricted(label: str) -> Q | None:
     if label in RESTRICTED_VIA:
         return Q(**{f"{RESTRICTED_VIA[label]}restriction__isnull": True})
     if label == "municipalities.Correction":
-        from placements.models import Jobseeker, Placement
+        Jobseeker, Placement = _model("placements.Jobseeker"), _model("placements.Placement")
 
         from .enums import RecordKind
 
@@ -340,7 +347,7 @@ def restricted_refs(access: Access) -> frozenset[str]:
     participants) leave out for ``access``: those of restricted people, unless it sees them."""
     if sees_restricted(access):
         return frozenset()
-    from placements.models import Jobseeker
+    Jobseeker = _model("placements.Jobseeker")
 
     return frozenset(
         Jobseeker.objects.filter(restriction__isnull=False).values_list("ref", flat=True)
@@ -350,7 +357,7 @@ def restricted_refs(access: Access) -> frozenset[str]:
 def privacy_subjects(user) -> models.QuerySet:
     """The jobseekers whose requests (restriction, erasure) ``user`` may handle: the privacy
     officer and the programme admin, every one of them (restricted or not); nobody else."""
-    from placements.models import Jobseeker
+    Jobseeker = _model("placements.Jobseeker")
 
     if sees_restricted(access_for(user)):
         return Jobseeker.objects.all()
@@ -471,7 +478,7 @@ def import_scope(user) -> ImportScope | None:
 def _read_import_run(a: Access) -> Q | None:
     """A programme admin sees every import; a jobcoach the imports made within their
     municipalities (their own and their colleagues'), never one that held another's rows."""
-    from placements.models import ImportRun
+    ImportRun = _model("placements.ImportRun")
 
     if a.is_programme_admin:
         return ALL
@@ -536,8 +543,7 @@ def db_scope_for(user):
 
 
 def _imk_coach_municipality_ids(user_id: int) -> set[int]:
-    from coaching.models import Entrepreneur
-    from placements.models import Placement
+    Entrepreneur, Placement = _model("coaching.Entrepreneur"), _model("placements.Placement")
 
     from . import db_scope
 

@@ -10,13 +10,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pilot.figures import figures_changed
-from pilot.forms import CorrectionReasonField
-from pilot.pagination import KeysFirstPaginator
-from pilot.stale_edits import VersionedFormMixin
-from pilot.versioning import StaleEdit
-from privacy.enums import Action
-from privacy.log import record_read, record_write
+from kernel.figures import figures_changed
+from kernel.forms import CorrectionReasonField
+from kernel.pagination import KeysFirstPaginator
+from kernel.stale_edits import VersionedFormMixin
+from kernel.versioning import StaleEdit
+from municipalities.processing_enums import Action
+from municipalities.processing_log import record_read, record_write
 
 from .access import editable, municipalities_matching, visible
 from .enums import ChangeSource
@@ -207,9 +207,7 @@ def _record_deletes(rows) -> None:
     """A deleted record about a person goes into the processing log (in the admin's own
     transaction). A person's own row is not logged here: the log points to it, so it can only
     be erased, never deleted (privacy's erasure)."""
-    from placements.models import Jobseeker
-
-    records = [row for row in rows if not isinstance(row, Jobseeker)]
+    records = [row for row in rows if row._meta.label != "placements.Jobseeker"]
     if records:
         record_write(Action.DELETE, records)
 

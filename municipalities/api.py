@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.views import exception_handler
 
-from privacy.log import LogsApiReads
+from municipalities.processing_log import LogsApiReads
 
 from .access import access_for, visible
 

@@ -195,11 +195,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 
 class ApiClientRateThrottle(throttling.BaseThrottle):
-    """Each API client's requests, counted in a fixed window (``pilot.ratelimits``); past
+    """Each API client's requests, counted in a fixed window (``kernel.ratelimits``); past
     ``API_CLIENT_RATE_LIMIT`` (count, seconds) the answer is 429 with Retry-After."""
 
     def allow_request(self, request, view) -> bool:
-        from pilot.ratelimits import TooManyRequests, client_limit
+        from kernel.ratelimits import TooManyRequests, client_limit
 
         client = client_of(request.user)
         if client is None:

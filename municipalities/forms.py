@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilot.forms import StyledFormMixin
+from kernel.forms import StyledFormMixin
 
 from .access import visible
 from .enums import MUNICIPAL_ROLES, Role

@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # The language this person chose with the language switch; empty: the site's (Dutch),
-    # whatever the browser asks for (pilot/middleware.py).
+    # whatever the browser asks for (portal/middleware.py).
     language = models.CharField(
         _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )

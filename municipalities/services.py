@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot.figures import figures_changed
+from kernel.figures import figures_changed
 
 from .models import AuditEvent, Municipality
 

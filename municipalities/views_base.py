@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from privacy.log import LogsReads
+from municipalities.processing_log import LogsReads
 
 from .access import access_for, editable, visible
 

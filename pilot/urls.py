@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from . import views
+from portal import views
 
 urlpatterns = [
     path("health/", views.health, name="health"),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from coaching.models import Entrepreneur
 from coaching.services import entrepreneur_save
+from kernel.versioning import StaleEdit
 from municipalities.access import editable, writable_municipality_ids
 from municipalities.api_clients import client_of
 from municipalities.db_scope import pilot_wide
@@ -33,7 +34,6 @@ from municipalities.enums import ChangeSource
 from municipalities.history import ChangedBy
 from municipalities.models import ApiClient, Municipality
 from municipalities.services import audit_record
-from pilot.versioning import StaleEdit
 
 from .consents import answer_changes_consent, consent_apply_answer
 from .enums import ConsentPurpose, ConsentSource

@@ -10,7 +10,7 @@ the rows themselves. The pages, the admin, the CSV import and the demo all write
 The rules: at most one open consent per person and purpose (checked here with a clear message
 and guarded by a unique constraint); a withdrawal is not before the day it was given; a new
 consent is not dated before the last withdrawal of the same purpose (the history does not
-overlap); dates are never in the future (``pilot.validators``, through the model's ``clean``).
+overlap); dates are never in the future (``kernel.validators``, through the model's ``clean``).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kernel.versioning import lock_current, save_next_version
 from municipalities.access import visible
-from pilot.versioning import lock_current, save_next_version
-from privacy.enums import Action
-from privacy.log import record_write
+from municipalities.processing_enums import Action
+from municipalities.processing_log import record_write
 
 from .enums import ConsentPurpose, ConsentSource, ResearchConsent
 from .models import ConsentRecord, Jobseeker
@@ -147,7 +147,7 @@ def consent_withdraw(
 ) -> ConsentRecord:
     """Withdraw the open consent ``record`` on ``withdrawn_on`` (today when not given).
 
-    Based on the version the caller read (``pilot.versioning``): a record withdrawn meanwhile
+    Based on the version the caller read (``kernel.versioning``): a record withdrawn meanwhile
     raises ``StaleEdit``. The row stays, closed: from that day on the consent no longer holds.
     """
     with transaction.atomic():

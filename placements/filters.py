@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Entrepreneur
-from pilot.forms import StyledFormMixin
+from kernel.forms import StyledFormMixin
 
 from .enums import PlacementStatus, ResearchConsent
 from .models import Jobseeker, Placement

@@ -16,11 +16,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kernel.forms import NOTES_MAX_LENGTH, CorrectionReasonField, DateInput, StyledFormMixin
+from kernel.stale_edits import VersionedFormMixin
 from municipalities.access import editable, visible, writable_municipality_ids
 from municipalities.history import ChangedBy
 from municipalities.models import Municipality
-from pilot.forms import NOTES_MAX_LENGTH, CorrectionReasonField, DateInput, StyledFormMixin
-from pilot.stale_edits import VersionedFormMixin
 
 from .consents import consent_give, consent_withdraw, current_information_version
 from .enums import (

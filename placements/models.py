@@ -9,18 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Entrepreneur
+from kernel.job_model import BackgroundJob
+from kernel.models import PilotSettings
+from kernel.validators import not_in_future, validate_not_before_1900
 from municipalities.models import (
     Municipality,
     MunicipalityFromParent,
     UniqueAcrossMunicipalities,
 )
 from municipalities.validators import validate_ref
-from pilot.models import PilotSettings
-from pilot.validators import not_in_future, validate_not_before_1900
-
-# An import from the browser is a job like a report (reporting's models import nothing of
-# placements, so there is no cycle).
-from reporting.models.jobs import BackgroundJob
 
 from .enums import (
     READINESS_MAX,
@@ -117,7 +114,7 @@ class Jobseeker(UniqueAcrossMunicipalities, models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    # Raised on every save; an edit based on an older version is refused (kernel.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
@@ -219,7 +216,7 @@ class ConsentRecord(RulesBeforeConstraints, MunicipalityFromParent, models.Model
         _("withdrawn through"), max_length=16, choices=ConsentSource.choices, blank=True
     )
     withdrawn_at = models.DateTimeField(_("withdrawal recorded at"), null=True, blank=True)
-    # Raised on every save; a withdrawal based on an older version is refused (pilot.versioning).
+    # Raised on every save; a withdrawal based on an older version is refused (kernel.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
@@ -320,7 +317,7 @@ class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    # Raised on every save; an edit based on an older version is refused (kernel.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
@@ -412,7 +409,7 @@ class Placement(
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    # Raised on every save; an edit based on an older version is refused (kernel.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
@@ -582,7 +579,7 @@ class ProgressReview(MunicipalityFromParent, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised on every save; an edit based on an older version is refused (pilot.versioning).
+    # Raised on every save; an edit based on an older version is refused (kernel.versioning).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
+from kernel.dates import add_months
+from kernel.models import PilotSettings
 from municipalities.access import (
     access_for,
     editable,
@@ -27,8 +29,6 @@ from municipalities.db_scope import current_scope, pilot_wide
 from municipalities.enums import RecordKind
 from municipalities.history import HistoryEntry, history_entries
 from municipalities.models import Correction
-from pilot.dates import add_months
-from pilot.models import PilotSettings
 
 from .consents import with_research_consent
 from .enums import ENDED_STATUSES, BenefitCheckMonths, PlacementStatus

@@ -5,7 +5,7 @@ rules apply), checks the rules that need other rows inside the transaction, save
 the state change where the lifecycle moved. Forms, the admin, the import and the API call these;
 none of them repeats a rule.
 
-Every write of an existing row is based on the version the caller read (``pilot.versioning``:
+Every write of an existing row is based on the version the caller read (``kernel.versioning``:
 a stale edit raises ``StaleEdit``), and every change of an already recorded fact is a correction:
 it needs a reason and leaves a ``Correction`` with the old and new values
 (``municipalities.history``), in the same transaction.
@@ -13,6 +13,7 @@ it needs a reason and leaves a ``Correction`` with the old and new values
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur
+from kernel.figures import figures_changed
+from kernel.models import PilotSettings
+from kernel.versioning import StaleEdit, lock_current, save_next_version
 from municipalities.db_scope import pilot_wide
 from municipalities.enums import CorrectionAction, RecordKind
 from municipalities.history import (
@@ -31,11 +35,8 @@ from municipalities.history import (
     fact_changes,
     require_reason,
 )
-from pilot.figures import figures_changed
-from pilot.models import PilotSettings
-from pilot.versioning import StaleEdit, lock_current, save_next_version
-from privacy.enums import Action
-from privacy.log import record_write
+from municipalities.processing_enums import Action
+from municipalities.processing_log import record_write
 
 from .enums import UNDO_CLEARS, UNDO_TO, ChangeSource, PlacementStatus
 from .models import (
@@ -87,19 +88,41 @@ def _merge(errors: dict[str, list], exc: ValidationError) -> None:
         errors.setdefault(field, []).extend(field_errors)
 
 
+# Checks that an app above this one adds to every jobseeker save, registered in its
+# AppConfig.ready(): privacy refuses changes to an erased person's record and the reuse of an
+# erased reference. Each is called inside the save's transaction, with the row locked, as
+# ``check(jobseeker, ref_changed=...)``, and raises ValidationError to refuse.
+JOBSEEKER_SAVE_CHECKS: list[Callable[..., None]] = []
+
+
+def register_jobseeker_save_check(check: Callable[..., None]) -> None:
+    if check not in JOBSEEKER_SAVE_CHECKS:
+        JOBSEEKER_SAVE_CHECKS.append(check)
+
+
+# The same rule for a whole file of references at once (the import's set way, which then
+# hands the run to the row-by-row way for its message): ``check(refs)`` answers True when any
+# of them may not be used.
+REFS_REFUSED_CHECKS: list[Callable[[list[str]], bool]] = []
+
+
+def register_refs_refused_check(check: Callable[[list[str]], bool]) -> None:
+    if check not in REFS_REFUSED_CHECKS:
+        REFS_REFUSED_CHECKS.append(check)
+
+
 def jobseeker_save(*, jobseeker: Jobseeker) -> Jobseeker:
     """Validate and save a jobseeker, refusing an edit based on an older version.
 
     Identity and contact details are not facts of the figures: their changes are not kept in
     the correction history (which would copy them), only the version moves.
     """
-    # privacy depends on placements; this one check goes the other way, inside the call.
-    from privacy.erasure import refuse_erased
-
     action = Action.UPDATE if jobseeker.pk else Action.CREATE
     with transaction.atomic():
         before = lock_current(jobseeker)
-        refuse_erased(jobseeker, ref_changed=before is None or before.ref != jobseeker.ref)
+        ref_changed = before is None or before.ref != jobseeker.ref
+        for check in JOBSEEKER_SAVE_CHECKS:
+            check(jobseeker, ref_changed=ref_changed)
         jobseeker.full_clean()
         save_next_version(jobseeker)
         record_write(action, [jobseeker])

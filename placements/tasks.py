@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from reporting.tasks import JOB_TASK_OPTIONS
+from kernel.jobs import JOB_TASK_OPTIONS
 
 
 @shared_task(

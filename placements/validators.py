@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 
 from .enums import (
     ENDED_STATUSES,
@@ -272,7 +272,7 @@ def validate_host_evaluation(
 ) -> None:
     """An evaluation is of an internship that ended (completed or terminated), held on a day
     from the internship's start on: the exit talk often falls in its last week. (Not after
-    today: the facts' rule of ``pilot.validators``.)"""
+    today: the facts' rule of ``kernel.validators``.)"""
     if status not in ENDED_STATUSES:
         raise ValidationError(
             {

@@ -25,8 +25,8 @@ class ReadOnlyAdmin(ScopedModelAdmin):
 
 @admin.register(ProcessingEntry)
 class ProcessingEntryAdmin(ReadOnlyAdmin):
-    """The processing log: written by ``privacy.log``; the database itself refuses every change.
-    The people are not listed here (the privacy officer's page does)."""
+    """The processing log: written by ``municipalities.processing_log``; the database itself
+    refuses every change. The people are not listed here (the privacy officer's page does)."""
 
     list_display = ["at", "actor", "actor_label", "action", "activity", "route", "result", "people"]
     list_filter = ["activity", "action", "result"]

@@ -43,10 +43,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from coaching.models import GuidanceSession
+from kernel.figures import figures_changed
 from municipalities.enums import RecordKind
 from municipalities.models import AuditEvent, Correction
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import record_write
 from municipalities.services import audit_record
-from pilot.figures import figures_changed
 from placements.models import BenefitCheck, HostEvaluation, Jobseeker, Placement, ProgressReview
 from reporting.models import (
     MetricsSnapshot,
@@ -56,8 +58,6 @@ from reporting.models import (
     SnapshotParticipantChunk,
 )
 
-from .enums import Action, Activity
-from .log import record_write
 from .models import Erasure, ErasureTrigger, Restriction
 
 # What is left where free text had to stay (a benefit check's reason, a correction's reason) or
@@ -154,6 +154,15 @@ def refuse_erased(jobseeker: Jobseeker, *, ref_changed: bool) -> None:
         )
     if ref_changed:
         refuse_erased_ref(jobseeker.ref)
+
+
+def any_erased_ref(refs: list[str]) -> bool:
+    """Whether any of ``refs`` belonged to a person whose data was erased (for a whole file)."""
+    digests = sorted({ref_digest(ref) for ref in refs if ref})
+    return any(
+        Erasure.objects.filter(ref_digest__in=digests[start : start + 10000]).exists()
+        for start in range(0, len(digests), 10000)
+    )
 
 
 def refuse_erased_ref(ref: str) -> None:

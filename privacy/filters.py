@@ -4,10 +4,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kernel.forms import DateInput, StyledFormMixin
 from municipalities.models import User
-from pilot.forms import DateInput, StyledFormMixin
+from municipalities.processing_enums import Action, Activity, Result
 
-from .enums import Action, Activity, Result
 from .models import ProcessingEntry
 
 

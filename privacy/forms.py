@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilot.forms import StyledFormMixin
+from kernel.forms import StyledFormMixin
 
 NO_PERSONAL_DATA = _(
     "Kept in the log after the request is handled: no name, reference or contact details."

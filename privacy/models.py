@@ -1,6 +1,6 @@
 """The AVG's records: the processing log (verwerkingenlog), a person's requests (restriction
-of processing, erasure) and the runs of the retention job (privacy/log.py, erasure.py,
-retention.py).
+of processing, erasure) and the runs of the retention job (written by
+municipalities/processing_log.py, erasure.py and retention.py).
 
 The processing log, in the spirit of the VNG standard Verwerkingenlogging: who (a user, an API
 client or a system actor such as a management command), what (the action), why (the processing
@@ -15,10 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.job_model import BackgroundJob
 from municipalities.access import ALL, register
-from reporting.models.jobs import BackgroundJob
-
-from .enums import Action, Activity, Result
+from municipalities.processing_enums import Action, Activity, Result
 
 
 class Restriction(models.Model):
@@ -123,7 +122,7 @@ class Erasure(models.Model):
 
 class RetentionRun(BackgroundJob):
     """One run of the retention job (nightly, or asked for again): how far it is and what it
-    erased. It runs under the same lease as reports and exports (reporting/jobs.py)."""
+    erased. It runs under the same lease as reports and exports (kernel/jobs.py)."""
 
     # {"due": 3, "erased": 3, "failed": 0}: counts only.
     counts = models.JSONField(_("counts"), default=dict, blank=True)
@@ -210,6 +209,6 @@ def _read_log(a):
     return ALL if a.is_privacy_officer or a.is_programme_admin else None
 
 
-# Append-only: nobody changes a row, written by privacy.log only.
+# Append-only: nobody changes a row, written by municipalities.processing_log only.
 register("privacy.ProcessingEntry", read=_read_log, write=lambda a: None)
 register("privacy.ProcessingSubject", read=_read_log, write=lambda a: None)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import record_write
 from municipalities.services import audit_record
 from placements.models import Jobseeker
 
-from .enums import Action, Activity
 from .erasure import ErasureRefused, check_reason, identifiers_of
-from .log import record_write
 from .models import Erasure, Restriction
 
 

@@ -10,7 +10,7 @@ A person's data is due for erasure when either
 ``retention_due`` lists them (record ids, reasons and dates: no personal data), the command
 ``apply_retention --dry-run`` prints that list, and ``retention_apply`` erases them one by one
 (each in its own transaction). The nightly task runs ``retention_run`` under a job lease
-(reporting/jobs.py), so two workers never run it at once and a lost worker's run is taken up.
+(kernel/jobs.py), so two workers never run it at once and a lost worker's run is taken up.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilot.dates import add_months
-from pilot.models import PilotSettings
+from kernel.dates import add_months
+from kernel.models import PilotSettings
 from placements.enums import PlacementStatus
 from placements.models import Jobseeker, Placement
 
@@ -133,8 +133,8 @@ def retention_apply(*, today: date | None = None, actor=None, progress=None) -> 
 def retention_run(*, run_id: int | None = None, task_id: str = "", worker: str = ""):
     """Run the retention job under a lease: a new run (nightly), or run ``run_id`` (sent again
     by the reaper). Returns the run, or None when this delivery has nothing to do."""
-    from reporting.jobs import JobLost, job_claim, job_done, job_failed, job_update
-    from reporting.models.jobs import JobStatus
+    from kernel.job_model import JobStatus
+    from kernel.jobs import JobLost, job_claim, job_done, job_failed, job_update
 
     if run_id is None:
         busy = [

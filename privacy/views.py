@@ -26,14 +26,14 @@ from municipalities.access import (
     visible,
 )
 from municipalities.enums import Role
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import LogsReads, record
 from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
 
 from .access_request import access_json, access_pdf
-from .enums import Action, Activity
 from .erasure import erase_jobseeker
 from .filters import ProcessingLogFilter
 from .forms import EraseForm, FindPersonForm, RestrictForm
-from .log import LogsReads, record
 from .models import Erasure, ProcessingEntry, ProcessingSubject, Restriction, RetentionRun
 from .restriction import restriction_lift, restriction_set
 from .retention import retention_due

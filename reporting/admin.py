@@ -2,10 +2,10 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kernel.jobs import job_cancel, job_retry
 from municipalities.admin_base import ScopedModelAdmin
 from placements.models import ImportRun
 
-from .jobs import job_cancel, job_retry
 from .models import MetricsSnapshot, ProgressReport, ResearchExport, WorkerHeartbeat
 
 

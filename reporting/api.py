@@ -23,8 +23,8 @@ from rest_framework.views import APIView
 
 from municipalities.access import access_for, restricted_refs
 from municipalities.api import HasPilotRole
-from privacy.enums import Activity
-from privacy.log import LogsApiReads
+from municipalities.processing_enums import Activity
+from municipalities.processing_log import LogsApiReads
 
 from .dashboard import dashboard_scope, municipality_scope
 from .models import MetricsSnapshot, SnapshotMunicipality, SnapshotParticipantChunk

@@ -22,13 +22,13 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from kernel.dates import add_months
+from kernel.models import PilotSettings
 from municipalities.access import Access
 from municipalities.models import Municipality
-from pilot.dates import add_months
-from pilot.models import PilotSettings
 from placements.enums import PlacementStatus
-from privacy.small_cells import explanation as small_cells_explanation
-from privacy.small_cells import shown_count
+from reporting.small_cells import explanation as small_cells_explanation
+from reporting.small_cells import shown_count
 
 from .charts import (
     Chart,
@@ -469,7 +469,7 @@ def snapshot_completeness(snapshot: MetricsSnapshot, scope: Scope) -> list[dict]
 
 
 def small_cells_suppressed(completeness: list[dict], suppress: bool) -> list[dict]:
-    """The completeness rows with each count as the viewer may see it (privacy.small_cells):
+    """The completeness rows with each count as the viewer may see it (reporting.small_cells):
     the gaps per municipality and kind are finer than the headline per municipality."""
     if not suppress:
         return completeness

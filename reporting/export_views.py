@@ -17,10 +17,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
+from kernel.forms import DateInput, StyledFormMixin
+from kernel.ratelimits import work_limit
 from municipalities.enums import Role
 from municipalities.views_base import RoleRequiredMixin
-from pilot.forms import DateInput, StyledFormMixin
-from pilot.ratelimits import work_limit
 
 from .exports.build import validate_as_of
 from .exports.services import (

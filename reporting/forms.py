@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.forms import DateInput, StyledFormMixin
 from municipalities.models import Municipality
-from pilot.forms import DateInput, StyledFormMixin
 
 from .models import ReportKind
 from .rollout import DEFAULT_PLACES, MAX_MUNICIPALITIES, MAX_PLACES, MUNICIPALITIES_IN_NL

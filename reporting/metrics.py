@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 from placements.enums import COUNTED_END_REASONS, WORK_END_REASONS, PlacementStatus
 
 from .savings import (

@@ -3,7 +3,7 @@
 It runs in the worker's main process (started on ``worker_ready``), beside the task being
 run, so a long render still renews its lease, and a worker killed with -9 stops renewing at
 once: within JOB_LEASE_SECONDS its job is noticed by any live worker (or by this one when it
-is started again) and queued again or failed (reporting/jobs.py). No beat process is needed
+is started again) and queued again or failed (kernel/jobs.py). No beat process is needed
 for that. Every JOB_HEARTBEAT_SECONDS it:
 
 - writes the worker's row in WorkerHeartbeat (read by /health/; a week-old row is dropped),
@@ -29,7 +29,8 @@ _stop = threading.Event()
 
 def monitor_beat(*, hostname: str, started_at) -> None:
     """One round of the monitor (also called by tests)."""
-    from .jobs import jobs_reap, jobs_renew
+    from kernel.jobs import jobs_reap, jobs_renew
+
     from .models import WorkerHeartbeat
 
     now = timezone.now()

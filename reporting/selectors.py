@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
+from kernel.models import PilotSettings
 from municipalities.db_scope import pilot_wide
 from municipalities.models import Municipality
-from pilot.models import PilotSettings
 from placements.models import BenefitPeriod, Jobseeker, Placement
 
 from .metrics import MetricsResult, MetricsRows, metrics_from_rows

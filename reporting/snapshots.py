@@ -11,7 +11,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
 
 from .as_of_figures import all_municipalities_figures_as_of
 from .changes import change_counters, fold_changes
@@ -193,8 +193,8 @@ def request_snapshot(as_of: date, *, requested_by=None) -> bool:
     """
     from django.core.cache import cache
 
-    from pilot.queue import send_task
-    from pilot.ratelimits import work_limit
+    from kernel.queue import send_task
+    from kernel.ratelimits import work_limit
 
     from .models import SnapshotTrigger
 

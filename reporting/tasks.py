@@ -14,7 +14,8 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from pilot.figures import REFRESH_PENDING_KEY
+from kernel.figures import REFRESH_PENDING_KEY
+from kernel.jobs import JOB_TASK_OPTIONS
 
 from .models import SnapshotTrigger
 from .snapshots import snapshot_compute
@@ -38,12 +39,6 @@ def compute_metrics_snapshot(*, as_of: str | None = None, trigger: str = Snapsho
     snapshot, created = snapshot_compute(as_of=day, trigger=trigger)
     logger.info("snapshot %s as of %s %s", snapshot.pk, day, "created" if created else "unchanged")
     return snapshot.pk
-
-
-# Report and export tasks: acknowledged when finished and handed back when the worker process
-# dies (settings), so a crash loses no job; the services claim the job under a lease, so a
-# second delivery does nothing unless the first run died (reporting/jobs.py).
-JOB_TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
 
 
 @shared_task(

@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kernel.queue import broker_reachable
+from kernel.ratelimits import work_limit
 from municipalities.access import access_for
 from municipalities.enums import Role
 from municipalities.models import Municipality
 from municipalities.services import audit_record
 from municipalities.views_base import RoleRequiredMixin, ScopedQuerysetMixin
-from pilot.queue import broker_reachable
-from pilot.ratelimits import work_limit
-from privacy.small_cells import suppress_for_funder
+from reporting.small_cells import suppress_for_funder
 
 from .dashboard import dashboard_figures_html, dashboard_scope, snapshot_for_dashboard
 from .forms import AsOfForm, ReportRequestForm

@@ -15,8 +15,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from demo.timeline import DATA_UNTIL
 from municipalities.models import Municipality
-from pilot.demo.timeline import DATA_UNTIL
 from reporting.exports.services import export_run
 from reporting.models import ReportKind, ResearchExport
 from reporting.reports.services import report_render, report_request

@@ -7,8 +7,8 @@ from django.urls import reverse
 from rest_framework.throttling import UserRateThrottle
 
 from coaching.models import GuidanceSession
+from kernel.forms import NOTES_MAX_LENGTH
 from municipalities.enums import Role
-from pilot.forms import NOTES_MAX_LENGTH
 from reporting.models import ProgressReport, ResearchExport
 from tests.factories import EntrepreneurFactory, MunicipalityFactory, user_with_role
 
@@ -53,7 +53,7 @@ def test_metrics_api_queues_at_most_ten_computations_per_person(client, monkeypa
         queued.append(kwargs)
         return True
 
-    monkeypatch.setattr("pilot.queue.send_task", send_task)
+    monkeypatch.setattr("kernel.queue.send_task", send_task)
     client.force_login(user_with_role(Role.FUNDER))
     statuses = [
         client.get("/api/v1/metrics/", {"as_of": f"2025-01-{day:02d}"}).status_code

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, RequestContext, Template
 
-from pilot.navigation import navigation
+from portal.navigation import navigation
 
 NOTICE = "Demo without the database's own wall."
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.dates import add_months
 from municipalities.enums import Role
-from pilot.dates import add_months
 from placements.enums import PlacementStatus
 from placements.selectors import (
     benefit_checks_due,

@@ -4,7 +4,7 @@ caching of anything that may carry personal data."""
 import pytest
 
 from municipalities.enums import Role
-from pilot.middleware import CONTENT_SECURITY_POLICY
+from portal.middleware import CONTENT_SECURITY_POLICY
 from tests.factories import MunicipalityFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,13 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from coaching.models import Entrepreneur, GuidanceSession
+from demo.credentials import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts, jobcoach_email
+from demo.plan import build_plan
+from demo.timeline import DATA_UNTIL
+from kernel.dates import add_months
+from kernel.models import PilotSettings
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
-from pilot.dates import add_months
-from pilot.demo.credentials import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts, jobcoach_email
-from pilot.demo.plan import build_plan
-from pilot.demo.timeline import DATA_UNTIL
-from pilot.models import PilotSettings
 from placements.enums import (
     ENDED_STATUSES,
     NEXT_STATUSES,

@@ -1,5 +1,5 @@
 """``manage.py seed_demo`` on the day someone tries it: the pilot's timeline is placed
-relative to today (pilot/demo/timeline.py), so the to-do lists have real items."""
+relative to today (demo/timeline.py), so the to-do lists have real items."""
 
 from datetime import timedelta
 from io import StringIO
@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from coaching.models import GuidanceSession
+from demo.credentials import jobcoach_email
 from municipalities.models import Municipality, User
-from pilot.demo.credentials import jobcoach_email
 from placements.models import BenefitCheck, BenefitPeriod, Placement, ProgressReview
 
 LISTS = ("ending_soon", "reviews_due", "benefit_checks", "proposals")

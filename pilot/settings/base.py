@@ -35,7 +35,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "pilot.admin_config.PilotAdminConfig",
+    "portal.admin_config.PilotAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,24 +51,28 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
-    "pilot",
+    # Lowest first, as docs/architecture.md draws them: the kernel (label "pilot"), the tenant,
+    # the domain, reads and privacy, then the site's front and the demo on top.
+    "kernel",
     "municipalities",
     "coaching",
     "placements",
     "reporting",
     "privacy",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "pilot.middleware.SecurityHeadersMiddleware",
-    "pilot.middleware.RequestBodyLimitMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Dutch unless the person chose English (not the browser's Accept-Language).
-    "pilot.middleware.LanguageMiddleware",
+    "portal.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -76,14 +80,14 @@ MIDDLEWARE = [
     "municipalities.middleware.SessionLifetimeMiddleware",
     "municipalities.middleware.SecondFactorRequiredMiddleware",
     # The request as the context of the processing log (who reads or writes, through which route).
-    "privacy.log.ProcessingLogMiddleware",
-    "pilot.middleware.TooManyRequestsMiddleware",
+    "municipalities.processing_log.ProcessingLogMiddleware",
+    "portal.middleware.TooManyRequestsMiddleware",
     # Last: the database's own wall (row-level security) for everything the view reads.
     "municipalities.middleware.DatabaseScopeMiddleware",
 ]
 
 ROOT_URLCONF = "pilot.urls"
-FORM_RENDERER = "pilot.forms.PilotFormRenderer"
+FORM_RENDERER = "kernel.forms.PilotFormRenderer"
 WSGI_APPLICATION = "pilot.wsgi.application"
 
 TEMPLATES = [
@@ -97,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "pilot.navigation.navigation",
+                "portal.navigation.navigation",
             ],
         },
     },
@@ -211,8 +215,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pilot@localhost")
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 # The cache (sessions stay in the database; allauth's rate limits use the cache). While Redis
-# is down it falls back to a memory cache per process (pilot/cache.py): signing in keeps working.
-CACHES = {"default": {"BACKEND": "pilot.cache.FallbackRedisCache", "LOCATION": REDIS_URL}}
+# is down it falls back to a memory cache per process (kernel/cache.py): signing in keeps working.
+CACHES = {"default": {"BACKEND": "kernel.cache.FallbackRedisCache", "LOCATION": REDIS_URL}}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -230,14 +234,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 # Sending a task while Redis is down: give up after about a second, so that the request can
-# tell the user instead of hanging (pilot/queue.py).
+# tell the user instead of hanging (kernel/queue.py).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-# Reports and exports (reporting/jobs.py). A running job's worker renews its lease every
+# Reports and exports (kernel/jobs.py). A running job's worker renews its lease every
 # JOB_HEARTBEAT_SECONDS; a job whose lease is older than JOB_LEASE_SECONDS lost its worker and
 # is queued again (at most JOB_MAX_ATTEMPTS runs in all) or failed with the reason. A queued job
 # nobody took for JOB_REQUEUE_SECONDS (its message lost with a Redis restart) is sent again.
@@ -290,7 +294,7 @@ CELERY_BEAT_SCHEDULE = {
 METRICS_REFRESH_DELAY_SECONDS = env.int("METRICS_REFRESH_DELAY_SECONDS", default=30)
 
 # Request bodies: only the import page takes files, so 1 MB is far more than any other form
-# needs (pilot/middleware.py refuses larger bodies with 413, file parts included).
+# needs (portal/middleware.py refuses larger bodies with 413, file parts included).
 REQUEST_BODY_MAX_SIZE = env.int("REQUEST_BODY_MAX_SIZE", default=1_000_000)
 # The CSV files of one import from the browser, together (placements/imports): the pilot's
 # whole data is well under 1 MB; 20 MB leaves room for a national roll-out's files.
@@ -304,7 +308,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 # Work a person may queue for the worker: (how many, per how many seconds), per person and
-# kind (pilot/ratelimits.py). Figures for a date already asked for cost nothing.
+# kind (kernel/ratelimits.py). Figures for a date already asked for cost nothing.
 WORK_RATE_LIMITS = {
     "snapshot": (10, 600),
     "report": (10, 600),
@@ -313,7 +317,7 @@ WORK_RATE_LIMITS = {
 }
 
 # API clients (api-write.md): requests per client, (how many, per how many seconds); past it
-# the API answers 429 with Retry-After (pilot/ratelimits.py).
+# the API answers 429 with Retry-After (kernel/ratelimits.py).
 API_CLIENT_RATE_LIMIT = (
     env.int("API_CLIENT_RATE_LIMIT", default=600),
     env.int("API_CLIENT_RATE_LIMIT_SECONDS", default=60),
@@ -339,7 +343,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "300/minute"},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "pilot.pagination.KeysFirstPagination",
+    "DEFAULT_PAGINATION_CLASS": "kernel.pagination.KeysFirstPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
@@ -368,14 +372,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Logs never carry personal data: records name row keys (refs) and ids, never names.
-# Request lines lose their query string (searches carry names; pilot/logging.py); gunicorn's
+# Request lines lose their query string (searches carry names; kernel/logging.py); gunicorn's
 # access log leaves it out too (pilot/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "no_query_string": {"()": "pilot.logging.DropQueryString"},
-        "no_client_error_traceback": {"()": "pilot.logging.NoTracebackForClientErrors"},
+        "no_query_string": {"()": "kernel.logging.DropQueryString"},
+        "no_client_error_traceback": {"()": "kernel.logging.NoTracebackForClientErrors"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -410,5 +414,5 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Issue 12: in what the funder sees, a count in a breakdown finer than the headline per
 # municipality (reasons, benefit types, cohorts, gaps per municipality) below this is shown as
-# "< 5" (privacy.small_cells); totals stay exact.
+# "< 5" (reporting.small_cells); totals stay exact.
 SMALL_CELL_MINIMUM = env.int("SMALL_CELL_MINIMUM", default=5)

@@ -39,7 +39,7 @@ STORAGES = {
 # that tests clearing the cache never touch the queues or another run's keys.
 CACHES = {
     "default": {
-        "BACKEND": "pilot.cache.FallbackRedisCache",
+        "BACKEND": "kernel.cache.FallbackRedisCache",
         "LOCATION": env("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"),
         "KEY_PREFIX": env("TEST_CACHE_PREFIX", default=f"pilot-test-{os.getpid()}"),
     }

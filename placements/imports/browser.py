@@ -19,9 +19,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 
+from kernel.jobs import JobLost, job_claim, job_done, job_enqueue, job_failed, job_retry
 from municipalities.access import import_scope
 from municipalities.services import audit_record
-from reporting.jobs import JobLost, job_claim, job_done, job_enqueue, job_failed, job_retry
 
 from ..models import IMPORT_PROBLEMS, ImportPhase, ImportRun, ImportStatus
 from .kinds import KINDS_BY_FILE
@@ -214,7 +214,7 @@ def import_execute(*, run_id: int, task_id: str = "", worker: str = "") -> Impor
     else:
         fields = {}
     if fields:
-        # Fenced as every write of a job (reporting/jobs.py): a cancelled run writes nothing.
+        # Fenced as every write of a job (kernel/jobs.py): a cancelled run writes nothing.
         ImportRun.objects.filter(
             pk=run.pk, status=ImportStatus.RUNNING, attempts=run.attempts
         ).update(

@@ -34,19 +34,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coaching.models import Entrepreneur
+from kernel.figures import figures_changed
+from kernel.models import PilotSettings
 from municipalities.access import ImportScope
 from municipalities.db_scope import pilot_wide
 from municipalities.models import Municipality
-from pilot.figures import figures_changed
-from pilot.models import PilotSettings
-from privacy.enums import Action
-from privacy.log import entry_author
-from privacy.models import ProcessingEntry, ProcessingSubject
+from municipalities.processing_enums import Action
+from municipalities.processing_log import entry_author, entry_models
 
 from ..consents import current_information_version
 from ..enums import ChangeSource, ConsentPurpose, ConsentSource, PlacementStatus, ResearchConsent
 from ..models import BenefitPeriod, ConsentRecord, Jobseeker, Placement, PlacementStateChange
-from ..services import CROSS_MUNICIPALITY_RULES, _busiest_day, _held, _meets
+from ..services import (
+    CROSS_MUNICIPALITY_RULES,
+    REFS_REFUSED_CHECKS,
+    _busiest_day,
+    _held,
+    _meets,
+)
 from .kinds import JOBSEEKERS, KINDS, MUNICIPALITIES, FileKind
 from .reader import CellError, CsvStream
 
@@ -472,10 +477,10 @@ def _municipalities_of(jobseekers: set[int]) -> dict[int, int]:
 
 
 def _log_writes(entries: list[tuple[str, int]]) -> None:
-    """``privacy.log.record_write(action, [jobseeker])`` for each write: one entry per write,
-    as the services leave writing the rows one by one, in bulk."""
+    """``municipalities.processing_log.record_write(action, [jobseeker])`` for each write: one
+    entry per write, as the services leave writing the rows one by one, in bulk."""
     author = entry_author()
-    entry_table, subject_table = _Table(ProcessingEntry), _Table(ProcessingSubject)
+    entry_table, subject_table = (_Table(model) for model in entry_models())
     for start in range(0, len(entries), BATCH * 5):
         chunk = entries[start : start + BATCH * 5]
         ids = entry_table.ids(len(chunk))
@@ -545,14 +550,10 @@ def _differs(stored, value) -> bool:
 
 
 def _refuse_erased_refs(refs: list[str]) -> None:
-    from privacy.erasure import ref_digest
-    from privacy.models import Erasure
-
-    digests = {ref_digest(ref) for ref in refs}
-    for start in range(0, len(refs), 10000):
-        chunk = list(digests)[start : start + 10000]
-        if Erasure.objects.filter(ref_digest__in=chunk).exists():
-            raise Fallback
+    # The checks privacy registers (an erased person's reference is not used again): a hit
+    # hands the run to the row-by-row way, which says which row and why.
+    if any(check(refs) for check in REFS_REFUSED_CHECKS):
+        raise Fallback
 
 
 def _check_placements(plan: list[SimpleNamespace]) -> None:

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import municipalities.models
-import pilot.validators
+import kernel.validators
 import placements.models
 from django.conf import settings
 from django.db import migrations, models
@@ -20,54 +20,54 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='benefitperiod',
             name='end_date',
-            field=models.DateField(blank=True, null=True, validators=[pilot.validators.validate_not_before_1900], verbose_name='end date'),
+            field=models.DateField(blank=True, null=True, validators=[kernel.validators.validate_not_before_1900], verbose_name='end date'),
         ),
         migrations.AlterField(
             model_name='benefitperiod',
             name='start_date',
-            field=models.DateField(validators=[pilot.validators.validate_not_before_1900], verbose_name='start date'),
+            field=models.DateField(validators=[kernel.validators.validate_not_before_1900], verbose_name='start date'),
         ),
         migrations.AlterField(
             model_name='jobseeker',
             name='birth_date',
-            field=models.DateField(blank=True, null=True, validators=[pilot.validators.validate_not_before_1900], verbose_name='birth date'),
+            field=models.DateField(blank=True, null=True, validators=[kernel.validators.validate_not_before_1900], verbose_name='birth date'),
         ),
         migrations.AlterField(
             model_name='placement',
             name='actual_end',
-            field=models.DateField(blank=True, null=True, validators=[pilot.validators.validate_not_before_1900], verbose_name='actual end'),
+            field=models.DateField(blank=True, null=True, validators=[kernel.validators.validate_not_before_1900], verbose_name='actual end'),
         ),
         migrations.AlterField(
             model_name='placement',
             name='actual_start',
-            field=models.DateField(blank=True, null=True, validators=[pilot.validators.validate_not_before_1900], verbose_name='actual start'),
+            field=models.DateField(blank=True, null=True, validators=[kernel.validators.validate_not_before_1900], verbose_name='actual start'),
         ),
         migrations.AlterField(
             model_name='placement',
             name='planned_end',
-            field=models.DateField(validators=[pilot.validators.validate_not_before_1900], verbose_name='planned end'),
+            field=models.DateField(validators=[kernel.validators.validate_not_before_1900], verbose_name='planned end'),
         ),
         migrations.AlterField(
             model_name='placement',
             name='planned_start',
-            field=models.DateField(validators=[pilot.validators.validate_not_before_1900], verbose_name='planned start'),
+            field=models.DateField(validators=[kernel.validators.validate_not_before_1900], verbose_name='planned start'),
         ),
         migrations.AlterField(
             model_name='progressreview',
             name='held_on',
-            field=models.DateField(validators=[pilot.validators.validate_not_before_1900], verbose_name='date'),
+            field=models.DateField(validators=[kernel.validators.validate_not_before_1900], verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='progressreview',
             name='next_review_on',
-            field=models.DateField(blank=True, null=True, validators=[pilot.validators.validate_not_before_1900], verbose_name='next review'),
+            field=models.DateField(blank=True, null=True, validators=[kernel.validators.validate_not_before_1900], verbose_name='next review'),
         ),
         migrations.CreateModel(
             name='BenefitCheck',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('months', models.PositiveSmallIntegerField(choices=[(3, '3 months'), (6, '6 months'), (12, '12 months')], verbose_name='months after the internship')),
-                ('checked_on', models.DateField(validators=[pilot.validators.validate_not_before_1900], verbose_name='checked on')),
+                ('checked_on', models.DateField(validators=[kernel.validators.validate_not_before_1900], verbose_name='checked on')),
                 ('outcome', models.CharField(choices=[('still_on_benefits', 'still on benefits'), ('benefits_ended', 'benefits ended'), ('could_not_check', 'could not be checked')], max_length=24, verbose_name='outcome')),
                 ('reason', models.TextField(blank=True, verbose_name='reason')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

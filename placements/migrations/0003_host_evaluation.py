@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import municipalities.models
-import pilot.validators
+import kernel.validators
 import placements.models
 from django.conf import settings
 from django.db import migrations, models
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='HostEvaluation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('evaluated_on', models.DateField(validators=[pilot.validators.validate_not_before_1900], verbose_name='date of the evaluation')),
+                ('evaluated_on', models.DateField(validators=[kernel.validators.validate_not_before_1900], verbose_name='date of the evaluation')),
                 ('would_host_again', models.CharField(choices=[('yes', 'yes'), ('no', 'no'), ('unsure', 'not sure')], max_length=8, verbose_name='would host an intern again')),
                 ('work_readiness', models.PositiveSmallIntegerField(help_text='1 = far from ready for work, 5 = ready for a regular job.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name="intern's readiness for work")),
                 ('offer', models.CharField(choices=[('none', 'nothing offered'), ('contract', 'employment contract'), ('job_offer', 'job offered, not (yet) signed'), ('work_learn', 'work-and-learn place (e.g. BBL)'), ('other_employer', 'recommended to another employer')], max_length=16, verbose_name='job or contract offered')),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import municipalities.models
-import pilot.validators
+import kernel.validators
 import placements.models
 from django.conf import settings
 from django.db import migrations, models
@@ -63,11 +63,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('purpose', models.CharField(choices=[('research', 'research (Regioplan)'), ('follow_up', 'contact for follow-up')], max_length=16, verbose_name='purpose')),
-                ('given_on', models.DateField(validators=[pilot.validators.validate_not_before_1900], verbose_name='given on')),
+                ('given_on', models.DateField(validators=[kernel.validators.validate_not_before_1900], verbose_name='given on')),
                 ('information_version', models.CharField(help_text='The version of the information letter the jobseeker was given.', max_length=64, verbose_name='version of the information')),
                 ('source', models.CharField(choices=[('web', 'web'), ('admin', 'admin'), ('import', 'import'), ('api', 'API'), ('demo', 'demo data'), ('migration', 'earlier consent field')], max_length=16, verbose_name='recorded through')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, validators=[pilot.validators.validate_not_before_1900], verbose_name='withdrawn on')),
+                ('withdrawn_on', models.DateField(blank=True, null=True, validators=[kernel.validators.validate_not_before_1900], verbose_name='withdrawn on')),
                 ('withdrawal_source', models.CharField(blank=True, choices=[('web', 'web'), ('admin', 'admin'), ('import', 'import'), ('api', 'API'), ('demo', 'demo data'), ('migration', 'earlier consent field')], max_length=16, verbose_name='withdrawn through')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawal recorded at')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),

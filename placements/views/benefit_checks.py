@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
+from kernel.dates import add_months
 from municipalities.views_base import ScopedQuerysetMixin
-from pilot.dates import add_months
 
 from ..enums import ENDED_STATUSES, BenefitCheckOutcome
 from ..forms import BenefitCheckForm, add_service_errors

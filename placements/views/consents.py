@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
+from kernel.versioning import StaleEdit
 from municipalities.views_base import ScopedQuerysetMixin
-from pilot.versioning import StaleEdit
 
 from ..forms import ConsentGiveForm, ConsentWithdrawForm, add_service_errors
 from ..models import ConsentRecord, Jobseeker

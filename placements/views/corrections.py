@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from kernel.forms import WithdrawForm
+from kernel.stale_edits import StaleEditViewMixin
+from kernel.versioning import StaleEdit
 from municipalities.enums import ChangeSource
 from municipalities.history import ChangedBy, describe_changes, fact_changes
 from municipalities.views_base import ScopedQuerysetMixin
-from pilot.forms import WithdrawForm
-from pilot.stale_edits import StaleEditViewMixin
-from pilot.versioning import StaleEdit
 
 from ..enums import PlacementStatus
 from ..forms import (

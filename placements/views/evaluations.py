@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
+from kernel.versioning import StaleEdit
 from municipalities.access import access_for, editable
 from municipalities.enums import Role
 from municipalities.views_base import ScopedQuerysetMixin
-from pilot.versioning import StaleEdit
 
 from ..enums import ENDED_STATUSES
 from ..forms import HostEvaluationForm, add_service_errors

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, View
 
+from kernel.forms import StyledFormMixin
+from kernel.ratelimits import work_limit
 from municipalities.access import import_scope, visible
 from municipalities.views_base import RoleRequiredMixin
-from pilot.forms import StyledFormMixin
-from pilot.ratelimits import work_limit
 
 from ..imports.browser import import_confirm, import_progress, import_upload, may_confirm
 from ..imports.kinds import KINDS

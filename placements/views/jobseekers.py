@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
+from kernel.pagination import KeysFirstPaginator
+from kernel.stale_edits import StaleEditViewMixin
+from kernel.versioning import StaleEdit
 from municipalities.views_base import ScopedQuerysetMixin
-from pilot.pagination import KeysFirstPaginator
-from pilot.stale_edits import StaleEditViewMixin
-from pilot.versioning import StaleEdit
 
 from ..consents import jobseeker_consents
 from ..filters import JobseekerFilter

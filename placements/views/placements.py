@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
+from kernel.models import PilotSettings
+from kernel.pagination import KeysFirstPaginator
+from kernel.stale_edits import StaleEditViewMixin
+from kernel.versioning import StaleEdit
 from municipalities.views_base import ScopedQuerysetMixin
-from pilot.models import PilotSettings
-from pilot.pagination import KeysFirstPaginator
-from pilot.stale_edits import StaleEditViewMixin
-from pilot.versioning import StaleEdit
 
 from ..enums import ENDED_STATUSES, PlacementStatus
 from ..filters import PlacementFilter

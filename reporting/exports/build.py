@@ -15,10 +15,10 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import record
 from placements.models import Placement
-from privacy.enums import Action, Activity
-from privacy.log import record
 from reporting.metrics import cyclic_gc_paused
 
 from . import lanes, long_tables

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
 from placements.enums import WORK_END_REASONS, PlacementStatus
 from placements.models import Jobseeker
 from reporting.metrics import OutflowStatus, PeriodAsOf, participant_outflow, period_as_of
@@ -203,7 +203,7 @@ def benefit_at_start(
 
 
 def whole_months(start: date, end: date) -> int:
-    """The largest n with add_months(start, n) <= end (pilot.dates semantics), for end >= start.
+    """The largest n with add_months(start, n) <= end (kernel.dates semantics), for end >= start.
 
     Computed from the calendar rather than by calling add_months: this runs once per
     participant and relativedelta costs microseconds a call. A start on the 31st reaches a

@@ -12,9 +12,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from municipalities.access import access_for
-from municipalities.services import audit_record
-from reporting.jobs import (
+from kernel.jobs import (
     JobLost,
     job_claim,
     job_done,
@@ -23,6 +21,8 @@ from reporting.jobs import (
     job_retry,
     job_update,
 )
+from municipalities.access import access_for
+from municipalities.services import audit_record
 from reporting.models import ExportStatus, ResearchExport
 
 from .build import build_research_export, record_export, validate_as_of

@@ -4,9 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.job_model import BackgroundJob, JobStatus
 from municipalities.access import ALL, register
-
-from .jobs import BackgroundJob, JobStatus
 
 
 class ReportKind(models.TextChoices):

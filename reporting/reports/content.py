@@ -124,7 +124,7 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             "charts_without_table": ["municipalities"],
             "guidance": data.guidance,
             # Counts only, per municipality: the funder sees no records, and the small counts of
-            # this breakdown as "< 5" (privacy.small_cells); the totals elsewhere stay exact.
+            # this breakdown as "< 5" (reporting.small_cells); the totals elsewhere stay exact.
             "completeness": [] if compact else completeness,
             # Compact: the count of each kind of gap over the whole pilot (exact, as totals are).
             "completeness_totals": [

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ..jobs import JobLost, job_claim, job_done, job_enqueue, job_failed, job_update
+from kernel.jobs import JobLost, job_claim, job_done, job_enqueue, job_failed, job_update
+
 from ..models import ProgressReport, ReportKind, ReportStatus, ReportTrigger, SnapshotTrigger
 from ..snapshots import latest_snapshot, snapshot_compute
 from .content import report_content
@@ -65,7 +66,7 @@ def report_request(
             report.trigger = trigger
             report.finished_at = None
             report.attempts = 0
-            report.heartbeat_at = timezone.now()  # queued now (reporting/jobs.py)
+            report.heartbeat_at = timezone.now()  # queued now (kernel/jobs.py)
             report.save(
                 update_fields=[
                     "status",
@@ -80,7 +81,7 @@ def report_request(
             )
         if enqueue:
             # After commit; when the broker cannot take it the report is failed at once with
-            # the reason, and asking again queues it again (reporting/jobs.py).
+            # the reason, and asking again queues it again (kernel/jobs.py).
             job_enqueue(report)
     return report, True
 

@@ -1,5 +1,5 @@
 """Concurrent PUTs to one row never lose an update: they are applied one after the other
-(pilot/versioning.py's rule, and a lock on the key), each on the row the other left."""
+(kernel/versioning.py's rule, and a lock on the key), each on the row the other left."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from kernel.dates import add_months
 from municipalities.enums import Role
-from pilot.dates import add_months
 from placements.enums import BenefitCheckOutcome, PlacementStatus
 from placements.models import BenefitCheck, BenefitPeriod
 from tests.factories import (

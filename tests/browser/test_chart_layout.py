@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 from reporting.charts.builders import (
     cumulative_outflow_chart,
     funnel_chart,

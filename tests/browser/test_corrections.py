@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from kernel.dates import add_months
 from municipalities.enums import ChangeSource, CorrectionAction, Role
 from municipalities.models import Correction
-from pilot.dates import add_months
 from placements.enums import PlacementStatus
 from placements.models import BenefitPeriod
 from reporting.snapshots import snapshot_compute

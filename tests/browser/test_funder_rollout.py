@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from kernel.models import PilotSettings
 from municipalities.enums import Role
-from pilot.models import PilotSettings
 from reporting.snapshots import snapshot_compute
 from tests.factories import user_with_role
 from tests.reporting.rollout_data import AS_OF, load_closed_windows

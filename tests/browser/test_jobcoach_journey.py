@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from kernel.dates import add_months
 from municipalities.enums import Role
-from pilot.dates import add_months
 from placements.enums import BenefitEndReason, BenefitType, ChangeSource, PlacementStatus
 from placements.models import BenefitPeriod, Jobseeker, Placement, ProgressReview
 from tests.factories import (

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from municipalities.enums import Role
-from privacy.enums import Action, Activity
-from privacy.log import record
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import record
 from tests.factories import JobseekerFactory, MunicipalityFactory, user_with_role
 
 from .helpers import PASSWORD, PHONE, assert_fits_width, enter_totp_code

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from pilot.demo.credentials import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from demo.credentials import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tests.factories import totp_code
 
 from .helpers import DESKTOP, PHONE, assert_fits_width, screenshot

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kernel.models import PilotSettings
 from municipalities.enums import Role
-from pilot.models import PilotSettings
 from placements.enums import PlacementStatus
 from tests.factories import (
     EntrepreneurFactory,
@@ -139,7 +139,7 @@ def test_entrepreneur_list_reads_no_other_jobseeker_field(client, pilot, django_
     PilotSettings.load()
     client.force_login(pilot["coach_a"])
     warm_session(client)
-    # 7 (the page's keys, then its rows: pilot.pagination), the IMK coach's database scope
+    # 7 (the page's keys, then its rows: kernel.pagination), the IMK coach's database scope
     # (where their entrepreneurs are, set, put back) and the processing log's entry with the
     # intern shown
     with django_assert_num_queries(12) as captured:
@@ -221,7 +221,7 @@ def test_entrepreneur_list_query_count_constant(client, django_assert_num_querie
     warm_session(client)
     url = reverse("coaching:entrepreneur_list")
     _rows(coach, municipality, 1)
-    # session, user, roles, pilot settings, count, the page's keys, its rows (pilot.pagination:
+    # session, user, roles, pilot settings, count, the page's keys, its rows (kernel.pagination:
     # the computed columns for the page's rows only); the database scope set and put back
     # (row-level security; the programme admin's pilot-wide scope is the tests' own already);
     # an IMK coach's scope first looks up where their entrepreneurs are; the processing log's

@@ -19,7 +19,7 @@ def app_on_private_redis(private_redis, settings):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "pilot.cache.FallbackRedisCache",
+            "BACKEND": "kernel.cache.FallbackRedisCache",
             "LOCATION": f"{private_redis.url}/1",
             "KEY_PREFIX": "fault",
         }

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.job_model import QUEUE_UNAVAILABLE
 from municipalities.enums import Role
 from reporting.models import ProgressReport, ReportKind, ResearchExport
-from reporting.models.jobs import QUEUE_UNAVAILABLE
 from reporting.snapshots import snapshot_compute
 from tests.factories import BenefitPeriodFactory, PlacementFactory, totp_code, user_with_role
 

@@ -27,8 +27,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from kernel.jobs import job_send
 from municipalities.enums import Role
-from reporting.jobs import job_send
 from reporting.models import ProgressReport, ReportKind, ResearchExport
 from reporting.reports.services import report_request
 from tests.factories import BenefitPeriodFactory, PlacementFactory, user_with_role

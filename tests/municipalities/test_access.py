@@ -3,10 +3,10 @@
 import pytest
 
 from coaching.models import Entrepreneur, GuidanceSession
+from kernel.models import PilotSettings
 from municipalities.access import ScopeNotDefined, editable, visible
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
-from pilot.models import PilotSettings
 from placements.models import (
     BenefitPeriod,
     Jobseeker,

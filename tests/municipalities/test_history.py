@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from kernel.versioning import StaleEdit, lock_current, save_next_version
 from municipalities.history import ChangedBy, describe_changes, fact_changes, is_correction
 from municipalities.models import Correction
-from pilot.versioning import StaleEdit, lock_current, save_next_version
 from placements.models import BenefitPeriod, Jobseeker
 from placements.services import benefit_period_save
 from tests.factories import BenefitPeriodFactory, JobseekerFactory

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from pilot.versioning import StaleEdit
+from kernel.versioning import StaleEdit
 from placements.consents import consent_give, consent_withdraw
 from placements.enums import ConsentPurpose, ConsentSource, PlacementStatus
 from placements.models import ConsentRecord, Jobseeker, Placement, PlacementStateChange

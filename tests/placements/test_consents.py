@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.versioning import StaleEdit
 from municipalities.enums import Role
-from pilot.versioning import StaleEdit
 from placements.consents import (
     consent_apply_answer,
     consent_give,

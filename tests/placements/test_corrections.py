@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kernel.figures import _schedule_refresh
 from municipalities.enums import ChangeSource, CorrectionAction, RecordKind
 from municipalities.models import Correction
-from pilot.figures import _schedule_refresh
 from placements.enums import PlacementStatus
 from placements.models import BenefitPeriod, Placement, PlacementStateChange, ProgressReview
 from tests.factories import (

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 from placements.enums import ChangeSource, PlacementStatus
 from placements.models import BenefitPeriod, Jobseeker, Placement, ProgressReview
 from placements.services import (

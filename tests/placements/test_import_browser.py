@@ -34,7 +34,7 @@ NOT_YOURS = (
 @pytest.fixture(autouse=True)
 def dutch(settings):
     """The pages in Dutch, the site's language (the tests' default is English; the browser's
-    Accept-Language decides nothing, pilot.middleware.LanguageMiddleware)."""
+    Accept-Language decides nothing, portal.middleware.LanguageMiddleware)."""
     settings.LANGUAGE_CODE = "nl"
 
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.dates import add_months
+from kernel.models import PilotSettings
 from municipalities.enums import Role
-from pilot.dates import add_months
-from pilot.models import PilotSettings
 from placements.enums import ChangeSource, PlacementStatus
 from placements.models import BenefitCheck, Placement
 from placements.selectors import entrepreneurs_with_free_place

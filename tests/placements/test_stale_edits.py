@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kernel.stale_edits import StaleLine
 from municipalities.models import Correction
-from pilot.stale_edits import StaleLine
 from placements.enums import PlacementStatus
 from placements.models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange
 from placements.services import benefit_period_save, jobseeker_save, placement_save

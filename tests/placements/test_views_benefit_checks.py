@@ -8,8 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.dates import add_months
 from municipalities.access import editable, visible
-from pilot.dates import add_months
 from placements.enums import PlacementStatus
 from placements.models import BenefitCheck, Placement
 from placements.selectors import benefit_checks_due

@@ -184,7 +184,7 @@ def test_jobseeker_list_query_count_is_constant(client, django_assert_num_querie
     client.force_login(a.jobcoach)
     warm_session(client)
     # session, user, roles, count, the page's keys, its rows (the computed columns for those
-    # only: pilot.pagination); the database scope set and put back; the processing log's entry
+    # only: kernel.pagination); the database scope set and put back; the processing log's entry
     # and its people
     with django_assert_num_queries(10):
         response = client.get(LIST, {"q": "HRL", "state": ""})

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kernel.models import PilotSettings
 from municipalities.enums import Role
-from pilot.models import PilotSettings
 from placements.enums import ChangeSource, PlacementStatus
 from placements.models import Placement, PlacementStateChange, ProgressReview
 from placements.selectors import next_placement_ref

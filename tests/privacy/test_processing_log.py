@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Correction
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import acting_as, record
 from placements.enums import PlacementStatus, ResearchConsent
 from placements.models import BenefitPeriod, ConsentRecord, Jobseeker
 from placements.services import benefit_period_save, jobseeker_save
-from privacy.enums import Action, Activity
-from privacy.log import acting_as, record
 from privacy.models import ProcessingEntry, ProcessingSubject, Restriction
 from tests import db_roles
 from tests.factories import (

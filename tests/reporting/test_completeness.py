@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.dates import add_months
 from municipalities.enums import Role
-from pilot.dates import add_months
 from placements.enums import PlacementStatus
 from placements.models import Placement
 from reporting.completeness import GAP_KINDS, all_municipalities_completeness_counts

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from coaching.models import Entrepreneur
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
 from reporting.costs import imk_cents, jobcoach_cents
 from reporting.snapshots import snapshot_compute
 from tests.factories import GuidanceSessionFactory

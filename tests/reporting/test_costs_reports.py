@@ -4,9 +4,9 @@ report (that municipality's savings and coaching costs), all from the snapshot."
 
 import pytest
 
+from kernel.models import PilotSettings
 from municipalities.enums import Role
 from municipalities.models import Municipality
-from pilot.models import PilotSettings
 from reporting.models import ReportKind
 from reporting.reports.content import funder_content
 from reporting.snapshots import snapshot_compute

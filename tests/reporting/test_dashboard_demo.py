@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from demo.credentials import demo_accounts
+from demo.timeline import DATA_UNTIL
 from municipalities.models import User
-from pilot.demo.credentials import demo_accounts
-from pilot.demo.timeline import DATA_UNTIL
 from reporting.models import ReportKind
 from reporting.reports.services import report_render, report_request
 from reporting.snapshots import snapshot_compute

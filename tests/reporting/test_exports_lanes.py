@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
 from placements.models import Jobseeker
 from reporting.exports import lanes, long_tables
 from reporting.exports import variables as v

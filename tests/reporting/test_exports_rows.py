@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import DataError
 
 from coaching.models import GuidanceSession
-from pilot.dates import add_months
+from kernel.dates import add_months
 from placements.models import BenefitPeriod, Jobseeker, Placement
 from reporting.exports import variables as v
 from reporting.exports.pseudonyms import Pseudonymiser

@@ -10,7 +10,7 @@ from django.utils import timezone
 from municipalities.access import access_for
 from municipalities.models import AuditEvent
 from pilot.celery import app
-from pilot.navigation import items_for
+from portal.navigation import items_for
 from reporting.models import ResearchExport
 from tests.factories import MunicipalityFactory, PlacementFactory, user_with_role
 

@@ -1,4 +1,4 @@
-"""The life of a report or export job (reporting/jobs.py): claim, fence, reap, retry, cancel."""
+"""The life of a report or export job (kernel/jobs.py): claim, fence, reap, retry, cancel."""
 
 import datetime
 
@@ -6,8 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from municipalities.enums import Role
-from reporting.jobs import (
+from kernel.job_model import (
+    CANCELLED,
+    QUEUE_UNAVAILABLE,
+    REASONS,
+    WORKER_LOST,
+    WORKER_LOST_FINAL,
+)
+from kernel.jobs import (
     JobLost,
     job_cancel,
     job_claim,
@@ -16,14 +22,8 @@ from reporting.jobs import (
     job_update,
     jobs_reap,
 )
+from municipalities.enums import Role
 from reporting.models import ProgressReport, ReportKind, ResearchExport
-from reporting.models.jobs import (
-    CANCELLED,
-    QUEUE_UNAVAILABLE,
-    REASONS,
-    WORKER_LOST,
-    WORKER_LOST_FINAL,
-)
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
 from tests.factories import MunicipalityFactory
 from tests.reporting.test_pilot_metrics_command import FIXTURES, load_pilot_small
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kernel.models import PilotSettings
 from municipalities.enums import Role
-from pilot.models import PilotSettings
 from reporting.dashboard import WHOLE_PILOT, municipality_scope
 from reporting.savings_figures import snapshot_savings
 from reporting.snapshots import snapshot_compute

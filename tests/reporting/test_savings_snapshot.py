@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
 from reporting.snapshots import snapshot_compute
 from tests.reporting.test_pilot_metrics_command import FIXTURES, load_pilot_small
 

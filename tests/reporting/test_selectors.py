@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from pilot.models import PilotSettings
+from kernel.models import PilotSettings
 from placements.enums import PlacementStatus
 from reporting.metrics import BenefitPeriodRow, JobseekerRow, MunicipalityRow, PlacementRow
 from reporting.selectors import all_municipalities_metrics_rows, compute_metrics

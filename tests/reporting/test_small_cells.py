@@ -13,9 +13,9 @@ from municipalities.access import access_for
 from municipalities.enums import Role
 from municipalities.models import Municipality
 from placements.enums import BenefitEndReason
-from privacy.small_cells import Suppressed, shown_count, suppress_for_funder
 from reporting.dashboard import small_cells_suppressed
 from reporting.models import ReportKind
+from reporting.small_cells import Suppressed, shown_count, suppress_for_funder
 from reporting.snapshots import snapshot_compute
 from tests.factories import (
     BenefitPeriodFactory,

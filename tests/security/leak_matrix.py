@@ -24,6 +24,8 @@ from coaching.models import Entrepreneur, GuidanceSession
 from municipalities.api_clients import api_client_create
 from municipalities.enums import Role
 from municipalities.models import AuditEvent, Correction, Municipality, RoleAssignment, User
+from municipalities.processing_enums import Action, Activity
+from municipalities.processing_log import record
 from placements.enums import PlacementStatus
 from placements.models import (
     BenefitCheck,
@@ -36,8 +38,6 @@ from placements.models import (
     PlacementStateChange,
     ProgressReview,
 )
-from privacy.enums import Action, Activity
-from privacy.log import record
 from privacy.models import Erasure, Restriction, RetentionRun
 from reporting.models import ProgressReport, ResearchExport, WorkerHeartbeat
 from tests.factories import (

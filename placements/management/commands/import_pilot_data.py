@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from municipalities.db_scope import pilot_wide
+from municipalities.processing_log import acting_as
 from placements.imports import KINDS, import_folder
-from privacy.log import acting_as
 
 
 class Command(BaseCommand):

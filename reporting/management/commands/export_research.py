@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from municipalities.db_scope import pilot_wide
+from municipalities.processing_log import acting_as
 from municipalities.services import audit_record
-from privacy.log import acting_as
 from reporting.exports.build import (
     FORMATS,
     LANGUAGES,

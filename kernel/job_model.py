@@ -13,7 +13,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
-# Reasons that reporting/jobs.py stores in ``error``; shown translated (BackgroundJob.reason).
+# Reasons that kernel/jobs.py stores in ``error``; shown translated (BackgroundJob.reason).
 QUEUE_UNAVAILABLE = "queue_unavailable"
 WORKER_LOST = "worker_lost"
 WORKER_LOST_FINAL = "worker_lost_final"
@@ -52,7 +52,7 @@ class BackgroundJob(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # The lease (reporting/jobs.py): the number of runs started, which worker and task message
+    # The lease (kernel/jobs.py): the number of runs started, which worker and task message
     # run it now, and its last sign of life (when it was queued, then renewed while it runs).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     worker = models.CharField(_("worker"), max_length=200, blank=True)

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from .ratelimits import TooManyRequests
+from kernel.ratelimits import TooManyRequests
 
 # No inline script or style anywhere (htmx is told not to add its indicator style: see the
 # htmx-config meta tag in base.html); images may be data: URIs (the QR code of the
@@ -119,7 +119,7 @@ def import_upload_path() -> str | None:
 
 
 class TooManyRequestsMiddleware:
-    """Answers ``TooManyRequests`` (pilot/ratelimits.py) with 429 and when to try again."""
+    """Answers ``TooManyRequests`` (kernel/ratelimits.py) with 429 and when to try again."""
 
     def __init__(self, get_response):
         self.get_response = get_response

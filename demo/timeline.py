@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 
 DATA_UNTIL = date(2026, 10, 31)
 PILOT_TZ = ZoneInfo("Europe/Amsterdam")

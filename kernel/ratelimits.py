@@ -1,7 +1,7 @@
 """Per-person limits on work that a request queues for the worker (figures, reports, exports).
 
 A fixed window per person and kind of work, counted in the cache (Redis in production). Going
-over raises ``TooManyRequests``, which the middleware answers with 429 (pilot/middleware.py).
+over raises ``TooManyRequests``, which the middleware answers with 429 (portal/middleware.py).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 from placements.enums import PlacementEndReason as R
 from placements.enums import PlacementStatus as S
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 from placements.enums import BenefitEndReason as E
 from placements.enums import BenefitType as T
 from placements.enums import PlacementEndReason, PlacementStatus

@@ -12,8 +12,8 @@ from django.views.i18n import set_language as django_set_language
 from coaching.selectors import imk_coach_todo
 from municipalities.access import access_for
 from municipalities.enums import Role
+from municipalities.processing_log import record_read
 from placements.selectors import jobcoach_todo
-from privacy.log import record_read
 
 from .health import health_checks
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from pilot.validators import not_in_future, validate_not_before_1900, validate_not_in_future
+from kernel.validators import not_in_future, validate_not_before_1900, validate_not_in_future
 
 D = datetime.date
 TODAY = D(2026, 3, 15)

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from coaching.models import Entrepreneur, GuidanceSession
 from coaching.services import entrepreneur_save, guidance_session_save
+from kernel.models import PilotSettings
 from municipalities.models import AuditEvent, Municipality, RoleAssignment, User
+from municipalities.processing_log import clear_for_demo_reset
 from municipalities.services import municipality_save
-from pilot.models import PilotSettings
 from placements.consents import consent_give, consent_withdraw
 from placements.enums import (
     ChangeSource,
@@ -46,7 +47,6 @@ from placements.services import (
     placement_save,
     progress_review_save,
 )
-from privacy.log import clear_for_demo_reset
 
 from .catalogue import MUNICIPALITIES, PLACES_PER_MUNICIPALITY
 from .credentials import (

@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipalities.db_scope import pilot_wide
-from pilot.demo.builder import (
+from demo.builder import (
     demo_accounts_present,
     demo_present,
     demo_second_factors,
@@ -17,9 +16,10 @@ from pilot.demo.builder import (
     summary,
     write_plan,
 )
-from pilot.demo.credentials import credentials_table
-from pilot.demo.plan import DEFAULT_SEED, build_plan
-from privacy.log import acting_as
+from demo.credentials import credentials_table
+from demo.plan import DEFAULT_SEED, build_plan
+from municipalities.db_scope import pilot_wide
+from municipalities.processing_log import acting_as
 
 
 class Command(BaseCommand):

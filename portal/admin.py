@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from kernel.models import PilotSettings
 from municipalities.admin_base import ScopedModelAdmin
-
-from .models import PilotSettings
 
 
 @admin.register(PilotSettings)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pilot.dates import add_months
+from kernel.dates import add_months
 from placements.enums import BenefitCheckMonths, BenefitCheckOutcome, PlacementStatus
 from placements.enums import BenefitEndReason as E
 

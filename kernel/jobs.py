@@ -24,11 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from pilot.queue import send_task
-from placements.models import ImportRun
-
-from .models import ProgressReport, ResearchExport
-from .models.jobs import (
+from .job_model import (
     CANCELLED,
     QUEUE_UNAVAILABLE,
     WORKER_LOST,
@@ -36,21 +32,23 @@ from .models.jobs import (
     BackgroundJob,
     JobStatus,
 )
+from .queue import send_task
 
 logger = logging.getLogger(__name__)
 
-# The task that runs each kind of job, and the name of its id argument.
-TASKS: dict[type[BackgroundJob], tuple[str, str]] = {
-    ProgressReport: ("reporting.render_progress_report", "report_id"),
-    ResearchExport: ("reporting.build_research_export", "export_id"),
-    # A confirmed CSV import from the browser (placements/imports/browser.py).
-    ImportRun: ("placements.run_import", "run_id"),
-}
+# Celery options of every task that runs a job: the message is acknowledged only after the run,
+# and given back when the worker dies (settings), so a crash loses no job; the services claim
+# the job under a lease, so a second delivery does nothing unless the first run died.
+JOB_TASK_OPTIONS = {"bind": True, "acks_late": True, "reject_on_worker_lost": True}
+
+# The task that runs each kind of job, and the name of its id argument. Each app registers its
+# own job models in its AppConfig.ready(): reports and exports (reporting), the browser import
+# (placements), retention runs (privacy).
+TASKS: dict[type[BackgroundJob], tuple[str, str]] = {}
 
 
 def register_job(model: type[BackgroundJob], task_name: str, argument: str) -> None:
-    """Let another app's job model (privacy's retention runs) run under the same lease, renewal
-    and reaping as reports and exports."""
+    """Let an app's job model run under the lease, renewal and reaping of this module."""
     TASKS[model] = (task_name, argument)
 
 

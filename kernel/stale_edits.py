@@ -2,7 +2,7 @@
 
 The form sends back, besides the user's input, the row's version (a hidden field) and the value
 each field had when the form was shown (Django's hidden initial inputs). When the service refuses
-the write as stale (``pilot.versioning.StaleEdit``), the view shows which fields changed
+the write as stale (``kernel.versioning.StaleEdit``), the view shows which fields changed
 meanwhile (field, the user's input, the current value) and the form again on the current row:
 the fields the user changed keep their input, the others show the current values, and the
 hidden version is the current one, so that sending it again redoes their change.

@@ -6,7 +6,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from pilot.demo.credentials import DEMO_TOTP_SECRET
+from demo.credentials import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

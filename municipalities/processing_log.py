@@ -21,12 +21,20 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import Http404
 
-from .enums import Action, Activity, Result
-from .models import ProcessingEntry, ProcessingSubject
+from .processing_enums import Action, Activity, Result
+
+# The log's tables belong to the privacy app and the people in it are the placements app's
+# jobseekers: both sit above the tenant, so this module names their models by label instead
+# of importing them (docs/architecture.md).
+ENTRY_MODEL = "privacy.ProcessingEntry"
+SUBJECT_MODEL = "privacy.ProcessingSubject"
+JOBSEEKER_MODEL = "placements.Jobseeker"
+PLACEMENT_MODEL = "placements.Placement"
 
 SYSTEM = "system"
 
@@ -82,7 +90,7 @@ def _request_actor(request):
 
 def _request_client(request):
     """The API client a request was made with (a system's token), or None."""
-    from municipalities.api_clients import client_of
+    from .api_clients import client_of
 
     return client_of(getattr(request, "user", None))
 
@@ -105,11 +113,15 @@ def current_activity() -> str:
     return ROUTE_ACTIVITIES.get(route.split(":", 1)[0], Activity.GUIDANCE)
 
 
+def entry_models() -> tuple[type, type]:
+    """The log's two tables (entry, subject), for a writer in bulk (the import's set way)."""
+    return apps.get_model(ENTRY_MODEL), apps.get_model(SUBJECT_MODEL)
+
+
 def person_ids(people: Iterable) -> list[int]:
     """The jobseeker ids of ``people``: ids, jobseekers, or records that belong to one (with a
     ``jobseeker_id``, or a ``placement`` that has one)."""
-    from placements.models import Jobseeker, Placement
-
+    Jobseeker, Placement = apps.get_model(JOBSEEKER_MODEL), apps.get_model(PLACEMENT_MODEL)
     ids: set[int] = set()
     placement_ids: set[int] = set()
     for item in people:
@@ -139,8 +151,9 @@ def record(
     actor=None,
     actor_label: str = "",
     route: str = "",
-) -> ProcessingEntry | None:
-    """Append one entry about ``people`` (None when there is nobody: nothing to log).
+) -> object | None:
+    """Append one entry about ``people`` and return it (a ``privacy.ProcessingEntry``), or None
+    when there is nobody: nothing to log.
 
     The actor and route come from the context unless given."""
     ids = person_ids(people)
@@ -156,6 +169,8 @@ def record(
             # never a write's entry, which commits with the write).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        ProcessingEntry = apps.get_model(ENTRY_MODEL)
+        ProcessingSubject = apps.get_model(SUBJECT_MODEL)
         entry = ProcessingEntry.objects.create(
             actor=actor,
             actor_label=actor_label[:100],
@@ -238,7 +253,7 @@ class LogsReads:
             return
         # Looked up in every municipality: the person of another municipality's URL is
         # hidden from this user's database scope, and the attempt on them is what is logged.
-        from municipalities.db_scope import pilot_wide
+        from .db_scope import pilot_wide
 
         with pilot_wide("the processing log names the person a refused attempt was about"):
             row = model._default_manager.filter(pk=pk).first()
@@ -276,8 +291,7 @@ class LogsApiReads:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if self.person_ref_field and response.status_code == 200:
-            from placements.models import Jobseeker
-
+            Jobseeker = apps.get_model(JOBSEEKER_MODEL)
             data = response.data
             rows = data.get(self.person_rows_key, [data]) if isinstance(data, dict) else data
             refs = {row.get(self.person_ref_field) for row in rows if isinstance(row, dict)}
