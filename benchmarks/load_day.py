@@ -305,12 +305,13 @@ def start_servers(logs: Path) -> tuple[str, list[subprocess.Popen]]:
     base = f"http://127.0.0.1:{port}"
     import requests
 
-    deadline = time.monotonic() + 90
+    # Workers booting on a busy machine: connections wait in the queue meanwhile.
+    deadline = time.monotonic() + 180
     while True:
         try:
-            if requests.get(f"{base}/health/live/", timeout=5).status_code == 200:
+            if requests.get(f"{base}/health/live/", timeout=30).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             raise RuntimeError(f"gunicorn did not start; see {logs / 'gunicorn.log'}")
