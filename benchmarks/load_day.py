@@ -280,6 +280,9 @@ def start_servers(logs: Path) -> tuple[str, list[subprocess.Popen]]:
             f"127.0.0.1:{port}",
             "--workers",
             str(GUNICORN_WORKERS),
+            # Not gunicorn's default control socket in the home directory, shared by every
+            # gunicorn of this user on the machine.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=env,
