@@ -50,7 +50,9 @@ import national_scale  # noqa: E402 - sets DJANGO_SETTINGS_MODULE (dev, for the 
 
 APP_ROLE = "pilot_bench_load_app"
 VAR = ROOT / "var" / "bench-load"
-IMK_COACHES = 10
+# IMK coaches: one for every ten municipalities, coaching those municipalities' entrepreneurs
+# (about 1,000 each: an IMK coach sees only their own entrepreneurs).
+MUNICIPALITIES_PER_IMK_COACH = 10
 PASSWORD = "load-day correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 GUNICORN_WORKERS = 3
@@ -119,19 +121,25 @@ def _account(email: str, role: str, municipality=None):
 
 def accounts() -> dict:
     """The people of a working day (made once, reused)."""
+    from coaching.models import Entrepreneur
     from municipalities.enums import Role
     from municipalities.models import Municipality
 
     municipalities = list(Municipality.objects.order_by("code"))
+    imk_coaches = []
+    for n, first in enumerate(range(0, len(municipalities), MUNICIPALITIES_PER_IMK_COACH)):
+        coach = _account(f"load-imk-{n + 1:02d}@bench.example", Role.IMK_COACH)
+        ids = [m.pk for m in municipalities[first : first + MUNICIPALITIES_PER_IMK_COACH]]
+        Entrepreneur.objects.filter(municipality_id__in=ids).exclude(imk_coach=coach).update(
+            imk_coach=coach
+        )
+        imk_coaches.append(coach)
     return {
         "jobcoaches": [
             _account(f"load-jobcoach-{m.code.lower()}@bench.example", Role.JOBCOACH, m)
             for m in municipalities
         ],
-        "imk_coaches": [
-            _account(f"load-imk-{n:02d}@bench.example", Role.IMK_COACH)
-            for n in range(1, IMK_COACHES + 1)
-        ],
+        "imk_coaches": imk_coaches,
         "funder": _account("load-funder@bench.example", Role.FUNDER),
         "researcher": _account("load-researcher@bench.example", Role.RESEARCHER),
     }
@@ -176,6 +184,9 @@ def fixture(people: dict) -> dict:
         placements.setdefault(municipality_id, []).append(pk)
         if status == "active":
             active.setdefault(municipality_id, []).append(pk)
+    entrepreneurs: dict[int, list[int]] = {}
+    for coach_id, pk in Entrepreneur.objects.values_list("imk_coach_id", "pk"):
+        entrepreneurs.setdefault(coach_id, []).append(pk)
     coaches = []
     for user in people["jobcoaches"]:
         municipality_id = user.role_assignments.get(role="jobcoach").municipality_id
@@ -189,8 +200,10 @@ def fixture(people: dict) -> dict:
         )
     return {
         "jobcoaches": coaches,
-        "imk_coaches": [session(user) for user in people["imk_coaches"]],
-        "entrepreneurs": list(Entrepreneur.objects.values_list("pk", flat=True)),
+        "imk_coaches": [
+            {"session": session(user), "entrepreneurs": entrepreneurs[user.pk]}
+            for user in people["imk_coaches"]
+        ],
         "funder": session(people["funder"]),
         "researcher": session(people["researcher"]),
         "export_as_of": national_scale.AS_OF.isoformat(),
@@ -264,8 +277,6 @@ def start_servers(logs: Path) -> tuple[str, list[subprocess.Popen]]:
     import redis
     from django.conf import settings
 
-    from pilot.celery import app
-
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     port = _free_port()
     env = production_env()
@@ -305,8 +316,20 @@ def start_servers(logs: Path) -> tuple[str, list[subprocess.Popen]]:
         stdout=(logs / "worker.log").open("w"),
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    try:
+        return _wait_for(server, worker, port, logs)
+    except BaseException:
+        _stop(server)
+        _stop(worker)
+        raise
+
+
+def _wait_for(server, worker, port: int, logs: Path) -> tuple[str, list[subprocess.Popen]]:
     import requests
+
+    from pilot.celery import app
+
+    base = f"http://127.0.0.1:{port}"
 
     # Workers booting on a busy machine: connections wait in the queue meanwhile.
     deadline = time.monotonic() + 180
@@ -335,7 +358,7 @@ def _ms(value: str) -> float:
 def run_locust(base: str, users: int, seconds: int, fixture_path: Path, logs: Path) -> dict:
     prefix = logs / f"locust-{users}"
     spawn_rate = max(1, users // 10)
-    subprocess.run(  # noqa: S603 - exit status 1 means failures; reported below
+    locust = subprocess.Popen(  # noqa: S603 - exit status 1 means failures; reported below
         [
             str(Path(sys.executable).parent / "locust"),
             "-f",
@@ -361,8 +384,12 @@ def run_locust(base: str, users: int, seconds: int, fixture_path: Path, logs: Pa
         env={**os.environ, "LOAD_DAY_FIXTURE": str(fixture_path)},
         stdout=(logs / f"locust-{users}.log").open("w"),
         stderr=subprocess.STDOUT,
-        check=False,
     )
+    try:
+        locust.wait(timeout=seconds + 120)
+    except BaseException:
+        _stop(locust)
+        raise
     with open(f"{prefix}_stats.csv", encoding="utf-8") as file:
         rows = list(csv.DictReader(file))
     with open(f"{prefix}_failures.csv", encoding="utf-8") as file:
@@ -467,7 +494,9 @@ def main() -> None:
         ]
         print(
             "real sign-in (login page, password, TOTP code, home page) of a funder, a "
-            f"researcher, a jobcoach and an IMK coach: ok, {max(signed) * 1000:.0f} ms at most"
+            "researcher, a jobcoach and an IMK coach: ok, "
+            + ", ".join(f"{seconds * 1000:.0f}" for seconds in signed)
+            + " ms (the first requests of freshly started workers)"
         )
         fixture_path = logs / "fixture.json"
         fixture_path.write_text(json.dumps(fixture(people)))

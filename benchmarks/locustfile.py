@@ -94,7 +94,10 @@ class _Forms(HTMLParser):
             self._form["fields"][-1] = (name, value + data)
 
     def handle_endtag(self, tag):
-        if tag == "textarea":
+        if tag == "textarea" and self._textarea and self._form is not None:
+            # A browser drops the newline that follows <textarea> (Django writes one).
+            name, value = self._form["fields"][-1]
+            self._form["fields"][-1] = (name, value.removeprefix("\r\n").removeprefix("\n"))
             self._textarea = None
         elif tag == "select" and self._select and self._form is not None:
             # Nothing selected: a browser sends the first option.
@@ -142,7 +145,11 @@ class PilotUser(HttpUser):
         if form_page.status_code != 200:
             return
         values = post_form(form_page.text, url)
-        values.update({key: [value] for key, value in change.items()})
+        for name, value in change.items():
+            # The field by its name, with the form's prefix if it has one ("review-notes").
+            keys = [k for k in values if k == name or k.endswith(f"-{name}")]
+            keys = [k for k in keys if not k.startswith("initial-")] or [name]
+            values.update({key: [value] for key in keys})
         with self.client.post(
             url,
             data=values,
@@ -223,21 +230,30 @@ class ImkCoach(PilotUser):
     weight = 3
 
     def on_start(self):
-        self.sign_in_as(random.choice(FIXTURE["imk_coaches"]))
+        self.visit()
+
+    def visit(self) -> dict:
+        """One of the IMK coaches, chosen at random, with their own entrepreneurs."""
+        self.me = random.choice(FIXTURE["imk_coaches"])
+        self.sign_in_as(self.me["session"])
+        return self.me
 
     @task(1)
     def home(self):
+        self.visit()
         self.page("/", "/ (IMK coach home)")
 
     @task(3)
     def entrepreneurs(self):
+        self.visit()
         self.page("/entrepreneurs/", "/entrepreneurs/")
-        pk = random.choice(FIXTURE["entrepreneurs"])
+        pk = random.choice(self.me["entrepreneurs"])
         self.page(f"/entrepreneurs/{pk}/", "/entrepreneurs/[id]/")
 
     @task(2)
     def log_session(self):
-        pk = random.choice(FIXTURE["entrepreneurs"])
+        self.visit()
+        pk = random.choice(self.me["entrepreneurs"])
         self.save(
             f"/entrepreneurs/{pk}/sessions/new/",
             "/entrepreneurs/[id]/sessions/new/",
