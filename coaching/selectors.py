@@ -187,6 +187,9 @@ def imk_coach_todo(*, user, today: date) -> ImkCoachTodo:
         .only(
             "id",
             "ref",
+            # The processing log names the interns by this id (record_read on the home page):
+            # deferred, it would cost a query per placement.
+            "jobseeker",
             "status",
             "planned_start",
             "planned_end",

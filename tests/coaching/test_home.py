@@ -100,3 +100,30 @@ def test_imk_coach_filters_their_entrepreneurs_by_internship(client):
     assert names("none") == ["Kapper"]
     html = client.get(reverse("coaching:entrepreneur_list")).content.decode()
     assert "utrecht-status-badge--active" in html and "utrecht-status-badge--success" in html
+
+
+def test_imk_coach_home_queries_do_not_grow_with_its_interns(client):
+    # The processing log names every intern on the page by their jobseeker id: read with the
+    # placements, not one query per placement (the load test found a page of 600 take 30 s).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    heerlen = MunicipalityFactory(code="GM0917", name="Heerlen")
+    coach = user_with_role(Role.IMK_COACH, email="joost@imk.example")
+    client.force_login(coach)
+    client.get(reverse("home"))  # the session's first request checks the second factor
+
+    def queries_with_evaluations_due(count):
+        for n in range(count):
+            shop = EntrepreneurFactory(municipality=heerlen, trade_name=f"Winkel {n}")
+            shop.imk_coach = coach
+            shop.save()
+            _placement(shop, "Fleur", PlacementStatus.COMPLETED, today - 200 * DAY, today - DAY)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return len(queries)
+
+    few = queries_with_evaluations_due(2)
+    assert queries_with_evaluations_due(6) == few
