@@ -121,6 +121,8 @@ def _account(email: str, role: str, municipality=None):
 
 def accounts() -> dict:
     """The people of a working day (made once, reused)."""
+    from django.db import connection
+
     from coaching.models import Entrepreneur
     from municipalities.enums import Role
     from municipalities.models import Municipality
@@ -134,6 +136,9 @@ def accounts() -> dict:
             imk_coach=coach
         )
         imk_coaches.append(coach)
+    # The planner's statistics for the coaches' new entrepreneurs, as autovacuum would give them.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE coaching_entrepreneur")
     return {
         "jobcoaches": [
             _account(f"load-jobcoach-{m.code.lower()}@bench.example", Role.JOBCOACH, m)
@@ -459,6 +464,62 @@ def export_outcome(since: float, timeout: float = 600) -> str:
     )
 
 
+def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU time used so far (user + system) by the web server's workers, the Celery worker's
+    processes, and the PostgreSQL backends serving them (the application's role)."""
+    import psutil
+    from django.db import connection
+
+    def used(pids) -> float:
+        total = 0.0
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    def tree(process) -> list[int]:
+        try:
+            root = psutil.Process(process.pid)
+            return [root.pid, *(child.pid for child in root.children(recursive=True))]
+        except psutil.Error:
+            return []
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = %s",
+            [APP_ROLE],
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    server, worker = processes
+    return {
+        "web": used(tree(server)),
+        "worker": used(tree(worker)),
+        "postgres": {pid: used([pid]) for pid in backends},
+    }
+
+
+def report_cpu(before: dict, after: dict, requests: int, seconds: int) -> None:
+    """CPU per request: what the site would sustain on cores of its own."""
+    web = after["web"] - before["web"]
+    worker = after["worker"] - before["worker"]
+    postgres = sum(
+        used - before["postgres"].get(pid, 0.0) for pid, used in after["postgres"].items()
+    )
+    per_request = (web + postgres) / max(requests, 1) * 1000
+    print(
+        f"  CPU during the run: web {web:.1f} s, PostgreSQL {postgres:.1f} s (backends still "
+        f"connected at the end, the worker's included), Celery worker {worker:.1f} s, "
+        f"in {seconds} s of wall time"
+    )
+    print(
+        f"  CPU per request (web + PostgreSQL): {per_request:.0f} ms; two cores of its own "
+        f"would serve at most about {2000 / per_request:.0f} req/s of this mix"
+    )
+
+
 def _server_errors(log: Path, offset: int) -> tuple[int, int]:
     text = log.read_text(errors="replace")
     statuses = re.findall(r'" (\d{3}) ', text[offset:])
@@ -504,8 +565,12 @@ def main() -> None:
         for users in user_counts:
             snapshots = MetricsSnapshot.objects.count()
             started = time.time()
+            cpu_before = cpu_seconds(processes)
             result = run_locust(base, users, args.seconds, fixture_path, logs)
+            cpu_after = cpu_seconds(processes)
             results.append(report_run(users, args.seconds, result))
+            total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
+            report_cpu(cpu_before, cpu_after, int(total["Request Count"]), args.seconds)
             errors_5xx, offset = _server_errors(logs / "gunicorn.log", offset)
             print(f"  5xx answers in the server's access log: {errors_5xx}  (target 0)")
             print(f"  {export_outcome(started)}")

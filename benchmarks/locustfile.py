@@ -145,10 +145,10 @@ class PilotUser(HttpUser):
         if form_page.status_code != 200:
             return
         values = post_form(form_page.text, url)
-        for name, value in change.items():
+        for field, value in change.items():
             # The field by its name, with the form's prefix if it has one ("review-notes").
-            keys = [k for k in values if k == name or k.endswith(f"-{name}")]
-            keys = [k for k in keys if not k.startswith("initial-")] or [name]
+            keys = [k for k in values if k == field or k.endswith(f"-{field}")]
+            keys = [k for k in keys if not k.startswith("initial-")] or [field]
             values.update({key: [value] for key in keys})
         with self.client.post(
             url,
