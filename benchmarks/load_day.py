@@ -528,7 +528,7 @@ def _server_errors(log: Path, offset: int) -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", default="20", help="user counts to run, comma-separated")
+    parser.add_argument("--users", default="4,8", help="user counts to run, comma-separated")
     parser.add_argument("--seconds", type=int, default=90, help="length of each run")
     args = parser.parse_args()
     user_counts = [int(n) for n in args.users.split(",")]
@@ -581,6 +581,11 @@ def main() -> None:
     finally:
         for process in processes:
             _stop(process)
+    met = [users for users, ok in zip(user_counts, results, strict=True) if ok]
+    print(
+        "users meeting the target (0 errors, p95 < 500 ms): "
+        + (", ".join(map(str, met)) if met else f"none of {args.users}")
+    )
     worker_errors = (logs / "worker.log").read_text(errors="replace").count("ERROR")
     print(f"worker log errors: {worker_errors}; logs and locust's CSV files in {logs}")
 
