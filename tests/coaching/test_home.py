@@ -169,7 +169,7 @@ def test_imk_coach_home_shows_at_most_ten_of_each_list_with_the_total_and_a_link
     assert [p.actual_end for p in todo.evaluations_due] == sorted(
         p.actual_end for p in todo.evaluations_due
     )
-    assert todo.evaluations_due[0].actual_end == today - 14 * DAY
+    assert todo.evaluations_due[0].actual_end == today - 11 * DAY  # A 10: the oldest
     page = response.content.decode()
     assert page.count("14 in all; these are the 10 most urgent.") == 4
     entrepreneurs = reverse("coaching:entrepreneur_list")
