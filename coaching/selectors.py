@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -30,7 +31,7 @@ from municipalities.history import HistoryEntry, history_entries
 from municipalities.models import Correction
 from placements.enums import ENDED_STATUSES, PlacementStatus
 from placements.models import HostEvaluation, Placement
-from placements.selectors import places_taken
+from placements.selectors import HOME_LIST_LIMIT, Bounded, bounded, places_taken
 
 from .enums import SessionMode
 from .models import Entrepreneur, GuidanceSession
@@ -162,10 +163,11 @@ SOON_DAYS = 14
 
 @dataclass(frozen=True)
 class ImkCoachTodo:
-    sessions_due: list[Entrepreneur]  # running internship, no session for four weeks
-    evaluations_due: list[Placement]  # ended internship without the entrepreneur's evaluation
-    starting_soon: list[Placement]  # agreed or proposed, starting within two weeks
-    ending_soon: list[Placement]  # running, planned end within two weeks (or passed)
+    # Each list: its first ``HOME_LIST_LIMIT`` rows (the most urgent) and the number of all.
+    sessions_due: Bounded  # entrepreneurs: running internship, no session for four weeks
+    evaluations_due: Bounded  # ended internship without the entrepreneur's evaluation
+    starting_soon: Bounded  # agreed or proposed, starting within two weeks
+    ending_soon: Bounded  # running, planned end within two weeks (or passed)
 
     @property
     def is_empty(self) -> bool:
@@ -174,9 +176,10 @@ class ImkCoachTodo:
         )
 
 
-def imk_coach_todo(*, user, today: date) -> ImkCoachTodo:
+def imk_coach_todo(*, user, today: date, limit: int = HOME_LIST_LIMIT) -> ImkCoachTodo:
     """The IMK coach's home page: what needs doing at their own entrepreneurs. Of an intern only
-    the given name is read (``intern_given_name``), as on every coaching page."""
+    the given name is read (``intern_given_name``), as on every coaching page. Of each list the
+    ``limit`` most urgent and the number of all: a fixed number of queries."""
     soon = today + timedelta(days=SOON_DAYS)
     own = visible(user, Entrepreneur).filter(imk_coach=user)
     placements = (
@@ -187,6 +190,9 @@ def imk_coach_todo(*, user, today: date) -> ImkCoachTodo:
         .only(
             "id",
             "ref",
+            # The processing log names the interns by this id (record_read on the home page):
+            # deferred, it would cost a query per placement.
+            "jobseeker",
             "status",
             "planned_start",
             "planned_end",
@@ -203,27 +209,30 @@ def imk_coach_todo(*, user, today: date) -> ImkCoachTodo:
         .values("held_on")[:1]
     )
     running = placements.filter(status=PlacementStatus.ACTIVE)
-    sessions_due = [
-        entrepreneur
-        for entrepreneur in own.filter(pk__in=running.values("entrepreneur_id"))
+    last_seen_before = today - timedelta(days=SESSION_INTERVAL_DAYS)
+    sessions_due = (
+        own.filter(pk__in=running.values("entrepreneur_id"))
         .annotate(last_session_on=last_session)
+        .filter(Q(last_session_on__isnull=True) | Q(last_session_on__lte=last_seen_before))
         .order_by("trade_name", "ref")
-        if entrepreneur.last_session_on is None
-        or entrepreneur.last_session_on <= today - timedelta(days=SESSION_INTERVAL_DAYS)
-    ]
+    )
     evaluated = visible(user, HostEvaluation).values("placement_id")
     return ImkCoachTodo(
-        sessions_due=sessions_due,
-        evaluations_due=list(
+        sessions_due=bounded(sessions_due, limit),
+        evaluations_due=bounded(
             placements.filter(status__in=ENDED_STATUSES, actual_end__lte=today)
             .exclude(pk__in=evaluated)
-            .order_by("actual_end", "ref")
+            .order_by("actual_end", "ref"),
+            limit,
         ),
-        starting_soon=list(
+        starting_soon=bounded(
             placements.filter(
                 status__in=(PlacementStatus.PROPOSED, PlacementStatus.AGREED),
                 planned_start__lte=soon,
-            ).order_by("planned_start", "ref")
+            ).order_by("planned_start", "ref"),
+            limit,
         ),
-        ending_soon=list(running.filter(planned_end__lte=soon).order_by("planned_end", "ref")),
+        ending_soon=bounded(
+            running.filter(planned_end__lte=soon).order_by("planned_end", "ref"), limit
+        ),
     )

@@ -8,10 +8,25 @@ number of rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -602,23 +617,199 @@ def proposals_waiting(*, user, today: date) -> list[Placement]:
     return rows
 
 
+# The home page shows at most this many items of each to-do list (the most urgent first), with
+# the exact number of all of them: at national scale a list can hold hundreds.
+HOME_LIST_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """The first ``rows`` of a to-do list (at most ``HOME_LIST_LIMIT``) and how many the whole
+    list holds (``total``, one COUNT query)."""
+
+    rows: list
+    total: int
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def bounded(queryset: QuerySet, limit: int = HOME_LIST_LIMIT) -> Bounded:
+    """The first ``limit`` rows of an ordered queryset and its count: two queries."""
+    rows = list(queryset[:limit])
+    total = len(rows) if len(rows) < limit else queryset.order_by().count()
+    return Bounded(rows=rows, total=total)
+
+
+def _reviews_due_rows(*, user, today: date) -> QuerySet[Placement]:
+    """``reviews_due`` as one query, the due date (``review_due_on``) computed by the database
+    and ordered by it, so that the home page can read the first few and count the rest."""
+    latest = ProgressReview.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-id")
+    four_weeks_ago = today - timedelta(days=REVIEW_INTERVAL_DAYS)
+    return (
+        editable(user, Placement)
+        .filter(status=PlacementStatus.ACTIVE)
+        .annotate(
+            last_review_on=Subquery(latest.values("held_on")[:1]),
+            planned_review_on=Subquery(latest.values("next_review_on")[:1]),
+        )
+        .filter(
+            Q(planned_review_on__lte=today)
+            | Q(planned_review_on__isnull=True, last_review_on__lte=four_weeks_ago)
+            | Q(
+                planned_review_on__isnull=True,
+                last_review_on__isnull=True,
+                actual_start__lte=four_weeks_ago,
+            )
+        )
+        .annotate(
+            review_due_on=Coalesce(
+                "planned_review_on",
+                ExpressionWrapper(
+                    # date + integer is a date in PostgreSQL.
+                    Coalesce("last_review_on", "actual_start") + Value(REVIEW_INTERVAL_DAYS),
+                    output_field=DateField(),
+                ),
+                output_field=DateField(),
+            )
+        )
+        .select_related("jobseeker", "entrepreneur")
+        .order_by("review_due_on", "ref")
+    )
+
+
+class _AddMonths(Func):
+    """``day + N months`` in PostgreSQL: the same day of the month, clamped to the month's end,
+    as ``pilot.dates.add_months``."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months: int):
+        super().__init__(expression)
+        self.template = f"(%(expressions)s + interval '{int(months)} months')::date"
+
+
+def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -> Bounded:
+    """The ``limit`` most urgent of ``benefit_checks_due`` (same rules, same order) and the
+    exact number of all of them, without reading every jobseeker: the database computes each
+    jobseeker's open checks in the reminder window and the earliest of them (``first_due``).
+
+    The ``limit`` most urgent checks belong to at most ``limit`` jobseekers, those with the
+    earliest ``first_due``: three queries (the jobseekers, the count, none per row).
+    """
+    window_end = today + timedelta(days=REMINDER_WINDOW_DAYS)
+    latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
+    latest_ended = Placement.objects.filter(
+        jobseeker_id=OuterRef("pk"), status__in=ENDED_STATUSES
+    ).order_by("-actual_end", "-id")
+    rows = (
+        editable(user, Jobseeker)
+        .exclude(placements__status=PlacementStatus.ACTIVE)
+        .annotate(
+            internship_end=Subquery(latest_ended.values("actual_end")[:1]),
+            placement_id=Subquery(latest_ended.values("id")[:1]),
+        )
+        .filter(internship_end__lte=latest_end)
+    )
+    open_on = {}
+    for months in BENEFIT_CHECK_MONTHS:
+        rows = rows.annotate(
+            **{
+                f"due_{months}": _AddMonths(F("internship_end"), months),
+                f"done_{months}": Exists(
+                    BenefitCheck.objects.filter(
+                        placement_id=OuterRef("placement_id"), months=months
+                    )
+                ),
+            }
+        )
+        open_on[months] = Case(
+            When(
+                **{f"due_{months}__lte": window_end, f"done_{months}": False},
+                then=F(f"due_{months}"),
+            ),
+            output_field=DateField(),
+        )
+    # PostgreSQL's LEAST skips NULLs: the earliest open check, NULL when there is none.
+    rows = rows.annotate(
+        **{f"open_{months}": expression for months, expression in open_on.items()}
+    ).annotate(first_due=Least(*(F(f"open_{months}") for months in BENEFIT_CHECK_MONTHS)))
+    counts = rows.order_by().aggregate(
+        **{
+            f"n{months}": Count("pk", filter=Q(**{f"open_{months}__isnull": False}))
+            for months in BENEFIT_CHECK_MONTHS
+        }
+    )
+    overdue_before = today - timedelta(days=REMINDER_WINDOW_DAYS)
+    checks = []
+    for jobseeker in rows.filter(first_due__isnull=False).order_by("first_due", "ref")[:limit]:
+        for months in BENEFIT_CHECK_MONTHS:
+            check_on = getattr(jobseeker, f"open_{months}")
+            if check_on is not None:
+                checks.append(
+                    DueBenefitCheck(
+                        jobseeker=jobseeker,
+                        placement_id=jobseeker.placement_id,
+                        internship_end=jobseeker.internship_end,
+                        months=months,
+                        check_on=check_on,
+                        overdue=check_on < overdue_before,
+                    )
+                )
+    checks.sort(key=lambda c: (c.check_on, c.jobseeker.ref, c.months))
+    return Bounded(rows=checks[:limit], total=sum(counts.values()))
+
+
 @dataclass
 class JobcoachTodo:
-    ending_soon: list[Placement] = field(default_factory=list)
-    reviews_due: list[Placement] = field(default_factory=list)
-    benefit_checks: list[DueBenefitCheck] = field(default_factory=list)
-    proposals: list[Placement] = field(default_factory=list)
+    ending_soon: Bounded
+    reviews_due: Bounded
+    benefit_checks: Bounded
+    proposals: Bounded
 
     @property
     def is_empty(self) -> bool:
         return not (self.ending_soon or self.reviews_due or self.benefit_checks or self.proposals)
 
 
-def jobcoach_todo(*, user, today: date) -> JobcoachTodo:
-    """The home page's four lists for a jobcoach, for their municipalities only."""
+def jobcoach_todo(*, user, today: date, limit: int = HOME_LIST_LIMIT) -> JobcoachTodo:
+    """The home page's four lists for a jobcoach, for their municipalities only: of each the
+    ``limit`` most urgent (in the order of the selectors above) and the number of all. A fixed
+    number of queries, however long the lists are."""
+    proposals = bounded(
+        editable(user, Placement)
+        .filter(status=PlacementStatus.PROPOSED)
+        .select_related("jobseeker", "entrepreneur")
+        .order_by("planned_start", "ref"),
+        limit,
+    )
+    for placement in proposals:
+        placement.start_passed = placement.planned_start < today
     return JobcoachTodo(
-        ending_soon=placements_ending_soon(user=user, today=today),
-        reviews_due=reviews_due(user=user, today=today),
-        benefit_checks=benefit_checks_due(user=user, today=today),
-        proposals=proposals_waiting(user=user, today=today),
+        ending_soon=bounded(
+            editable(user, Placement)
+            .filter(
+                status=PlacementStatus.ACTIVE,
+                planned_end__lte=today + timedelta(days=REMINDER_WINDOW_DAYS),
+            )
+            .select_related("jobseeker", "entrepreneur")
+            .order_by("planned_end", "ref"),
+            limit,
+        ),
+        reviews_due=bounded(_reviews_due_rows(user=user, today=today), limit),
+        benefit_checks=benefit_checks_bounded(user=user, today=today, limit=limit),
+        proposals=proposals,
     )

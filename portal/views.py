@@ -53,12 +53,14 @@ def home(request):
         {"access": access, "todo": todo, "coach_todo": coach_todo, "today": today},
     )
     if coach_todo is not None:
-        # The IMK coach's list names interns (by given name): one read of them.
+        # The IMK coach's lists name interns (by given name): one read of those shown (each list
+        # holds its most urgent few; the rest are only counted).
         record_read(
             [*coach_todo.evaluations_due, *coach_todo.starting_soon, *coach_todo.ending_soon]
         )
     if todo is not None:
-        # The to-do list names people: one read of all of them.
+        # The to-do lists name people: one read of those shown (the most urgent few of each
+        # list; the rest are only counted).
         record_read(
             [
                 *todo.ending_soon,

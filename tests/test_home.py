@@ -265,3 +265,122 @@ def test_home_gives_other_roles_a_short_start(client, role, present, absent):
         assert text in page, text
     for text in absent:
         assert text not in page, text
+
+
+# --- bounded lists: at national scale a list can hold hundreds ---------------------------------
+
+
+def _many_todos(heerlen, today, count, prefix="M"):
+    """``count`` of each jobcoach to-do kind; every ended jobseeker has three open checks."""
+    for n in range(count):
+        _active(
+            heerlen,
+            f"{prefix}END{n:02}",
+            start=today - timedelta(days=100),
+            planned_end=today - timedelta(days=n),
+        )
+        _proposal(heerlen, f"{prefix}PROP{n:02}", today + timedelta(days=30 + n))
+        person = JobseekerFactory(municipality=heerlen, ref=f"{prefix}CHECK{n:02}")
+        # 13 months ago (and a day more per person): the 3, 6 and 12 months checks are all open.
+        _ended(person, f"{prefix}CHECK{n:02}-P", add_months(today, -13) - timedelta(days=n))
+
+
+def test_home_shows_at_most_ten_of_each_list_with_the_total_and_a_link(client, heerlen, jobcoach):
+    from placements.selectors import HOME_LIST_LIMIT
+
+    today = timezone.localdate()
+    _many_todos(heerlen, today, 12)
+    # One of the checks is recorded: it leaves the list and the count.
+    recorded = JobseekerFactory(municipality=heerlen, ref="MCHECK-DONE")
+    done = _ended(recorded, "MCHECK-DONE-P", add_months(today, -13) - timedelta(days=40))
+    BenefitCheckFactory(placement=done, months=3)
+    client.force_login(jobcoach)
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    todo = response.context["todo"]
+
+    assert HOME_LIST_LIMIT == 10
+    assert (todo.ending_soon.total, todo.reviews_due.total, todo.proposals.total) == (12, 12, 12)
+    assert todo.benefit_checks.total == 12 * 3 + 2
+    for items in (todo.ending_soon, todo.reviews_due, todo.benefit_checks, todo.proposals):
+        assert len(items) == 10 and items.more
+    # The same rows and order as the whole lists' first ten, and the same number.
+    full_checks = benefit_checks_due(user=jobcoach, today=today)
+    assert len(full_checks) == todo.benefit_checks.total
+    assert [(c.placement_id, c.months, c.check_on, c.overdue) for c in todo.benefit_checks] == [
+        (c.placement_id, c.months, c.check_on, c.overdue) for c in full_checks[:10]
+    ]
+    full_reviews = reviews_due(user=jobcoach, today=today)
+    assert len(full_reviews) == todo.reviews_due.total
+    assert [(p.ref, p.review_due_on) for p in todo.reviews_due] == [
+        (p.ref, p.review_due_on) for p in full_reviews[:10]
+    ]
+    assert [p.ref for p in todo.ending_soon] == [
+        p.ref for p in placements_ending_soon(user=jobcoach, today=today)[:10]
+    ]
+    assert [p.ref for p in todo.proposals] == [
+        p.ref for p in proposals_waiting(user=jobcoach, today=today)[:10]
+    ]
+    # The most urgent first: the oldest planned end is on the page, the newest is not.
+    assert todo.ending_soon[0].ref == "MEND11"
+    assert "MEND01" not in [p.ref for p in todo.ending_soon]
+
+    assert "12 in all; these are the 10 most urgent." in page
+    assert "38 in all; these are the 10 most urgent." in page
+    assert "Placements ending within two weeks (12)" in page
+    placements = reverse("placements:placement_list")
+    assert f'href="{placements}?status=active">All running placements</a>' in page
+    assert f'href="{placements}?status=proposed">All proposed placements</a>' in page
+    assert f'href="{reverse("placements:jobseeker_list")}">All your jobseekers</a>' in page
+
+
+def test_home_with_a_list_within_the_bound_shows_no_more_link(client, heerlen, jobcoach):
+    today = timezone.localdate()
+    _many_todos(heerlen, today, 2)
+    client.force_login(jobcoach)
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert response.context["todo"].proposals.total == 2
+    assert "most urgent" not in page and "All proposed placements" not in page
+
+
+def test_home_logs_only_the_people_it_shows(client, heerlen, jobcoach):
+    from privacy.models import ProcessingEntry
+
+    today = timezone.localdate()
+    _many_todos(heerlen, today, 12)
+    client.force_login(jobcoach)
+    client.get(reverse("home"))
+    last = ProcessingEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.get(reverse("home"))
+    todo = response.context["todo"]
+    shown = {
+        *(p.jobseeker_id for p in todo.ending_soon),
+        *(p.jobseeker_id for p in todo.reviews_due),
+        *(c.jobseeker.pk for c in todo.benefit_checks),
+        *(p.jobseeker_id for p in todo.proposals),
+    }
+    entries = list(ProcessingEntry.objects.filter(pk__gt=last))
+    assert len(entries) == 1
+    logged = set(entries[0].subjects.values_list("jobseeker_id", flat=True))
+    assert logged == shown
+    assert len(shown) < 36  # not every jobseeker with a to-do
+
+
+def test_home_queries_do_not_grow_with_the_number_of_todos(client, heerlen, jobcoach):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    client.force_login(jobcoach)
+    client.get(reverse("home"))  # the session's first request checks the second factor
+
+    def queries(prefix, count):
+        _many_todos(heerlen, today, count, prefix=prefix)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return len(captured)
+
+    # Past the bound (11 each), then far past it: the same number of queries.
+    assert queries("A", 11) == queries("B", 14)

@@ -59,6 +59,17 @@ def _jobcoach_with_work_to_do():
         actual_start=today - datetime.timedelta(days=140),
         actual_end=None,
     )
+    # More proposals than the home page lists: the count and the link to the rest are audited.
+    for n in range(11):
+        PlacementFactory(
+            jobseeker=JobseekerFactory(municipality=heerlen),
+            entrepreneur=EntrepreneurFactory(municipality=heerlen),
+            status=PlacementStatus.PROPOSED,
+            planned_start=today + datetime.timedelta(days=20 + n),
+            planned_end=today + datetime.timedelta(days=140),
+            actual_start=None,
+            actual_end=None,
+        )
     return user_with_role(Role.JOBCOACH, heerlen)
 
 
@@ -103,6 +114,10 @@ def test_home_page_of_each_role_has_no_axe_violations(page, a11y, role):
     if role == Role.JOBCOACH:
         ending = page.get_by_role("region", name="Placements ending within two weeks (1)")
         expect(ending).to_be_visible()
+        proposals = page.get_by_role("region", name="Proposals waiting for agreement (11)")
+        expect(proposals.get_by_role("listitem")).to_have_count(10)
+        expect(proposals).to_contain_text("11 in all; these are the 10 most urgent.")
+        expect(proposals.get_by_role("link", name="All proposed placements")).to_be_visible()
     a11y.check(page, f"{role}, desktop")
     page.set_viewport_size(PHONE)
     a11y.check(page, f"{role}, 390 px")

@@ -100,3 +100,79 @@ def test_imk_coach_filters_their_entrepreneurs_by_internship(client):
     assert names("none") == ["Kapper"]
     html = client.get(reverse("coaching:entrepreneur_list")).content.decode()
     assert "utrecht-status-badge--active" in html and "utrecht-status-badge--success" in html
+
+
+def test_imk_coach_home_queries_do_not_grow_with_its_interns(client):
+    # The processing log names every intern on the page by their jobseeker id: read with the
+    # placements, not one query per placement (the load test found a page of 600 take 30 s).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    heerlen = MunicipalityFactory(code="GM0917", name="Heerlen")
+    coach = user_with_role(Role.IMK_COACH, email="joost@imk.example")
+    client.force_login(coach)
+    client.get(reverse("home"))  # the session's first request checks the second factor
+
+    def queries_with_evaluations_due(count):
+        for n in range(count):
+            shop = EntrepreneurFactory(municipality=heerlen, trade_name=f"Winkel {n}")
+            shop.imk_coach = coach
+            shop.save()
+            _placement(shop, "Fleur", PlacementStatus.COMPLETED, today - 200 * DAY, today - DAY)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return len(queries)
+
+    few = queries_with_evaluations_due(2)
+    assert queries_with_evaluations_due(6) == few
+
+
+def test_imk_coach_home_shows_at_most_ten_of_each_list_with_the_total_and_a_link(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    heerlen = MunicipalityFactory(code="GM0917", name="Heerlen")
+    coach = user_with_role(Role.IMK_COACH, email="joost@imk.example")
+    client.force_login(coach)
+    client.get(reverse("home"))  # the session's first request checks the second factor
+
+    def add(prefix, count):
+        for n in range(count):
+            shop = EntrepreneurFactory(municipality=heerlen, trade_name=f"{prefix} Winkel {n:02}")
+            shop.imk_coach = coach
+            shop.save()
+            ended = today - (n + 1) * DAY
+            _placement(shop, "Fleur", PlacementStatus.COMPLETED, today - 200 * DAY, ended)
+            _placement(shop, "Sem", PlacementStatus.ACTIVE, today - 100 * DAY, today + n * DAY)
+            _placement(
+                shop, "Noor", PlacementStatus.AGREED, today + n * DAY, today + 99 * DAY, False
+            )
+
+    def get():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("home"))
+        assert response.status_code == 200
+        return response, len(captured)
+
+    add("A", 11)
+    _, few = get()
+    add("B", 3)
+    response, many = get()
+    assert many == few
+    todo = response.context["coach_todo"]
+    for items in (todo.sessions_due, todo.evaluations_due, todo.starting_soon, todo.ending_soon):
+        assert len(items) == 10 and items.total == 14 and items.more
+    # Most urgent first: the longest ended internship is listed, the most recent is not.
+    assert [p.actual_end for p in todo.evaluations_due] == sorted(
+        p.actual_end for p in todo.evaluations_due
+    )
+    assert todo.evaluations_due[0].actual_end == today - 11 * DAY  # A 10: the oldest
+    page = response.content.decode()
+    assert page.count("14 in all; these are the 10 most urgent.") == 4
+    entrepreneurs = reverse("coaching:entrepreneur_list")
+    assert f'href="{entrepreneurs}?internship=running"' in page
+    assert f'href="{entrepreneurs}?internship=upcoming"' in page
+    assert f'href="{entrepreneurs}">All your entrepreneurs</a>' in page

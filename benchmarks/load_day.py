@@ -1,0 +1,594 @@
+"""Load test: a working day of the pilot at national scale, against gunicorn and a Celery worker
+with the production settings.
+
+Run from the checkout:  python benchmarks/load_day.py [--users 10,25] [--seconds 90]
+(see benchmarks/README.md; bin/bench runs it, CI does not).
+
+1. The national data set of ``national_scale.py`` (342 municipalities, 34,200 jobseekers) in a
+   database of its own (``DATABASE_URL``, default ``pilot_bench_load``), plus the accounts a
+   working day needs: one jobcoach per municipality, ten IMK coaches, a funder and a
+   researcher, each with an authenticator app (TOTP), and the figures as of today stored.
+2. The application's own database role (``db_app_role``: no superuser, no BYPASSRLS, so the
+   row-level security holds), the static files collected, then gunicorn (``pilot.gunicorn``,
+   3 sync workers as in the Dockerfile) and a Celery worker (concurrency 2 as in
+   docker-compose.yml), both ``pilot.settings.production`` over plain HTTP on 127.0.0.1.
+3. Four people sign in through the real pages (password, then the TOTP code); everyone else's
+   session is made directly in the session store (see ``sessions``).
+4. locust (``locustfile.py``) for each user count, headless and bounded in time; its figures per
+   request type and overall, the 5xx in the server's log, the research export's time.
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilot_bench_load")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/10")
+# Fresh keys for each run: production refuses missing, short and published ones. This process
+# uses the same SECRET_KEY, so that the sessions it makes are valid for the server.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
+os.environ.setdefault("PSEUDONYM_KEY", secrets.token_urlsafe(32))
+
+import national_scale  # noqa: E402 - sets DJANGO_SETTINGS_MODULE (dev, for the set-up here)
+
+APP_ROLE = "pilot_bench_load_app"
+VAR = ROOT / "var" / "bench-load"
+# IMK coaches: one for every ten municipalities, coaching those municipalities' entrepreneurs
+# (about 1,000 each: an IMK coach sees only their own entrepreneurs).
+MUNICIPALITIES_PER_IMK_COACH = 10
+PASSWORD = "load-day correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+GUNICORN_WORKERS = 3
+EXPORT_FORMAT = "csv"
+P95_TARGET_MS = 500
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _app_database_url() -> str:
+    """DATABASE_URL with the application's role instead of the owner."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+
+
+def production_env(**extra) -> dict:
+    """The environment of the server and the worker: the production settings as
+    docker-compose.yml gives them, over plain HTTP (compose's local try-out)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "pilot.settings.production",
+        "DATABASE_URL": _app_database_url(),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "STATIC_ROOT": str(VAR / "static"),
+        "MEDIA_ROOT": str(VAR / "media"),
+        "IMPORT_UPLOAD_ROOT": str(VAR / "imports"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --- Accounts and sessions --------------------------------------------------------------------
+
+
+def _account(email: str, role: str, municipality=None):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from municipalities.models import RoleAssignment, User
+
+    user, _created = User.objects.get_or_create(
+        email=email, defaults={"full_name": email.split("@")[0]}
+    )
+    RoleAssignment.objects.get_or_create(user=user, role=role, municipality=municipality)
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def accounts() -> dict:
+    """The people of a working day (made once, reused)."""
+    from django.db import connection
+
+    from coaching.models import Entrepreneur
+    from municipalities.enums import Role
+    from municipalities.models import Municipality
+
+    municipalities = list(Municipality.objects.order_by("code"))
+    imk_coaches = []
+    for n, first in enumerate(range(0, len(municipalities), MUNICIPALITIES_PER_IMK_COACH)):
+        coach = _account(f"load-imk-{n + 1:02d}@bench.example", Role.IMK_COACH)
+        ids = [m.pk for m in municipalities[first : first + MUNICIPALITIES_PER_IMK_COACH]]
+        Entrepreneur.objects.filter(municipality_id__in=ids).exclude(imk_coach=coach).update(
+            imk_coach=coach
+        )
+        imk_coaches.append(coach)
+    # The planner's statistics for the coaches' new entrepreneurs, as autovacuum would give them.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE coaching_entrepreneur")
+    return {
+        "jobcoaches": [
+            _account(f"load-jobcoach-{m.code.lower()}@bench.example", Role.JOBCOACH, m)
+            for m in municipalities
+        ],
+        "imk_coaches": imk_coaches,
+        "funder": _account("load-funder@bench.example", Role.FUNDER),
+        "researcher": _account("load-researcher@bench.example", Role.RESEARCHER),
+    }
+
+
+def session(user) -> str:
+    """A session for ``user`` made directly in the session store, as django.contrib.auth's
+    login() leaves it (user, backend, password hash); signed with the server's SECRET_KEY.
+
+    The real sign-in (password, then TOTP) is checked for four people before the run; for
+    everyone it would cost a password hash (PBKDF2, about a third of a second of CPU) per
+    person and hit allauth's limit of 30 sign-ins per minute from one address (all of them
+    come from 127.0.0.1 here). The server itself still checks the second factor on the first
+    request of each session (SecondFactorRequiredMiddleware) and the session's lifetime.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def fixture(people: dict) -> dict:
+    """What locustfile.py needs: sessions and the ids each person works on."""
+    from coaching.models import Entrepreneur
+    from placements.models import Jobseeker, Placement
+
+    jobseekers: dict[int, list[int]] = {}
+    for municipality_id, pk in Jobseeker.objects.values_list("municipality_id", "pk"):
+        jobseekers.setdefault(municipality_id, []).append(pk)
+    placements: dict[int, list[int]] = {}
+    active: dict[int, list[int]] = {}
+    for municipality_id, pk, status in Placement.objects.values_list(
+        "municipality_id", "pk", "status"
+    ):
+        placements.setdefault(municipality_id, []).append(pk)
+        if status == "active":
+            active.setdefault(municipality_id, []).append(pk)
+    entrepreneurs: dict[int, list[int]] = {}
+    for coach_id, pk in Entrepreneur.objects.values_list("imk_coach_id", "pk"):
+        entrepreneurs.setdefault(coach_id, []).append(pk)
+    coaches = []
+    for user in people["jobcoaches"]:
+        municipality_id = user.role_assignments.get(role="jobcoach").municipality_id
+        coaches.append(
+            {
+                "session": session(user),
+                "jobseekers": jobseekers[municipality_id],
+                "placements": placements[municipality_id],
+                "active_placements": active.get(municipality_id, []),
+            }
+        )
+    return {
+        "jobcoaches": coaches,
+        "imk_coaches": [
+            {"session": session(user), "entrepreneurs": entrepreneurs[user.pk]}
+            for user in people["imk_coaches"]
+        ],
+        "funder": session(people["funder"]),
+        "researcher": session(people["researcher"]),
+        "export_as_of": national_scale.AS_OF.isoformat(),
+        "export_format": EXPORT_FORMAT,
+    }
+
+
+def real_sign_in(base: str, email: str) -> float:
+    """Sign in as a person does: the login page, the password, the TOTP code, the home page."""
+    import requests
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    def token(html: str) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    started = time.perf_counter()
+    browser = requests.Session()
+    page = browser.get(f"{base}/accounts/login/", timeout=60)
+    answer = browser.post(
+        f"{base}/accounts/login/",
+        data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token(page.text)},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert answer.headers.get("Location") == "/accounts/2fa/authenticate/", answer.status_code
+    page = browser.get(f"{base}/accounts/2fa/authenticate/", timeout=60)
+    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    answer = browser.post(
+        f"{base}/accounts/2fa/authenticate/",
+        data={"code": code, "csrfmiddlewaretoken": token(page.text)},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert answer.status_code == 302, answer.status_code
+    home = browser.get(f"{base}/", allow_redirects=False, timeout=60)
+    assert home.status_code == 200, home.status_code
+    return time.perf_counter() - started
+
+
+# --- The servers ------------------------------------------------------------------------------
+
+
+def prepare() -> dict:
+    from django.core.management import call_command
+
+    from reporting.snapshots import snapshot_compute
+
+    call_command("db_app_role", APP_ROLE, verbosity=0)
+    people = accounts()
+    for user in (
+        people["funder"],
+        people["researcher"],
+        people["jobcoaches"][0],
+        people["imk_coaches"][0],
+    ):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    # The dashboard shows today's figures: stored beforehand, as the nightly task would have.
+    snapshot, created = snapshot_compute(as_of=date.today(), trigger="nightly")
+    print(f"figures as of today: {'computed now' if created else 'stored'}")
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=production_env(),
+        check=True,
+    )
+    return people
+
+
+def start_servers(logs: Path) -> tuple[str, list[subprocess.Popen]]:
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    port = _free_port()
+    env = production_env()
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(bin_dir / "gunicorn"),
+            "pilot.wsgi",
+            "--config",
+            "python:pilot.gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            # Not gunicorn's default control socket in the home directory, shared by every
+            # gunicorn of this user on the machine.
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "gunicorn.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            str(bin_dir / "celery"),
+            "-A",
+            "pilot",
+            "worker",
+            "--loglevel=warning",
+            "--concurrency=2",
+            "-n",
+            f"load-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=(logs / "worker.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        return _wait_for(server, worker, port, logs)
+    except BaseException:
+        _stop(server)
+        _stop(worker)
+        raise
+
+
+def _wait_for(server, worker, port: int, logs: Path) -> tuple[str, list[subprocess.Popen]]:
+    import requests
+
+    from pilot.celery import app
+
+    base = f"http://127.0.0.1:{port}"
+
+    # Workers booting on a busy machine: connections wait in the queue meanwhile.
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if requests.get(f"{base}/health/live/", timeout=30).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError(f"gunicorn did not start; see {logs / 'gunicorn.log'}")
+        time.sleep(0.3)
+    while not app.control.ping(timeout=0.5):
+        if time.monotonic() > deadline or worker.poll() is not None:
+            raise RuntimeError(f"the Celery worker did not start; see {logs / 'worker.log'}")
+    return base, [server, worker]
+
+
+# --- One run ----------------------------------------------------------------------------------
+
+
+def _ms(value: str) -> float:
+    return float(value) if value not in {"", "N/A"} else 0.0
+
+
+def run_locust(base: str, users: int, seconds: int, fixture_path: Path, logs: Path) -> dict:
+    prefix = logs / f"locust-{users}"
+    spawn_rate = max(1, users // 10)
+    locust = subprocess.Popen(  # noqa: S603 - exit status 1 means failures; reported below
+        [
+            str(Path(sys.executable).parent / "locust"),
+            "-f",
+            str(BENCH / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(spawn_rate),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "LOAD_DAY_FIXTURE": str(fixture_path)},
+        stdout=(logs / f"locust-{users}.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        locust.wait(timeout=seconds + 120)
+    except BaseException:
+        _stop(locust)
+        raise
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    with open(f"{prefix}_failures.csv", encoding="utf-8") as file:
+        failures = list(csv.DictReader(file))
+    return {"rows": rows, "failures": failures, "spawn_rate": spawn_rate}
+
+
+def report_run(users: int, seconds: int, result: dict) -> bool:
+    rows = result["rows"]
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    print(
+        f"load test, {users} users (spawned {result['spawn_rate']}/s), {seconds} s: "
+        f"gunicorn {GUNICORN_WORKERS} sync workers + Celery worker (concurrency 2), "
+        "pilot.settings.production, national data set"
+    )
+    print(
+        f"  {'request':<52} {'count':>6} {'fail':>5} {'req/s':>6} {'p50 ms':>7} "
+        f"{'p95 ms':>7} {'max ms':>7}"
+    )
+    for row in sorted(rows, key=lambda r: r["Name"]):
+        if row["Name"] == "Aggregated":
+            continue
+        label = f"{row['Type']} {row['Name']}"
+        print(
+            f"  {label:<52} {row['Request Count']:>6} {row['Failure Count']:>5} "
+            f"{float(row['Requests/s']):6.2f} {_ms(row['50%']):7.0f} {_ms(row['95%']):7.0f} "
+            f"{float(row['Max Response Time']):7.0f}"
+        )
+    errors = int(total["Failure Count"])
+    p95 = _ms(total["95%"])
+    met = errors == 0 and p95 < P95_TARGET_MS
+    print(
+        f"  overall: {float(total['Requests/s']):.1f} req/s, {total['Request Count']} requests, "
+        f"p50 {_ms(total['50%']):.0f} ms, p95 {p95:.0f} ms, max "
+        f"{float(total['Max Response Time']):.0f} ms, errors {errors}  "
+        f"(target: 0 errors, p95 < {P95_TARGET_MS} ms): {'met' if met else 'NOT met'}"
+    )
+    for failure in result["failures"]:
+        print(
+            f"  error: {failure['Method']} {failure['Name']}: {failure['Error']} "
+            f"x{failure['Occurrences']}"
+        )
+    return met
+
+
+def export_outcome(since: float, timeout: float = 600) -> str:
+    """Wait for the run's research export to finish; its status and time in the worker."""
+    from datetime import UTC, datetime
+
+    from reporting.models import ResearchExport
+
+    started = datetime.fromtimestamp(since, tz=UTC)
+    deadline = time.monotonic() + timeout
+    while True:
+        export = ResearchExport.objects.filter(created_at__gte=started).order_by("-pk").first()
+        if export is None:
+            return "no research export was started"
+        if export.is_finished or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    if not export.is_finished:
+        return f"research export still {export.status} after {timeout:.0f} s more"
+    seconds = (export.finished_at - export.created_at).total_seconds()
+    return (
+        f"research export ({export.format}, as of {export.as_of}, started through /exports/): "
+        f"{export.status} {seconds:.1f} s after it was requested"
+    )
+
+
+def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU time used so far (user + system) by the web server's workers, the Celery worker's
+    processes, and the PostgreSQL backends serving them (the application's role)."""
+    import psutil
+    from django.db import connection
+
+    def used(pids) -> float:
+        total = 0.0
+        for pid in pids:
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    def tree(process) -> list[int]:
+        try:
+            root = psutil.Process(process.pid)
+            return [root.pid, *(child.pid for child in root.children(recursive=True))]
+        except psutil.Error:
+            return []
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = %s",
+            [APP_ROLE],
+        )
+        backends = [pid for (pid,) in cursor.fetchall()]
+    server, worker = processes
+    return {
+        "web": used(tree(server)),
+        "worker": used(tree(worker)),
+        "postgres": {pid: used([pid]) for pid in backends},
+    }
+
+
+def report_cpu(before: dict, after: dict, requests: int, seconds: int) -> None:
+    """CPU per request: what the site would sustain on cores of its own."""
+    web = after["web"] - before["web"]
+    worker = after["worker"] - before["worker"]
+    postgres = sum(
+        used - before["postgres"].get(pid, 0.0) for pid, used in after["postgres"].items()
+    )
+    per_request = (web + postgres) / max(requests, 1) * 1000
+    print(
+        f"  CPU during the run: web {web:.1f} s, PostgreSQL {postgres:.1f} s (backends still "
+        f"connected at the end, the worker's included), Celery worker {worker:.1f} s, "
+        f"in {seconds} s of wall time"
+    )
+    print(
+        f"  CPU per request (web + PostgreSQL): {per_request:.0f} ms; two cores of its own "
+        f"would serve at most about {2000 / per_request:.0f} req/s of this mix"
+    )
+
+
+def _server_errors(log: Path, offset: int) -> tuple[int, int]:
+    text = log.read_text(errors="replace")
+    statuses = re.findall(r'" (\d{3}) ', text[offset:])
+    return sum(status.startswith("5") for status in statuses), len(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", default="4,8", help="user counts to run, comma-separated")
+    parser.add_argument("--seconds", type=int, default=90, help="length of each run")
+    args = parser.parse_args()
+    user_counts = [int(n) for n in args.users.split(",")]
+
+    national_scale.ensure_database()
+    subprocess.run([sys.executable, national_scale.__file__, "--build-only"], check=True)  # noqa: S603
+    national_scale.setup_django()
+    from reporting.models import MetricsSnapshot
+
+    people = prepare()
+    VAR.mkdir(parents=True, exist_ok=True)
+    logs = Path(tempfile.mkdtemp(prefix="load-day-"))
+    base, processes = start_servers(logs)
+    results = []
+    try:
+        signed = [
+            real_sign_in(base, user.email)
+            for user in (
+                people["funder"],
+                people["researcher"],
+                people["jobcoaches"][0],
+                people["imk_coaches"][0],
+            )
+        ]
+        print(
+            "real sign-in (login page, password, TOTP code, home page) of a funder, a "
+            "researcher, a jobcoach and an IMK coach: ok, "
+            + ", ".join(f"{seconds * 1000:.0f}" for seconds in signed)
+            + " ms (the first requests of freshly started workers)"
+        )
+        fixture_path = logs / "fixture.json"
+        fixture_path.write_text(json.dumps(fixture(people)))
+        offset = 0
+        for users in user_counts:
+            snapshots = MetricsSnapshot.objects.count()
+            started = time.time()
+            cpu_before = cpu_seconds(processes)
+            result = run_locust(base, users, args.seconds, fixture_path, logs)
+            cpu_after = cpu_seconds(processes)
+            results.append(report_run(users, args.seconds, result))
+            total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
+            report_cpu(cpu_before, cpu_after, int(total["Request Count"]), args.seconds)
+            errors_5xx, offset = _server_errors(logs / "gunicorn.log", offset)
+            print(f"  5xx answers in the server's access log: {errors_5xx}  (target 0)")
+            print(f"  {export_outcome(started)}")
+            print(
+                "  figures recomputed by the worker after the saves: "
+                f"{MetricsSnapshot.objects.count() - snapshots} snapshot(s)"
+            )
+    finally:
+        for process in processes:
+            _stop(process)
+    met = [users for users, ok in zip(user_counts, results, strict=True) if ok]
+    print(
+        "users meeting the target (0 errors, p95 < 500 ms): "
+        + (", ".join(map(str, met)) if met else f"none of {args.users}")
+    )
+    worker_errors = (logs / "worker.log").read_text(errors="replace").count("ERROR")
+    print(f"worker log errors: {worker_errors}; logs and locust's CSV files in {logs}")
+
+
+if __name__ == "__main__":
+    main()

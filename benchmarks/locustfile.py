@@ -1,0 +1,306 @@
+"""A working day of the pilot at national scale, for locust (run by ``load_day.py``).
+
+Who is on the site (the accounts and their sessions come from ``load_day.py``, in the JSON file
+named by ``LOAD_DAY_FIXTURE``):
+
+- jobcoaches (most of the users): each visit is one of the 342 municipalities' jobcoaches,
+  chosen at random, who opens their home page, jobseeker list, a jobseeker, a placement, their
+  placement list or their municipality's dashboard, and saves through the real forms (the
+  edit page is read, its CSRF token and current values sent back with one change): a
+  jobseeker's phone number, or a progress review of a running internship;
+- IMK coaches: the entrepreneurs, one entrepreneur's page, and a guidance session logged
+  through the real form;
+- the funder (one): the pilot-wide dashboard and the report list;
+- a researcher (one): starts one research export through the export page (the Celery worker
+  builds it) and polls its row as the page does, until it is ready.
+
+Every request is checked: a status other than the expected one (200 for pages, 302 after a
+saved form, 204/200 for a poll) is a failure with its status in the statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+from locust import HttpUser, between, constant, task
+
+with open(os.environ["LOAD_DAY_FIXTURE"], encoding="utf-8") as _file:
+    FIXTURE = json.load(_file)
+
+TODAY = date.today().isoformat()
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: their action and the values a browser would send."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {
+                "action": a.get("action") or "",
+                "method": (a.get("method") or "get").lower(),
+                "fields": [],
+                "radios": {},
+            }
+            self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = (a.get("type") or "text").lower()
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind == "radio":
+                form["radios"].setdefault(name, a.get("value", "on"))
+                if "checked" in a:
+                    form["radios"][name] = a.get("value", "on")
+                return
+            if kind == "checkbox":
+                if "checked" in a:
+                    form["fields"].append((name, a.get("value", "on")))
+                return
+            form["fields"].append((name, a.get("value", "")))
+        elif tag == "select" and name:
+            self._select, self._select_first = name, None
+        elif tag == "option" and self._select:
+            value = a.get("value", "")
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in a:
+                form["fields"].append((self._select, value))
+                self._select = None
+        elif tag == "textarea" and name:
+            self._textarea = name
+            form["fields"].append((name, ""))
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            name, value = self._form["fields"][-1]
+            self._form["fields"][-1] = (name, value + data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea and self._form is not None:
+            # A browser drops the newline that follows <textarea> (Django writes one).
+            name, value = self._form["fields"][-1]
+            self._form["fields"][-1] = (name, value.removeprefix("\r\n").removeprefix("\n"))
+            self._textarea = None
+        elif tag == "select" and self._select and self._form is not None:
+            # Nothing selected: a browser sends the first option.
+            self._form["fields"].append((self._select, self._select_first or ""))
+            self._select = None
+        elif tag == "form" and self._form is not None:
+            self._form["fields"].extend(self._form.pop("radios").items())
+            self._form = None
+
+
+def post_form(html: str, action: str) -> dict[str, list[str]]:
+    """The values of the page's POST form that posts to ``action`` (or to the page itself)."""
+    parser = _Forms()
+    parser.feed(html)
+    for form in parser.forms:
+        if form["method"] == "post" and form["action"] in {action, "", "."}:
+            values: dict[str, list[str]] = {}
+            for name, value in form["fields"]:
+                values.setdefault(name, []).append(value)
+            return values
+    raise ValueError(f"no POST form for {action}")
+
+
+class PilotUser(HttpUser):
+    abstract = True
+    # Someone reading a page before the next click (compressed: a day's clicks in minutes).
+    wait_time = between(1, 3)
+
+    def sign_in_as(self, cookie: str) -> None:
+        """Become this person: their session, a fresh browser otherwise (its own CSRF cookie)."""
+        self.client.cookies.clear()
+        self.client.cookies.set("sessionid", cookie)
+
+    def page(self, url: str, name: str, expect: int = 200):
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as r:
+            if r.status_code != expect:
+                r.failure(f"status {r.status_code}")
+            else:
+                r.success()
+            return r
+
+    def save(self, url: str, name: str, change: dict[str, str]) -> None:
+        """Open the form at ``url``, send it back with ``change``: a redirect means saved."""
+        form_page = self.page(url, f"{name} (form)")
+        if form_page.status_code != 200:
+            return
+        values = post_form(form_page.text, url)
+        for field, value in change.items():
+            # The field by its name, with the form's prefix if it has one ("review-notes").
+            keys = [k for k in values if k == field or k.endswith(f"-{field}")]
+            keys = [k for k in keys if not k.startswith("initial-")] or [field]
+            values.update({key: [value] for key in keys})
+        with self.client.post(
+            url,
+            data=values,
+            name=f"{name} (save)",
+            allow_redirects=False,
+            catch_response=True,
+            headers={"Referer": self.host + url},
+        ) as r:
+            if r.status_code == 302:
+                r.success()
+            else:
+                r.failure(f"status {r.status_code} (not saved)")
+                return
+            target = r.headers["Location"]
+        self.page(target, f"{name} (page after saving)")
+
+
+class Jobcoach(PilotUser):
+    weight = 20
+
+    def on_start(self):
+        self.visit()
+
+    def visit(self) -> dict:
+        """A jobcoach of a municipality chosen at random sits down."""
+        self.me = random.choice(FIXTURE["jobcoaches"])
+        self.sign_in_as(self.me["session"])
+        return self.me
+
+    @task(2)
+    def home(self):
+        self.visit()
+        self.page("/", "/ (jobcoach home)")
+
+    @task(6)
+    def jobseekers(self):
+        self.visit()
+        self.page("/jobseekers/", "/jobseekers/")
+        self.page(f"/jobseekers/{random.choice(self.me['jobseekers'])}/", "/jobseekers/[id]/")
+
+    @task(2)
+    def search(self):
+        self.visit()
+        self.page("/jobseekers/?q=Achternaam", "/jobseekers/?q=")
+
+    @task(3)
+    def placements(self):
+        self.visit()
+        self.page("/placements/", "/placements/")
+        self.page(f"/placements/{random.choice(self.me['placements'])}/", "/placements/[id]/")
+
+    @task(1)
+    def dashboard(self):
+        self.visit()
+        self.page("/dashboard/", "/dashboard/ (jobcoach)")
+
+    @task(2)
+    def edit_jobseeker(self):
+        self.visit()
+        pk = random.choice(self.me["jobseekers"])
+        phone = f"06{random.randint(10_000_000, 99_999_999)}"
+        self.save(f"/jobseekers/{pk}/edit/", "/jobseekers/[id]/edit/", {"phone": phone})
+
+    @task(1)
+    def progress_review(self):
+        self.visit()
+        if not self.me["active_placements"]:
+            return
+        pk = random.choice(self.me["active_placements"])
+        self.save(
+            f"/placements/{pk}/review/",
+            "/placements/[id]/review/",
+            {"held_on": TODAY, "notes": "Gaat goed; volgende keer het rooster bespreken."},
+        )
+
+
+class ImkCoach(PilotUser):
+    weight = 3
+
+    def on_start(self):
+        self.visit()
+
+    def visit(self) -> dict:
+        """One of the IMK coaches, chosen at random, with their own entrepreneurs."""
+        self.me = random.choice(FIXTURE["imk_coaches"])
+        self.sign_in_as(self.me["session"])
+        return self.me
+
+    @task(1)
+    def home(self):
+        self.visit()
+        self.page("/", "/ (IMK coach home)")
+
+    @task(3)
+    def entrepreneurs(self):
+        self.visit()
+        self.page("/entrepreneurs/", "/entrepreneurs/")
+        pk = random.choice(self.me["entrepreneurs"])
+        self.page(f"/entrepreneurs/{pk}/", "/entrepreneurs/[id]/")
+
+    @task(2)
+    def log_session(self):
+        self.visit()
+        pk = random.choice(self.me["entrepreneurs"])
+        self.save(
+            f"/entrepreneurs/{pk}/sessions/new/",
+            "/entrepreneurs/[id]/sessions/new/",
+            {"held_on": TODAY, "notes": "Administratie en planning doorgenomen."},
+        )
+
+
+class Funder(PilotUser):
+    fixed_count = 1
+    wait_time = between(3, 6)
+
+    def on_start(self):
+        self.sign_in_as(FIXTURE["funder"])
+
+    @task(4)
+    def dashboard(self):
+        self.page("/dashboard/", "/dashboard/ (funder)")
+
+    @task(1)
+    def reports(self):
+        self.page("/reports/", "/reports/ (funder)")
+
+
+class Researcher(PilotUser):
+    """Starts one research export through the page and polls its row until it is ready."""
+
+    fixed_count = 1
+    wait_time = constant(2)
+    export_row: str | None = None
+    ready = False
+
+    def on_start(self):
+        self.sign_in_as(FIXTURE["researcher"])
+        self.save(
+            "/exports/",
+            "/exports/",
+            {"as_of": FIXTURE["export_as_of"], "format": FIXTURE["export_format"]},
+        )
+        listing = self.client.get("/exports/", name="/exports/").text
+        rows = re.findall(r"/exports/(\d+)/status/", listing)
+        if rows:
+            self.export_row = f"/exports/{max(int(pk) for pk in rows)}/status/"
+
+    @task
+    def poll(self):
+        if self.export_row is None or self.ready:
+            return
+        response = self.page(self.export_row, "/exports/[id]/status/ (poll)")
+        # The row polls itself (hx-get) until the export is finished.
+        self.ready = response.status_code == 200 and "hx-get" not in response.text
