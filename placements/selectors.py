@@ -693,7 +693,7 @@ def _reviews_due_rows(*, user, today: date) -> QuerySet[Placement]:
 
 class _AddMonths(Func):
     """``day + N months`` in PostgreSQL: the same day of the month, clamped to the month's end,
-    as ``pilot.dates.add_months``."""
+    as ``kernel.dates.add_months``."""
 
     output_field = DateField()
 
