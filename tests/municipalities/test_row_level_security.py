@@ -7,6 +7,7 @@ by every policy.
 import os
 import subprocess
 import sys
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from municipalities.enums import ChangeSource, CorrectionAction, RecordKind, Rol
 from municipalities.models import AuditEvent, Correction, Municipality
 from placements.models import BenefitPeriod, Jobseeker, Placement
 from privacy.models import Erasure, Restriction
+from reporting.models import MetricsSnapshot, SnapshotMunicipality, SnapshotTrigger
 from tests import db_roles
 from tests.factories import (
     BenefitCheckFactory,
@@ -79,6 +81,17 @@ def _one_of_everything(municipality: Municipality, coach) -> dict:
     Restriction.objects.create(jobseeker=jobseeker, municipality=municipality, reason="Betwist.")
     Erasure.objects.create(
         jobseeker=jobseeker, municipality=municipality, trigger="request", reason="Verzoek."
+    )
+    # A stored snapshot's share of this municipality (one snapshot per share, so that B's
+    # second share does not meet the one-per-municipality constraint).
+    snapshot = MetricsSnapshot.objects.create(
+        as_of=date(2025, 9, 30),
+        data_fingerprint=uuid.uuid4().hex,
+        trigger=SnapshotTrigger.ON_DEMAND,
+        figures={},
+    )
+    SnapshotMunicipality.objects.create(
+        snapshot=snapshot, municipality=municipality, code=municipality.code, figures={}, savings={}
     )
     return {"jobseeker": jobseeker, "placement": placement, "entrepreneur": entrepreneur}
 
