@@ -492,24 +492,14 @@ def placements_ending_soon(*, user, today: date) -> list[Placement]:
     )
 
 
-def reviews_due(
-    *, user, today: date, placements: QuerySet[Placement] | None = None
-) -> list[Placement]:
-    """Active placements whose next progress review is due on or before ``today``.
-
-    The due date (set on each row as ``review_due_on``) is the latest review's "next review"
-    date when the jobcoach gave one; otherwise 28 days (4 weeks) after the latest review, or
-    after the actual start when there has been no review yet. "Latest" is the review with the
-    latest date.
-
-    ``placements`` replaces the user's editable placements as the rows looked at: the
-    completeness figures (reporting) pass rows they scoped themselves.
-    """
+def _due_for_review(placements: QuerySet[Placement], *, today: date) -> QuerySet[Placement]:
+    """The active ``placements`` whose next progress review is due on or before ``today``, with
+    their latest review's date (``last_review_on``) and planned next one (``planned_review_on``):
+    the one rule ``reviews_due`` and the home page's bounded list share."""
     latest = ProgressReview.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-id")
     four_weeks_ago = today - timedelta(days=REVIEW_INTERVAL_DAYS)
-    rows = (
-        (editable(user, Placement) if placements is None else placements)
-        .filter(status=PlacementStatus.ACTIVE)
+    return (
+        placements.filter(status=PlacementStatus.ACTIVE)
         .annotate(
             last_review_on=Subquery(latest.values("held_on")[:1]),
             planned_review_on=Subquery(latest.values("next_review_on")[:1]),
@@ -523,8 +513,25 @@ def reviews_due(
                 actual_start__lte=four_weeks_ago,
             )
         )
-        .select_related("jobseeker", "entrepreneur")
     )
+
+
+def reviews_due(
+    *, user, today: date, placements: QuerySet[Placement] | None = None
+) -> list[Placement]:
+    """Active placements whose next progress review is due on or before ``today``.
+
+    The due date (set on each row as ``review_due_on``) is the latest review's "next review"
+    date when the jobcoach gave one; otherwise 28 days (4 weeks) after the latest review, or
+    after the actual start when there has been no review yet. "Latest" is the review with the
+    latest date.
+
+    ``placements`` replaces the user's editable placements as the rows looked at: the
+    completeness figures (reporting) pass rows they scoped themselves.
+    """
+    rows = _due_for_review(
+        editable(user, Placement) if placements is None else placements, today=today
+    ).select_related("jobseeker", "entrepreneur")
     result = []
     for placement in rows:
         placement.review_due_on = placement.planned_review_on or (
@@ -657,24 +664,8 @@ def bounded(queryset: QuerySet, limit: int = HOME_LIST_LIMIT) -> Bounded:
 def _reviews_due_rows(*, user, today: date) -> QuerySet[Placement]:
     """``reviews_due`` as one query, the due date (``review_due_on``) computed by the database
     and ordered by it, so that the home page can read the first few and count the rest."""
-    latest = ProgressReview.objects.filter(placement_id=OuterRef("pk")).order_by("-held_on", "-id")
-    four_weeks_ago = today - timedelta(days=REVIEW_INTERVAL_DAYS)
     return (
-        editable(user, Placement)
-        .filter(status=PlacementStatus.ACTIVE)
-        .annotate(
-            last_review_on=Subquery(latest.values("held_on")[:1]),
-            planned_review_on=Subquery(latest.values("next_review_on")[:1]),
-        )
-        .filter(
-            Q(planned_review_on__lte=today)
-            | Q(planned_review_on__isnull=True, last_review_on__lte=four_weeks_ago)
-            | Q(
-                planned_review_on__isnull=True,
-                last_review_on__isnull=True,
-                actual_start__lte=four_weeks_ago,
-            )
-        )
+        _due_for_review(editable(user, Placement), today=today)
         .annotate(
             review_due_on=Coalesce(
                 "planned_review_on",
