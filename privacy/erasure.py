@@ -55,8 +55,8 @@ from reporting.models import (
     ProgressReport,
     ResearchExport,
     SnapshotMunicipality,
-    SnapshotParticipantChunk,
 )
+from reporting.snapshot_parts import restretch_participants
 
 from .models import Erasure, ErasureTrigger, Restriction
 
@@ -442,18 +442,19 @@ def _scrub_snapshots(who: Identifiers, ref_map: dict[str, str]) -> int:
             value = getattr(snapshot, field)
             setattr(snapshot, field, _scrub_json(value, ref_map=ref_map, values=[]))
         snapshot.save(update_fields=["figures", "savings", "figures_as_of"])
+        # The whole pilot's lists in stretches (issue 17) are cut again from the scrubbed
+        # document: the new reference sorts elsewhere, maybe into another stretch.
+        restretch_participants(snapshot)
         changed += 1
-    # The same lists in the snapshots' parts per municipality and in stretches (issue 17).
-    for model, fields in (
-        (SnapshotMunicipality, ("participants", "savings_participants")),
-        (SnapshotParticipantChunk, ("participants",)),
-    ):
-        wanted = Q(pk__in=[])
-        for ref in old_refs:
-            for name in fields:
-                wanted |= Q(**{f"{name}__contains": [{"ref": ref}]})
-        for part in model.objects.filter(wanted).select_for_update():
-            for name in fields:
-                setattr(part, name, _scrub_json(getattr(part, name), ref_map=ref_map, values=[]))
-            part.save(update_fields=list(fields))
+    # The same lists in the snapshots' parts per municipality (issue 17): the person stays in
+    # their municipality's part, sorted again within it.
+    fields = ("participants", "savings_participants")
+    wanted = Q(pk__in=[])
+    for ref in old_refs:
+        for name in fields:
+            wanted |= Q(**{f"{name}__contains": [{"ref": ref}]})
+    for part in SnapshotMunicipality.objects.filter(wanted).select_for_update():
+        for name in fields:
+            setattr(part, name, _scrub_json(getattr(part, name), ref_map=ref_map, values=[]))
+        part.save(update_fields=list(fields))
     return changed

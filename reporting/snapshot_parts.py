@@ -82,18 +82,32 @@ class ScopeParts:
         for row in self.rows:
             row.snapshot = snapshot
         SnapshotMunicipality.objects.bulk_create(self.rows, batch_size=50)
-        chunks = [
-            SnapshotParticipantChunk(
-                snapshot=snapshot, savings=is_savings, start=start, participants=people
-            )
-            for is_savings, people_list in (
-                (False, self.figures["participants"]),
-                (True, self.savings["participants"]),
-            )
-            for start in range(0, len(people_list), CHUNK)
-            for people in [people_list[start : start + CHUNK]]
-        ]
-        SnapshotParticipantChunk.objects.bulk_create(chunks, batch_size=50)
+        _store_chunks(snapshot, figures=self.figures, savings=self.savings)
+
+
+def _store_chunks(snapshot: MetricsSnapshot, *, figures: dict, savings: dict) -> None:
+    chunks = [
+        SnapshotParticipantChunk(
+            snapshot=snapshot, savings=is_savings, start=start, participants=people
+        )
+        for is_savings, people_list in (
+            (False, figures["participants"]),
+            (True, savings["participants"]),
+        )
+        for start in range(0, len(people_list), CHUNK)
+        for people in [people_list[start : start + CHUNK]]
+    ]
+    SnapshotParticipantChunk.objects.bulk_create(chunks, batch_size=50)
+
+
+def restretch_participants(snapshot: MetricsSnapshot) -> None:
+    """Write ``snapshot``'s stretches again from its document, in the caller's transaction.
+
+    For a change to the lists after the snapshot was stored (an erasure renames a participant,
+    which moves them in the list sorted by ref, possibly into another stretch): the stretches
+    stay the document's lists cut in pieces, so a page reads what the whole document holds."""
+    SnapshotParticipantChunk.objects.filter(snapshot=snapshot).delete()
+    _store_chunks(snapshot, figures=snapshot.figures, savings=snapshot.savings)
 
 
 def scope_parts(*, figures: dict, figures_as_of: dict, savings: dict) -> ScopeParts:

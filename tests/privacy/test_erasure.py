@@ -23,7 +23,13 @@ from privacy.erasure import ERASED, ErasureRefused, erase_jobseeker
 from privacy.models import Erasure, ErasureTrigger, Restriction
 from privacy.restriction import restriction_set
 from reporting.exports.build import build_research_export
-from reporting.models import MetricsSnapshot, ProgressReport, ResearchExport
+from reporting.models import (
+    MetricsSnapshot,
+    ProgressReport,
+    ResearchExport,
+    SnapshotMunicipality,
+    SnapshotParticipantChunk,
+)
 from reporting.snapshots import snapshot_compute
 from tests.factories import (
     GuidanceSessionFactory,
@@ -108,6 +114,16 @@ def hits(needles: list[str]) -> dict[str, list[str]]:
                 if cursor.fetchone()[0]:
                     found[needle].append(f"{table}.{column}")
     return found
+
+
+def snapshot_parts() -> dict[str, list]:
+    """The participants' lists of every stored snapshot's parts, in a stable order."""
+    shares = SnapshotMunicipality.objects.order_by("snapshot_id", "municipality_id")
+    chunks = SnapshotParticipantChunk.objects.order_by("snapshot_id", "pk")
+    return {
+        "shares": [[s.participants, s.savings_participants] for s in shares],
+        "chunks": [c.participants for c in chunks],
+    }
 
 
 @pytest.fixture
@@ -235,6 +251,12 @@ def test_erasure_leaves_every_figure_unchanged_and_the_person_nowhere_in_the_dat
     assert all(found_before.values()), found_before
     assert "municipalities_auditevent.object_ref" in found_before[old_ref]
     assert "reporting_metricssnapshot.figures" in found_before[old_ref]
+    # The snapshot's parts per scope (issue 17) name the participant too: by municipality and in
+    # the whole pilot's stretches of the list.
+    assert "reporting_snapshotmunicipality.participants" in found_before[old_ref]
+    assert "reporting_snapshotmunicipality.savings_participants" in found_before[old_ref]
+    assert "reporting_snapshotparticipantchunk.participants" in found_before[old_ref]
+    parts_before = snapshot_parts()
     assert "django_admin_log.object_repr" in found_before[old_ref]
 
     erasure = erase_jobseeker(person, reason="Request of 3 March 2026.", actor=world["admin"])
@@ -256,6 +278,8 @@ def test_erasure_leaves_every_figure_unchanged_and_the_person_nowhere_in_the_dat
         assert snapshot.figures == with_ref(old_figures, old_ref, new_ref)
         assert snapshot.savings == with_ref(old_savings, old_ref, new_ref)
         assert snapshot.figures_as_of == old_as_of
+    # Each part holds the same list with the new reference in the old one's place.
+    assert snapshot_parts() == with_ref(parts_before, old_ref, new_ref)
 
     # What stayed, and how: only the birth year, the facts, the consent.
     assert (person.given_name, person.family_name, person.client_number) == ("", "", "")
@@ -412,3 +436,35 @@ def test_the_old_reference_cannot_bring_the_person_back(world):
         "This person's data was erased: their details cannot be changed."
     ]
     assert Jobseeker.objects.get(pk=person.pk).given_name == ""
+
+
+def test_the_snapshots_stretches_are_cut_again_when_the_new_reference_sorts_elsewhere(
+    monkeypatch,
+):
+    # Stretches of two: the last participant of pilot-small sorts first once anonymised
+    # ("ANON-" before "HRL-"), so they move from the last stretch into the first.
+    monkeypatch.setattr("reporting.snapshot_parts.CHUNK", 2)
+    load_pilot_small()
+    snapshot_compute(as_of=datetime.date(2025, 9, 30), trigger="on_demand")
+    snapshot = MetricsSnapshot.objects.get()
+    last_ref = snapshot.figures["participants"][-1]["ref"]
+    assert len(snapshot.figures["participants"]) > 2
+
+    erase_jobseeker(
+        Jobseeker.objects.get(ref=last_ref), reason="Request of 3 March 2026.", actor=None
+    )
+
+    snapshot.refresh_from_db()
+    new_ref = Jobseeker.objects.get(ref__startswith="ANON-").ref
+    for is_savings, document in ((False, snapshot.figures), (True, snapshot.savings)):
+        chunks = SnapshotParticipantChunk.objects.filter(snapshot=snapshot, savings=is_savings)
+        assert [c.start for c in chunks] == list(range(0, len(document["participants"]), 2))
+        assert all(len(c.participants) <= 2 for c in chunks)
+        stitched = [person for c in chunks for person in c.participants]
+        assert stitched == document["participants"]
+        refs = [person["ref"] for person in stitched]
+        assert refs == sorted(refs)
+        assert last_ref not in refs
+    # In the outflow list the person moved from the last stretch to the first.
+    first = SnapshotParticipantChunk.objects.get(snapshot=snapshot, savings=False, start=0)
+    assert first.participants[0]["ref"] == new_ref
