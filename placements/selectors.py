@@ -531,7 +531,7 @@ def reviews_due(
     """
     rows = _due_for_review(
         editable(user, Placement) if placements is None else placements, today=today
-    ).select_related("jobseeker", "entrepreneur")
+    ).select_related("jobseeker__municipality", "entrepreneur")
     result = []
     for placement in rows:
         placement.review_due_on = placement.planned_review_on or (
@@ -583,6 +583,7 @@ def benefit_checks_due(
             placement_id=Subquery(latest_ended.values("id")[:1]),
         )
         .filter(internship_end__lte=latest_end)
+        .select_related("municipality")
         .order_by()
     )
     done = set(

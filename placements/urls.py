@@ -26,6 +26,7 @@ from .views.placements import (
     PlacementProposeView,
     PlacementStepView,
 )
+from .views.todo import BenefitChecksDueView, ReviewsDueView
 
 app_name = "placements"
 
@@ -43,6 +44,9 @@ urlpatterns = [
     path("reviews/<int:pk>/correct/", ReviewCorrectView.as_view(), name="review_correct"),
     path("reviews/<int:pk>/withdraw/", ReviewWithdrawView.as_view(), name="review_withdraw"),
     path("placements/", PlacementListView.as_view(), name="placement_list"),
+    # The whole of the home page's two date-rule to-do lists.
+    path("benefit-checks/due/", BenefitChecksDueView.as_view(), name="benefit_checks_due"),
+    path("reviews/due/", ReviewsDueView.as_view(), name="reviews_due"),
     path("placements/new/", PlacementProposeView.as_view(), name="placement_propose"),
     path("placements/<int:pk>/", PlacementDetailView.as_view(), name="placement_detail"),
     path(

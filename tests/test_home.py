@@ -331,7 +331,9 @@ def test_home_shows_at_most_ten_of_each_list_with_the_total_and_a_link(client, h
     placements = reverse("placements:placement_list")
     assert f'href="{placements}?status=active">All running placements</a>' in page
     assert f'href="{placements}?status=proposed">All proposed placements</a>' in page
-    assert f'href="{reverse("placements:jobseeker_list")}">All your jobseekers</a>' in page
+    checks = reverse("placements:benefit_checks_due")
+    assert f'href="{checks}">All benefit checks due</a>' in page
+    assert f'href="{reverse("placements:reviews_due")}">All progress reviews due</a>' in page
 
 
 def test_home_with_a_list_within_the_bound_shows_no_more_link(client, heerlen, jobcoach):

@@ -329,6 +329,17 @@ EXPECTATIONS: dict[str, Row] = {
         GET=e(302, 200, 200, 403, 403, 403, 403, 200),
         POST=e(302, 405, 405, 403, 403, 403, 403, 405),
     ),
+    # The whole of two home-page to-do lists: a jobcoach's own work (their municipalities).
+    "benefit-checks/due/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 403),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 403),
+    ),
+    "reviews/due/": Row(
+        None,
+        GET=e(302, 200, 200, 403, 403, 403, 403, 403),
+        POST=e(302, 405, 405, 403, 403, 403, 403, 403),
+    ),
     "placements/new/": Row(
         None,
         GET=e(302, 200, 200, 403, 403, 403, 403, 200),
