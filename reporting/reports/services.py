@@ -131,6 +131,7 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Ren
             phases["content"] = time.perf_counter() - started - sum(phases.values())
             _progress(report, 45)
             html = render_to_string(content.template, content.context)
+            attachments = content.attachments
             phases["html"] = time.perf_counter() - started - sum(phases.values())
             # The snapshot's participant list (tens of thousands of dicts at national scale)
             # is not needed any more: free it before WeasyPrint needs its memory.
@@ -138,7 +139,7 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Ren
             del snapshot, content
             gc.collect()
             _progress(report, 55)
-            pdf = html_to_pdf(html)
+            pdf = html_to_pdf(html, attachments)
             phases["pdf"] = time.perf_counter() - started - sum(phases.values())
         _progress(report, 90)
         name = report_file_name(report)
