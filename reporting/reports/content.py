@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
@@ -116,7 +117,7 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             "headline": data.headline,
             "municipalities": [] if compact else data.municipalities,
             "compact": compact,
-            "figures_csv": FIGURES_CSV,
+            "figures_csv": _file_name(FIGURES_CSV),
             "figures_table": figures_line_table(
                 data.municipalities, savings, snapshot.figures["totals"]
             )
@@ -153,6 +154,11 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
         },
         attachments=(figures_attachment(data.municipalities, savings),) if compact else (),
     )
+
+
+def _file_name(name: str) -> str:
+    # An attachment's name in the text, kept on one line (a break at its hyphens misleads).
+    return format_html('<span class="file">{}</span>', name)
 
 
 def changes_since(before: dict, now: dict) -> list[str]:
@@ -246,7 +252,7 @@ def research_content(snapshot: MetricsSnapshot) -> ReportContent:
             "completeness": [] if compact else data.completeness,
             "compact": compact,
             "completeness_table": completeness_line_table(data.completeness) if compact else None,
-            "completeness_csv": COMPLETENESS_CSV,
+            "completeness_csv": _file_name(COMPLETENESS_CSV),
         },
         attachments=(completeness_attachment(data.completeness),) if compact else (),
     )

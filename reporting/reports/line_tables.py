@@ -2,9 +2,9 @@
 
 WeasyPrint's cost grows with the number of boxes it lays out, and a table cell is several: a
 table of 342 municipalities by 8 figures was 2,700 cells and most of a national report's time
-(benchmarks/README.md). Here each municipality's row is a single cell holding one line of text
-with its columns padded to fixed widths, so the figures still stand in columns under their
-headings (real header cells of the same widths, repeated on every page) at a tenth of the
+(benchmarks/README.md). Here each municipality is one line of text with its columns padded to
+fixed widths, five lines to a table cell, so the figures still stand in columns under their
+headings (real header cells of the same widths, repeated on every page) at a small part of the
 layout work. Used above ``content.COMPACT_ABOVE`` municipalities only; smaller reports keep
 their ordinary tables.
 """
@@ -20,6 +20,10 @@ MONO_ADVANCE_EM = 0.602
 # little room so that a rounding never breaks a line.
 TEXT_WIDTH_PT = 174 / 25.4 * 72 - 4
 LARGEST_FONT_PT = 8.0
+# Lines per table row: a rule under every fifth line, as in a ledger, guides the eye along the
+# lines, and a table row of five lines is half the layout work of five rows (a page breaks
+# between such rows, never inside one).
+LINES_PER_ROW = 5
 # Names beyond this many characters end in an ellipsis; the code before them stays whole.
 NAME_MAX = 34
 ELLIPSIS = "…"
@@ -42,6 +46,14 @@ class LineTable:
     columns: tuple[LineColumn, ...]
     lines: tuple[str, ...]
     total: str  # the bold last line, or ""
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """The lines in table rows of ``LINES_PER_ROW`` (the text of a cell, one per row)."""
+        return tuple(
+            "\n".join(self.lines[start : start + LINES_PER_ROW])
+            for start in range(0, len(self.lines), LINES_PER_ROW)
+        )
 
     @property
     def characters(self) -> int:

@@ -214,6 +214,13 @@ def test_line_table_pads_columns_to_their_widest_cell_and_wraps_headings_between
     )
     assert table.total == "Totaal                     1241     € 1.234"
     assert table.characters == 43
+    # Five lines to a table row (a rule under each five).
+    many = line_table("C", [("Gemeente", False)], [[f"GM{i:04d}"] for i in range(1, 12)])
+    assert many.rows == (
+        "GM0001\nGM0002\nGM0003\nGM0004\nGM0005",
+        "GM0006\nGM0007\nGM0008\nGM0009\nGM0010",
+        "GM0011",
+    )
     # 8 points unless the line would not fit the page; written for CSS, never localised.
     assert table.style == "width: 43ch; font-size: 8.00pt"
     wide = line_table("C", [("Gemeente", False)] + [("x", True)] * 20, [["a"] + ["123456"] * 20])
