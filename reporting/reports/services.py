@@ -189,15 +189,18 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Ren
 
 
 # What a report does not read of a snapshot: the dashboard's rendered HTML and the per-scope
-# documents (reporting.snapshot_parts). At national scale they are 4.4 MB of JSON that would be
-# parsed into the worker's memory only to be thrown away.
+# documents (reporting.snapshot_parts). At national scale they are over 4 MB of JSON that would
+# be parsed into the worker's memory only to be thrown away.
 REPORT_UNREAD = ("dashboard_html", "pilot_figures", "pilot_savings")
 
 
 def report_snapshot(*, as_of: date) -> MetricsSnapshot | None:
     """The latest snapshot for ``as_of`` (``snapshots.latest_snapshot``) with what a report
     reads: the figures, their as-of parts, and the savings without their list of participants
-    (1.3 MB of JSON nationally, for the participants' export; a report shows aggregates only).
+    (1.3 MB of JSON nationally, the list the API pages through; a report shows aggregates only).
+
+    Read-only: a report never saves a snapshot, and this one must not be saved (its savings
+    lack that list).
     """
     snapshot = (
         current_snapshots(as_of=as_of)
