@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from municipalities.models import Municipality
@@ -30,6 +30,15 @@ from ..dashboard import (
 from ..models import MetricsSnapshot, ProgressReport, ReportKind, ReportStatus
 from ..rollout_views import rollout_section
 from ..savings_figures import snapshot_savings
+from .compact import (
+    COMPLETENESS_CSV,
+    FIGURES_CSV,
+    completeness_attachment,
+    completeness_line_table,
+    figures_attachment,
+    figures_line_table,
+)
+from .pdf import PdfAttachment
 from .research import all_municipalities_outflow_benefit_types
 
 FIGURE_KEYS = (
@@ -48,6 +57,8 @@ FIGURE_KEYS = (
 class ReportContent:
     template: str
     context: dict
+    # Files carried inside the PDF: the national reports' per-municipality rows as CSV.
+    attachments: tuple[PdfAttachment, ...] = ()
 
 
 def report_content(report: ProgressReport, snapshot: MetricsSnapshot) -> ReportContent:
@@ -86,8 +97,10 @@ def _common(snapshot: MetricsSnapshot, title: str) -> dict:
 # Above this many municipalities the funder report prints one table per municipality (the main
 # figures with the savings) and the data completeness per kind, not per municipality: at
 # national scale (342) three tables of a row per municipality were over 8,000 table cells, and
-# laying out cells is most of a report's time (benchmarks/README.md). The research report and
-# each municipality's report keep the per-municipality detail.
+# laying out cells is most of a report's time (benchmarks/README.md). The per-municipality
+# tables left (the funder's figures, the research report's completeness) are printed as one line
+# of text per municipality (line_tables.py) and attached to the PDF whole as CSV (compact.py).
+# Each municipality's report keeps its ordinary tables.
 COMPACT_ABOVE = 30
 
 
@@ -102,13 +115,13 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
         context={
             **_common(snapshot, _("Progress report for the funder")),
             "headline": data.headline,
-            "municipalities": _with_savings(data.municipalities, savings)
-            if compact
-            else (data.municipalities),
+            "municipalities": [] if compact else data.municipalities,
             "compact": compact,
-            # The total of the compact table's last column: savings minus coaching costs.
-            "coaching_net": sum((row.net for row in savings.municipalities), Decimal(0))
-            if savings.costs
+            "figures_csv": _file_name(FIGURES_CSV),
+            "figures_table": figures_line_table(
+                data.municipalities, savings, snapshot.figures["totals"]
+            )
+            if compact
             else None,
             "totals": snapshot.figures["totals"],
             "charts": [charts["cumulative"], charts["municipalities"], charts["guidance"]],
@@ -139,18 +152,13 @@ def funder_content(snapshot: MetricsSnapshot, *, previous: ProgressReport | None
             if previous
             else [],
         },
+        attachments=(figures_attachment(data.municipalities, savings),) if compact else (),
     )
 
 
-def _with_savings(municipalities: list[dict], savings) -> list[dict]:
-    """Each municipality's figures with its savings and net (savings minus coaching costs),
-    for the compact table."""
-    per_code = {row.code: row for row in savings.municipalities}
-    rows = []
-    for m in municipalities:
-        row = per_code.get(m["code"])
-        rows.append({**m, "savings": row.savings if row else None, "net": row.net if row else None})
-    return rows
+def _file_name(name: str) -> str:
+    # An attachment's name in the text, kept on one line (a break at its hyphens misleads).
+    return format_html('<span class="file">{}</span>', name)
 
 
 def changes_since(before: dict, now: dict) -> list[str]:
@@ -225,6 +233,7 @@ def research_content(snapshot: MetricsSnapshot) -> ReportContent:
     types = all_municipalities_outflow_benefit_types(
         participants=participants, as_of=snapshot.as_of
     )
+    compact = len(data.municipalities) > COMPACT_ABOVE
     return ReportContent(
         template="reporting/pdf/research.html",
         context={
@@ -240,8 +249,12 @@ def research_content(snapshot: MetricsSnapshot) -> ReportContent:
             ],
             "charts": [charts["time_to_outflow"], charts["funnel"]],
             "km": data.km,
-            "completeness": data.completeness,
+            "completeness": [] if compact else data.completeness,
+            "compact": compact,
+            "completeness_table": completeness_line_table(data.completeness) if compact else None,
+            "completeness_csv": _file_name(COMPLETENESS_CSV),
         },
+        attachments=(completeness_attachment(data.completeness),) if compact else (),
     )
 
 

@@ -6,7 +6,10 @@ processes never need to pay; the worker pays it once and then keeps it.
 
 from __future__ import annotations
 
+import io
 import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -71,10 +74,30 @@ def _fetcher_class():
     return StaticOnlyURLFetcher
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF for ``html``; relative links resolve against the static files."""
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file carried inside the PDF (a PDF reader lists it under its attachments)."""
+
+    name: str
+    description: str
+    data: bytes
+
+
+def html_to_pdf(html: str, attachments: Sequence[PdfAttachment] = ()) -> bytes:
+    """The PDF for ``html`` with ``attachments``; relative links resolve against the static
+    files."""
     import weasyprint
 
     fetcher = _fetcher_class()(fail_on_errors=False)
     document = weasyprint.HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=fetcher)
-    return document.write_pdf()
+    return document.write_pdf(
+        attachments=[
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(attachment.data),
+                name=attachment.name,
+                description=attachment.description,
+                url_fetcher=fetcher,
+            )
+            for attachment in attachments
+        ]
+    )

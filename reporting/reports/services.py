@@ -11,14 +11,22 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kernel.jobs import JobLost, job_claim, job_done, job_enqueue, job_failed, job_update
 
-from ..models import ProgressReport, ReportKind, ReportStatus, ReportTrigger, SnapshotTrigger
-from ..snapshots import latest_snapshot, snapshot_compute
+from ..models import (
+    MetricsSnapshot,
+    ProgressReport,
+    ReportKind,
+    ReportStatus,
+    ReportTrigger,
+    SnapshotTrigger,
+)
+from ..snapshots import current_snapshots, snapshot_compute
 from .content import report_content
 from .pdf import html_to_pdf
 
@@ -118,7 +126,7 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Ren
     memory.start()
     _progress(report, 5, started_at=timezone.now())
     try:
-        snapshot = latest_snapshot(as_of=report.as_of)
+        snapshot = report_snapshot(as_of=report.as_of)
         if snapshot is None:
             snapshot, _created = snapshot_compute(
                 as_of=report.as_of, trigger=SnapshotTrigger.ON_DEMAND
@@ -131,6 +139,7 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Ren
             phases["content"] = time.perf_counter() - started - sum(phases.values())
             _progress(report, 45)
             html = render_to_string(content.template, content.context)
+            attachments = content.attachments
             phases["html"] = time.perf_counter() - started - sum(phases.values())
             # The snapshot's participant list (tens of thousands of dicts at national scale)
             # is not needed any more: free it before WeasyPrint needs its memory.
@@ -138,7 +147,7 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Ren
             del snapshot, content
             gc.collect()
             _progress(report, 55)
-            pdf = html_to_pdf(html)
+            pdf = html_to_pdf(html, attachments)
             phases["pdf"] = time.perf_counter() - started - sum(phases.values())
         _progress(report, 90)
         name = report_file_name(report)
@@ -177,6 +186,35 @@ def report_render(*, report_id: int, task_id: str = "", worker: str = "") -> Ren
         phases_ms={name: round(seconds * 1000) for name, seconds in phases.items()},
         cpu_ms=round((time.process_time() - started_cpu) * 1000),
     )
+
+
+# What a report does not read of a snapshot: the dashboard's rendered HTML and the per-scope
+# documents (reporting.snapshot_parts). At national scale they are over 4 MB of JSON that would
+# be parsed into the worker's memory only to be thrown away.
+REPORT_UNREAD = ("dashboard_html", "pilot_figures", "pilot_savings")
+
+
+def report_snapshot(*, as_of: date) -> MetricsSnapshot | None:
+    """The latest snapshot for ``as_of`` (``snapshots.latest_snapshot``) with what a report
+    reads: the figures, their as-of parts, and the savings without their list of participants
+    (1.3 MB of JSON nationally, the list the API pages through; a report shows aggregates only).
+
+    Read-only: a report never saves a snapshot, and this one must not be saved (its savings
+    lack that list).
+    """
+    snapshot = (
+        current_snapshots(as_of=as_of)
+        .order_by("-computed_at")
+        .defer(*REPORT_UNREAD, "savings")
+        .annotate(
+            report_savings=RawSQL("savings - 'participants'", [], output_field=models.JSONField())
+        )
+        .first()
+    )
+    if snapshot is not None:
+        snapshot.savings = snapshot.report_savings
+        del snapshot.report_savings
+    return snapshot
 
 
 def report_file_name(report: ProgressReport) -> str:
