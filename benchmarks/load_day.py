@@ -48,7 +48,15 @@ os.environ.setdefault("PSEUDONYM_KEY", secrets.token_urlsafe(32))
 
 import national_scale  # noqa: E402 - sets DJANGO_SETTINGS_MODULE (dev, for the set-up here)
 
-APP_ROLE = "pilot_bench_load_app"
+
+def _app_role() -> str:
+    """The application's role for this database: named after it, so that two runs against
+    databases of their own do not share (and re-grant) one role."""
+    name = re.sub(r"[^a-z0-9_]", "_", urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/").lower())
+    return f"{name[:59]}_app"  # a role's name: 63 bytes at most
+
+
+APP_ROLE = _app_role()
 VAR = ROOT / "var" / "bench-load"
 # IMK coaches: one for every ten municipalities, coaching those municipalities' entrepreneurs
 # (about 1,000 each: an IMK coach sees only their own entrepreneurs).
@@ -58,6 +66,11 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 GUNICORN_WORKERS = 3
 EXPORT_FORMAT = "csv"
 P95_TARGET_MS = 500
+# Users per step: doubling, so that a few bounded steps find the concurrency the site sustains
+# (the first step holds the funder and the researcher, one each, and two coaches).
+DEFAULT_STEPS = "4,8,16,32,64"
+# The research export of a step usually finishes within it; its time is waited for this long.
+EXPORT_WAIT_SECONDS = 120
 
 
 def _free_port() -> int:
@@ -362,7 +375,8 @@ def _ms(value: str) -> float:
 
 def run_locust(base: str, users: int, seconds: int, fixture_path: Path, logs: Path) -> dict:
     prefix = logs / f"locust-{users}"
-    spawn_rate = max(1, users // 10)
+    # Everyone on the site within about five seconds; the figures start after that.
+    spawn_rate = max(1, -(-users // 5))
     locust = subprocess.Popen(  # noqa: S603 - exit status 1 means failures; reported below
         [
             str(Path(sys.executable).parent / "locust"),
@@ -375,6 +389,7 @@ def run_locust(base: str, users: int, seconds: int, fixture_path: Path, logs: Pa
             str(spawn_rate),
             "--run-time",
             f"{seconds}s",
+            "--reset-stats",
             "--stop-timeout",
             "10",
             "--host",
@@ -501,8 +516,8 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
     }
 
 
-def report_cpu(before: dict, after: dict, requests: int, seconds: int) -> None:
-    """CPU per request: what the site would sustain on cores of its own."""
+def report_cpu(before: dict, after: dict, requests: int, seconds: int) -> float:
+    """CPU per request (milliseconds): what the site would sustain on cores of its own."""
     web = after["web"] - before["web"]
     worker = after["worker"] - before["worker"]
     postgres = sum(
@@ -514,10 +529,12 @@ def report_cpu(before: dict, after: dict, requests: int, seconds: int) -> None:
         f"connected at the end, the worker's included), Celery worker {worker:.1f} s, "
         f"in {seconds} s of wall time"
     )
+    cores = os.cpu_count() or 1
     print(
-        f"  CPU per request (web + PostgreSQL): {per_request:.0f} ms; two cores of its own "
-        f"would serve at most about {2000 / per_request:.0f} req/s of this mix"
+        f"  CPU per request (web + PostgreSQL): {per_request:.0f} ms; {cores} cores of its own "
+        f"would serve at most about {cores * 1000 / max(per_request, 1):.0f} req/s of this mix"
     )
+    return per_request
 
 
 def _server_errors(log: Path, offset: int) -> tuple[int, int]:
@@ -526,23 +543,123 @@ def _server_errors(log: Path, offset: int) -> tuple[int, int]:
     return sum(status.startswith("5") for status in statuses), len(text)
 
 
+def run_costs(fixture_path: Path, rounds: int) -> None:
+    """Each request type's CPU and queries in one process (``load_day_costs.py``), with the
+    server's environment: before the server starts, so that nothing else runs meanwhile."""
+    subprocess.run(  # noqa: S603 - our own script
+        [
+            sys.executable,
+            str(BENCH / "load_day_costs.py"),
+            str(fixture_path),
+            "--rounds",
+            str(rounds),
+        ],
+        cwd=ROOT,
+        env=production_env(),
+        check=True,
+    )
+
+
+def run_step(base, processes, users: int, seconds: int, fixture_path, logs, offset) -> dict:
+    """One step of users: locust's figures, the CPU it cost, the 5xx in the server's log."""
+    from reporting.models import MetricsSnapshot
+
+    snapshots = MetricsSnapshot.objects.count()
+    started = time.time()
+    cpu_before = cpu_seconds(processes)
+    result = run_locust(base, users, seconds, fixture_path, logs)
+    cpu_after = cpu_seconds(processes)
+    met = report_run(users, seconds, result)
+    total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
+    per_request = report_cpu(cpu_before, cpu_after, int(total["Request Count"]), seconds)
+    errors_5xx, offset = _server_errors(logs / "gunicorn.log", offset)
+    print(f"  5xx answers in the server's access log: {errors_5xx}  (target 0)")
+    print(f"  {export_outcome(started, timeout=EXPORT_WAIT_SECONDS)}")
+    print(
+        "  figures recomputed by the worker after the saves: "
+        f"{MetricsSnapshot.objects.count() - snapshots} snapshot(s)"
+    )
+    return {
+        "users": users,
+        "requests_per_second": float(total["Requests/s"]),
+        "requests": int(total["Request Count"]),
+        "p50": _ms(total["50%"]),
+        "p95": _ms(total["95%"]),
+        "errors": int(total["Failure Count"]) + errors_5xx,
+        "cpu_ms": per_request,
+        "met": met and errors_5xx == 0,
+        "offset": offset,
+    }
+
+
+def report_steps(steps: list[dict], seconds: int) -> None:
+    """The steps side by side, and the concurrency the site sustained within the target."""
+    print(
+        f"load test steps, {seconds} s each (figures after the users were spawned): "
+        f"target 0 errors and p95 < {P95_TARGET_MS} ms"
+    )
+    print(
+        f"  {'users':>5} {'req/s':>6} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'errors':>6} {'cpu ms/req':>10}  target"
+    )
+    for step in steps:
+        print(
+            f"  {step['users']:>5} {step['requests_per_second']:6.1f} {step['requests']:>8} "
+            f"{step['p50']:7.0f} {step['p95']:7.0f} {step['errors']:>6} {step['cpu_ms']:10.0f}  "
+            f"{'met' if step['met'] else 'NOT met'}"
+        )
+    met = [step for step in steps if step["met"]]
+    if met:
+        best = max(met, key=lambda step: step["users"])
+        print(
+            f"sustained concurrency on this machine: {best['users']} users "
+            f"({best['requests_per_second']:.1f} req/s, p95 {best['p95']:.0f} ms, 0 errors); "
+            f"load average {os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} cores"
+        )
+    else:
+        print(
+            "sustained concurrency on this machine: below the first step "
+            f"({steps[0]['users']} users); load average {os.getloadavg()[0]:.1f} at the end, "
+            f"{os.cpu_count()} cores"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", default="4,8", help="user counts to run, comma-separated")
-    parser.add_argument("--seconds", type=int, default=90, help="length of each run")
+    parser.add_argument(
+        "--users",
+        default=DEFAULT_STEPS,
+        help="user counts to step through, comma-separated; stepping stops after the first "
+        "step that misses the target",
+    )
+    parser.add_argument("--seconds", type=int, default=60, help="length of each step")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=15,
+        help="requests of each type for the costs in one process (0: skip them)",
+    )
+    parser.add_argument(
+        "--costs-only", action="store_true", help="only the costs in one process, no server"
+    )
     args = parser.parse_args()
     user_counts = [int(n) for n in args.users.split(",")]
 
     national_scale.ensure_database()
     subprocess.run([sys.executable, national_scale.__file__, "--build-only"], check=True)  # noqa: S603
     national_scale.setup_django()
-    from reporting.models import MetricsSnapshot
 
     people = prepare()
     VAR.mkdir(parents=True, exist_ok=True)
     logs = Path(tempfile.mkdtemp(prefix="load-day-"))
+    fixture_path = logs / "fixture.json"
+    fixture_path.write_text(json.dumps(fixture(people)))
+    if args.rounds:
+        run_costs(fixture_path, args.rounds)
+    if args.costs_only:
+        return
     base, processes = start_servers(logs)
-    results = []
+    steps = []
     try:
         signed = [
             real_sign_in(base, user.email)
@@ -559,33 +676,17 @@ def main() -> None:
             + ", ".join(f"{seconds * 1000:.0f}" for seconds in signed)
             + " ms (the first requests of freshly started workers)"
         )
-        fixture_path = logs / "fixture.json"
-        fixture_path.write_text(json.dumps(fixture(people)))
         offset = 0
         for users in user_counts:
-            snapshots = MetricsSnapshot.objects.count()
-            started = time.time()
-            cpu_before = cpu_seconds(processes)
-            result = run_locust(base, users, args.seconds, fixture_path, logs)
-            cpu_after = cpu_seconds(processes)
-            results.append(report_run(users, args.seconds, result))
-            total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
-            report_cpu(cpu_before, cpu_after, int(total["Request Count"]), args.seconds)
-            errors_5xx, offset = _server_errors(logs / "gunicorn.log", offset)
-            print(f"  5xx answers in the server's access log: {errors_5xx}  (target 0)")
-            print(f"  {export_outcome(started)}")
-            print(
-                "  figures recomputed by the worker after the saves: "
-                f"{MetricsSnapshot.objects.count() - snapshots} snapshot(s)"
-            )
+            step = run_step(base, processes, users, args.seconds, fixture_path, logs, offset)
+            offset = step["offset"]
+            steps.append(step)
+            if not step["met"]:
+                break  # more users only wait longer
     finally:
         for process in processes:
             _stop(process)
-    met = [users for users, ok in zip(user_counts, results, strict=True) if ok]
-    print(
-        "users meeting the target (0 errors, p95 < 500 ms): "
-        + (", ".join(map(str, met)) if met else f"none of {args.users}")
-    )
+    report_steps(steps, args.seconds)
     worker_errors = (logs / "worker.log").read_text(errors="replace").count("ERROR")
     print(f"worker log errors: {worker_errors}; logs and locust's CSV files in {logs}")
 
