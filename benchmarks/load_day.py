@@ -657,6 +657,7 @@ def main() -> None:
     if args.rounds:
         run_costs(fixture_path, args.rounds)
     if args.costs_only:
+        print(f"accounts and sessions for locustfile.py in {fixture_path}")
         return
     base, processes = start_servers(logs)
     steps = []
