@@ -23,6 +23,7 @@ import csv
 import json
 import os
 import re
+import resource
 import secrets
 import signal
 import socket
@@ -479,9 +480,11 @@ def export_outcome(since: float, timeout: float = 600) -> str:
     )
 
 
-def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
+def cpu_seconds(processes: list[subprocess.Popen]) -> dict:
     """CPU time used so far (user + system) by the web server's workers, the Celery worker's
-    processes, and the PostgreSQL backends serving them (the application's role)."""
+    processes, and the PostgreSQL backends of the application's role, each backend counted
+    with the process it serves (by the client port of its connection): the research export's
+    queries are the worker's, not the pages'."""
     import psutil
     from django.db import connection
 
@@ -502,37 +505,49 @@ def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
         except psutil.Error:
             return []
 
+    def ports(pids) -> set[int]:
+        found = set()
+        for pid in pids:
+            try:
+                found |= {c.laddr.port for c in psutil.Process(pid).net_connections("tcp")}
+            except psutil.Error:
+                continue
+        return found
+
+    server, worker = processes
+    web_pids = tree(server)
+    web_ports = ports(web_pids)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND usename = %s",
+            "SELECT pid, client_port FROM pg_stat_activity "
+            "WHERE datname = current_database() AND usename = %s",
             [APP_ROLE],
         )
-        backends = [pid for (pid,) in cursor.fetchall()]
-    server, worker = processes
+        backends = cursor.fetchall()
     return {
-        "web": used(tree(server)),
+        "web": used(web_pids),
         "worker": used(tree(worker)),
-        "postgres": {pid: used([pid]) for pid in backends},
+        "postgres": {pid: (used([pid]), port in web_ports) for pid, port in backends},
     }
 
 
-def report_cpu(before: dict, after: dict, requests: int, seconds: int) -> float:
+def report_cpu(before: dict, after: dict, requests: int, seconds: int, locust: float) -> float:
     """CPU per request (milliseconds): what the site would sustain on cores of its own."""
     web = after["web"] - before["web"]
     worker = after["worker"] - before["worker"]
-    postgres = sum(
-        used - before["postgres"].get(pid, 0.0) for pid, used in after["postgres"].items()
-    )
-    per_request = (web + postgres) / max(requests, 1) * 1000
+    postgres = {True: 0.0, False: 0.0}
+    for pid, (used, serves_web) in after["postgres"].items():
+        postgres[serves_web] += used - before["postgres"].get(pid, (0.0, serves_web))[0]
+    per_request = (web + postgres[True]) / max(requests, 1) * 1000
     print(
-        f"  CPU during the run: web {web:.1f} s, PostgreSQL {postgres:.1f} s (backends still "
-        f"connected at the end, the worker's included), Celery worker {worker:.1f} s, "
-        f"in {seconds} s of wall time"
+        f"  CPU during the step: web {web:.1f} s and its PostgreSQL backends {postgres[True]:.1f} "
+        f"s; Celery worker {worker:.1f} s and its backends {postgres[False]:.1f} s (the export); "
+        f"locust {locust:.1f} s; in {seconds} s of wall time"
     )
     cores = os.cpu_count() or 1
     print(
-        f"  CPU per request (web + PostgreSQL): {per_request:.0f} ms; {cores} cores of its own "
-        f"would serve at most about {cores * 1000 / max(per_request, 1):.0f} req/s of this mix"
+        f"  CPU per request (web + its PostgreSQL): {per_request:.0f} ms; {cores} cores of its "
+        f"own would serve at most about {cores * 1000 / max(per_request, 1):.0f} req/s of this mix"
     )
     return per_request
 
@@ -567,11 +582,16 @@ def run_step(base, processes, users: int, seconds: int, fixture_path, logs, offs
     snapshots = MetricsSnapshot.objects.count()
     started = time.time()
     cpu_before = cpu_seconds(processes)
+    locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = run_locust(base, users, seconds, fixture_path, logs)
+    locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_after = cpu_seconds(processes)
+    locust = (locust_after.ru_utime + locust_after.ru_stime) - (
+        locust_before.ru_utime + locust_before.ru_stime
+    )
     met = report_run(users, seconds, result)
     total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
-    per_request = report_cpu(cpu_before, cpu_after, int(total["Request Count"]), seconds)
+    per_request = report_cpu(cpu_before, cpu_after, int(total["Request Count"]), seconds, locust)
     errors_5xx, offset = _server_errors(logs / "gunicorn.log", offset)
     print(f"  5xx answers in the server's access log: {errors_5xx}  (target 0)")
     print(f"  {export_outcome(started, timeout=EXPORT_WAIT_SECONDS)}")
