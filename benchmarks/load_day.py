@@ -431,7 +431,9 @@ def report_run(users: int, seconds: int, result: dict) -> bool:
         f"{'p95 ms':>7} {'max ms':>7}"
     )
     for row in sorted(rows, key=lambda r: r["Name"]):
-        if row["Name"] == "Aggregated":
+        # The statistics start once everyone is on the site: the researcher's export was
+        # requested before (its time is printed below).
+        if row["Name"] == "Aggregated" or row["Request Count"] == "0":
             continue
         label = f"{row['Type']} {row['Name']}"
         print(
@@ -628,9 +630,15 @@ def report_steps(steps: list[dict], seconds: int) -> None:
             f"{step['p50']:7.0f} {step['p95']:7.0f} {step['errors']:>6} {step['cpu_ms']:10.0f}  "
             f"{'met' if step['met'] else 'NOT met'}"
         )
-    met = [step for step in steps if step["met"]]
+    # The sustained concurrency: the last of the steps that met the target one after another
+    # from the first (a met step after a missed one is not counted on).
+    met = []
+    for step in steps:
+        if not step["met"]:
+            break
+        met.append(step)
     if met:
-        best = max(met, key=lambda step: step["users"])
+        best = met[-1]
         print(
             f"sustained concurrency on this machine: {best['users']} users "
             f"({best['requests_per_second']:.1f} req/s, p95 {best['p95']:.0f} ms, 0 errors); "
@@ -649,8 +657,8 @@ def main() -> None:
     parser.add_argument(
         "--users",
         default=DEFAULT_STEPS,
-        help="user counts to step through, comma-separated; stepping stops after the first "
-        "step that misses the target",
+        help="user counts to step through, comma-separated; stepping stops after a clear miss "
+        "of the target or two misses in a row",
     )
     parser.add_argument("--seconds", type=int, default=60, help="length of each step")
     parser.add_argument(
@@ -702,8 +710,11 @@ def main() -> None:
             step = run_step(base, processes, users, args.seconds, fixture_path, logs, offset)
             offset = step["offset"]
             steps.append(step)
-            if not step["met"]:
-                break  # more users only wait longer
+            # More users only wait longer: stop after a clear miss (an error, or p95 over
+            # twice the target) or a second miss in a row (one near miss may be noise).
+            clear_miss = step["errors"] or step["p95"] > 2 * P95_TARGET_MS
+            if not step["met"] and (clear_miss or (len(steps) > 1 and not steps[-2]["met"])):
+                break
     finally:
         for process in processes:
             _stop(process)

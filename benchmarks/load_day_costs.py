@@ -252,11 +252,17 @@ def measure(fixture: dict, rounds: int, only: str | None) -> tuple[Meter, dict[s
     return meter, shares
 
 
+def _per_request(cost: Cost) -> float:
+    """A request's CPU: Django's median (robust to a pause of the machine) and the backend's
+    mean (the only figure its clock ticks give)."""
+    return statistics.median(cost.cpu_ms) + statistics.mean(cost.db_ms)
+
+
 def report(meter: Meter, shares: dict[str, float], rounds: int) -> None:
     print(
         f"cost per request of the mix, in one process ({rounds} requests each as people chosen "
-        "at random, after 2 warm-up requests): mean CPU of Django and of its PostgreSQL "
-        "backend (the backend's in clock ticks of 10 ms, so only its mean says something), "
+        "at random, after 2 warm-up requests): median CPU of Django, mean CPU of its "
+        "PostgreSQL backend (counted in clock ticks of 10 ms: only a mean says something), "
         "queries, answer size; share of the mix's requests and of its CPU"
     )
     print(
@@ -281,14 +287,15 @@ def report(meter: Meter, shares: dict[str, float], rounds: int) -> None:
             else ""
         )
         print(
-            f"  {name:<54} {statistics.mean(cost.cpu_ms):6.1f} {statistics.mean(cost.db_ms):6.1f} "
-            f"{statistics.mean(totals):6.1f} {max(totals):5.0f} {query_text:>7} "
+            f"  {name:<54} {statistics.median(cost.cpu_ms):6.1f} "
+            f"{statistics.mean(cost.db_ms):6.1f} {_per_request(cost):6.1f} {max(totals):5.0f} "
+            f"{query_text:>7} "
             f"{statistics.median(cost.size_kb):5.0f} {share}"
         )
     if weighted_total:
         print(
             f"  the jobcoaches' and IMK coaches' mix: {weighted_total / total_share:.1f} ms of "
-            "CPU per request (Django and PostgreSQL), each type's mean by its share"
+            "CPU per request (Django and PostgreSQL), each type's by its share"
         )
 
 
