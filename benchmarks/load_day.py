@@ -1,21 +1,25 @@
 """Load test: a working day of the pilot at national scale, against gunicorn and a Celery worker
-with the production settings.
+with the production settings, in steps of users until it no longer answers within the target.
 
-Run from the checkout:  python benchmarks/load_day.py [--users 10,25] [--seconds 90]
-(see benchmarks/README.md; bin/bench runs it, CI does not).
+Run from the checkout:  python benchmarks/load_day.py [--users 4,8,16] [--seconds 60]
+[--rounds 15] [--costs-only]   (see benchmarks/README.md; bin/bench runs it, CI does not).
 
 1. The national data set of ``national_scale.py`` (342 municipalities, 34,200 jobseekers) in a
    database of its own (``DATABASE_URL``, default ``pilot_bench_load``), plus the accounts a
    working day needs: one jobcoach per municipality, ten IMK coaches, a funder and a
    researcher, each with an authenticator app (TOTP), and the figures as of today stored.
-2. The application's own database role (``db_app_role``: no superuser, no BYPASSRLS, so the
-   row-level security holds), the static files collected, then gunicorn (``pilot.gunicorn``,
-   3 sync workers as in the Dockerfile) and a Celery worker (concurrency 2 as in
-   docker-compose.yml), both ``pilot.settings.production`` over plain HTTP on 127.0.0.1.
-3. Four people sign in through the real pages (password, then the TOTP code); everyone else's
-   session is made directly in the session store (see ``sessions``).
-4. locust (``locustfile.py``) for each user count, headless and bounded in time; its figures per
-   request type and overall, the 5xx in the server's log, the research export's time.
+2. The application's own database role (``db_app_role``, named after the database: no
+   superuser, no BYPASSRLS, so the row-level security holds) and the static files collected.
+3. The cost of each request type of the mix in one process (``load_day_costs.py``): CPU of
+   Django and of its database backend, queries; the figures that do not depend on the machine's
+   other load.
+4. gunicorn (``pilot.gunicorn``, 3 sync workers as in the Dockerfile) and a Celery worker
+   (concurrency 2 as in docker-compose.yml), both ``pilot.settings.production`` over plain HTTP
+   on 127.0.0.1. Four people sign in through the real pages (password, then the TOTP code);
+   everyone else's session is made directly in the session store (see ``session``).
+5. locust (``locustfile.py``) for each step of users, headless and bounded in time; its figures
+   per request type and overall, the CPU per request, the 5xx in the server's log, the research
+   export's time; then the steps side by side and the concurrency sustained within the target.
 """
 
 import argparse
