@@ -486,64 +486,119 @@ def export_outcome(since: float, timeout: float = 600) -> str:
     )
 
 
-def cpu_seconds(processes: list[subprocess.Popen]) -> dict:
-    """CPU time used so far (user + system) by the web server's workers, the Celery worker's
-    processes, and the PostgreSQL backends of the application's role, each backend counted
-    with the process it serves (by the client port of its connection): the research export's
-    queries are the worker's, not the pages'."""
+def _cpu(pids) -> float:
+    """CPU time used so far (user + system) by these processes."""
     import psutil
-    from django.db import connection
 
-    def used(pids) -> float:
-        total = 0.0
-        for pid in pids:
-            try:
-                times = psutil.Process(pid).cpu_times()
-            except psutil.Error:
-                continue
-            total += times.user + times.system
-        return total
-
-    def tree(process) -> list[int]:
+    total = 0.0
+    for pid in pids:
         try:
-            root = psutil.Process(process.pid)
-            return [root.pid, *(child.pid for child in root.children(recursive=True))]
+            times = psutil.Process(pid).cpu_times()
         except psutil.Error:
-            return []
+            continue
+        total += times.user + times.system
+    return total
 
-    def ports(pids) -> set[int]:
-        found = set()
-        for pid in pids:
-            try:
-                found |= {c.laddr.port for c in psutil.Process(pid).net_connections("tcp")}
-            except psutil.Error:
-                continue
-        return found
 
+def _tree(process) -> list[int]:
+    import psutil
+
+    try:
+        root = psutil.Process(process.pid)
+        return [root.pid, *(child.pid for child in root.children(recursive=True))]
+    except psutil.Error:
+        return []
+
+
+def _ports(pids) -> set[int]:
+    """The local ports of these processes' TCP connections (their database connections')."""
+    import psutil
+
+    found = set()
+    for pid in pids:
+        try:
+            found |= {c.laddr.port for c in psutil.Process(pid).net_connections("tcp")}
+        except psutil.Error:
+            continue
+    return found
+
+
+def cpu_seconds(processes: list[subprocess.Popen]) -> dict[str, float]:
+    """CPU time used so far by the web server's workers and the Celery worker's processes."""
     server, worker = processes
-    web_pids = tree(server)
-    web_ports = ports(web_pids)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid, client_port FROM pg_stat_activity "
-            "WHERE datname = current_database() AND usename = %s",
-            [APP_ROLE],
-        )
-        backends = cursor.fetchall()
-    return {
-        "web": used(web_pids),
-        "worker": used(tree(worker)),
-        "postgres": {pid: (used([pid]), port in web_ports) for pid, port in backends},
-    }
+    return {"web": _cpu(_tree(server)), "worker": _cpu(_tree(worker))}
 
 
-def report_cpu(before: dict, after: dict, requests: int, seconds: int, locust: float) -> float:
+class BackendCpu:
+    """The CPU the application role's PostgreSQL backends used during a step, each counted with
+    the process it serves (the web server's, matched by the client port of the connection, or
+    the worker's: the research export's queries are not the pages').
+
+    Sampled every half second: a backend lives as long as its connection (``CONN_MAX_AGE``, 60
+    s in production), so reading the backends at the start and at the end only would miss the
+    work of every one that closed in between.
+    """
+
+    def __init__(self, server: subprocess.Popen):
+        import threading
+
+        self.server = server
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[float, bool]] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._sample()
+        self.first = {pid: used for pid, (used, _web) in self.last.items()}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._thread.join()
+        self._sample()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self._done.wait(0.5):
+                self._sample()
+        finally:
+            connection.close()
+
+    def _sample(self) -> None:
+        from django.db import connection
+
+        web_ports = _ports(_tree(self.server))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, client_port FROM pg_stat_activity "
+                "WHERE datname = current_database() AND usename = %s",
+                [APP_ROLE],
+            )
+            backends = cursor.fetchall()
+        for pid, port in backends:
+            used = _cpu([pid])
+            if used:
+                web = port in web_ports or self.last.get(pid, (0.0, False))[1]
+                self.last[pid] = (used, web)
+
+    def used(self) -> dict[bool, float]:
+        """CPU seconds of the step: {True: the web server's backends, False: the others'}."""
+        totals = {True: 0.0, False: 0.0}
+        for pid, (used, web) in self.last.items():
+            totals[web] += max(0.0, used - self.first.get(pid, 0.0))
+        return totals
+
+
+def report_cpu(
+    before: dict, after: dict, postgres: dict, requests: int, seconds: int, locust: float
+) -> float:
     """CPU per request (milliseconds): what the site would sustain on cores of its own."""
     web = after["web"] - before["web"]
     worker = after["worker"] - before["worker"]
-    postgres = {True: 0.0, False: 0.0}
-    for pid, (used, serves_web) in after["postgres"].items():
-        postgres[serves_web] += used - before["postgres"].get(pid, (0.0, serves_web))[0]
     per_request = (web + postgres[True]) / max(requests, 1) * 1000
     print(
         f"  CPU during the step: web {web:.1f} s and its PostgreSQL backends {postgres[True]:.1f} "
@@ -589,7 +644,8 @@ def run_step(base, processes, users: int, seconds: int, fixture_path, logs, offs
     started = time.time()
     cpu_before = cpu_seconds(processes)
     locust_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = run_locust(base, users, seconds, fixture_path, logs)
+    with BackendCpu(processes[0]) as backends:
+        result = run_locust(base, users, seconds, fixture_path, logs)
     locust_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_after = cpu_seconds(processes)
     locust = (locust_after.ru_utime + locust_after.ru_stime) - (
@@ -597,7 +653,9 @@ def run_step(base, processes, users: int, seconds: int, fixture_path, logs, offs
     )
     met = report_run(users, seconds, result)
     total = next(row for row in result["rows"] if row["Name"] == "Aggregated")
-    per_request = report_cpu(cpu_before, cpu_after, int(total["Request Count"]), seconds, locust)
+    per_request = report_cpu(
+        cpu_before, cpu_after, backends.used(), int(total["Request Count"]), seconds, locust
+    )
     errors_5xx, offset = _server_errors(logs / "gunicorn.log", offset)
     print(f"  5xx answers in the server's access log: {errors_5xx}  (target 0)")
     print(f"  {export_outcome(started, timeout=EXPORT_WAIT_SECONDS)}")
