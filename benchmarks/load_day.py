@@ -602,8 +602,8 @@ def report_cpu(
     per_request = (web + postgres[True]) / max(requests, 1) * 1000
     print(
         f"  CPU during the step: web {web:.1f} s and its PostgreSQL backends {postgres[True]:.1f} "
-        f"s; Celery worker {worker:.1f} s and its backends {postgres[False]:.1f} s (the export); "
-        f"locust {locust:.1f} s; in {seconds} s of wall time"
+        f"s; Celery worker {worker:.1f} s and its backends {postgres[False]:.1f} s (the export, "
+        f"the figures); locust {locust:.1f} s; in {seconds} s of wall time"
     )
     cores = os.cpu_count() or 1
     print(
@@ -660,7 +660,7 @@ def run_step(base, processes, users: int, seconds: int, fixture_path, logs, offs
     print(f"  5xx answers in the server's access log: {errors_5xx}  (target 0)")
     print(f"  {export_outcome(started, timeout=EXPORT_WAIT_SECONDS)}")
     print(
-        "  figures recomputed by the worker after the saves: "
+        "  figures stored by the worker during the step (after the saves): "
         f"{MetricsSnapshot.objects.count() - snapshots} snapshot(s)"
     )
     return {
@@ -749,6 +749,9 @@ def main() -> None:
     if args.costs_only:
         print(f"accounts and sessions for locustfile.py in {fixture_path}")
         return
+    from reporting.models import MetricsSnapshot
+
+    snapshots = MetricsSnapshot.objects.count()
     base, processes = start_servers(logs)
     steps = []
     try:
@@ -781,6 +784,12 @@ def main() -> None:
         for process in processes:
             _stop(process)
     report_steps(steps, args.seconds)
+    # The saves change the figures' inputs (each table's change counter), so the worker
+    # recomputes the national figures a while after a burst of them, beside the requests.
+    print(
+        "metrics snapshots stored by the worker during the run (the national figures "
+        f"recomputed after the saves): {MetricsSnapshot.objects.count() - snapshots}"
+    )
     worker_errors = (logs / "worker.log").read_text(errors="replace").count("ERROR")
     print(f"worker log errors: {worker_errors}; logs and locust's CSV files in {logs}")
 
