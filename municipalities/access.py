@@ -547,10 +547,22 @@ def _imk_coach_municipality_ids(user_id: int) -> set[int]:
 
     from . import db_scope
 
-    # Read across municipalities to find out where this coach's work is: one indexed query.
+    # Read across municipalities to find out where this coach's work is, on every request of
+    # theirs: two indexed queries. The interns by their entrepreneurs' ids, not by a join: with
+    # the row-level security's condition on every placement, PostgreSQL joined by scanning all
+    # of them (14 ms at national scale) rather than looking up the coach's few by index.
     with db_scope.pilot_wide("where an IMK coach's entrepreneurs and their interns are"):
-        own = Entrepreneur.objects.filter(imk_coach_id=user_id).values_list("municipality_id")
-        hosted = Placement.objects.filter(entrepreneur__imk_coach_id=user_id).values_list(
-            "municipality_id"
+        own = dict(
+            Entrepreneur.objects.filter(imk_coach_id=user_id)
+            .order_by()
+            .values_list("pk", "municipality_id")
         )
-        return {m for (m,) in own.order_by().union(hosted.order_by())}
+        if not own:
+            return set()
+        hosted = (
+            Placement.objects.filter(entrepreneur_id__in=list(own))
+            .order_by()
+            .values_list("municipality_id", flat=True)
+            .distinct()
+        )
+        return set(own.values()) | set(hosted)

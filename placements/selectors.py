@@ -25,6 +25,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
@@ -700,7 +701,7 @@ def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -
     jobseeker's open checks in the reminder window and the earliest of them (``first_due``).
 
     The ``limit`` most urgent checks belong to at most ``limit`` jobseekers, those with the
-    earliest ``first_due``: three queries (the jobseekers, the count, none per row).
+    earliest ``first_due``: one query (the jobseekers with the counts, none per row).
     """
     window_end = today + timedelta(days=REMINDER_WINDOW_DAYS)
     latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
@@ -739,15 +740,23 @@ def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -
     rows = rows.annotate(
         **{f"open_{months}": expression for months, expression in open_on.items()}
     ).annotate(first_due=Least(*(F(f"open_{months}") for months in BENEFIT_CHECK_MONTHS)))
-    counts = rows.order_by().aggregate(
-        **{
-            f"n{months}": Count("pk", filter=Q(**{f"open_{months}__isnull": False}))
-            for months in BENEFIT_CHECK_MONTHS
-        }
+    # The number of open checks of each moment over every jobseeker with one, counted in the
+    # same query as the first few (a window over the whole list, before the LIMIT): the
+    # query's expressions are built and run once, not again for a separate count.
+    firsts = list(
+        rows.filter(first_due__isnull=False)
+        .annotate(
+            **{
+                f"n{months}": Window(Count("pk", filter=Q(**{f"open_{months}__isnull": False})))
+                for months in BENEFIT_CHECK_MONTHS
+            }
+        )
+        .order_by("first_due", "ref")[:limit]
     )
+    total = sum(getattr(firsts[0], f"n{m}") for m in BENEFIT_CHECK_MONTHS) if firsts else 0
     overdue_before = today - timedelta(days=REMINDER_WINDOW_DAYS)
     checks = []
-    for jobseeker in rows.filter(first_due__isnull=False).order_by("first_due", "ref")[:limit]:
+    for jobseeker in firsts:
         for months in BENEFIT_CHECK_MONTHS:
             check_on = getattr(jobseeker, f"open_{months}")
             if check_on is not None:
@@ -762,7 +771,7 @@ def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -
                     )
                 )
     checks.sort(key=lambda c: (c.check_on, c.jobseeker.ref, c.months))
-    return Bounded(rows=checks[:limit], total=sum(counts.values()))
+    return Bounded(rows=checks[:limit], total=total)
 
 
 @dataclass

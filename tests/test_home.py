@@ -11,6 +11,7 @@ from kernel.dates import add_months
 from municipalities.enums import Role
 from placements.enums import PlacementStatus
 from placements.selectors import (
+    benefit_checks_bounded,
     benefit_checks_due,
     jobcoach_todo,
     placements_ending_soon,
@@ -386,3 +387,24 @@ def test_home_queries_do_not_grow_with_the_number_of_todos(client, heerlen, jobc
 
     # Past the bound (11 each), then far past it: the same number of queries.
     assert queries("A", 11) == queries("B", 14)
+
+
+def test_the_home_pages_benefit_checks_are_one_query_with_their_total(
+    heerlen, jobcoach, django_assert_num_queries
+):
+    """The first few checks and the number of all of them come from one query (a window
+    count): the load test's jobcoach home page at national scale built and ran the same
+    expressions twice."""
+    today = timezone.localdate()
+    benefit_checks_bounded(user=jobcoach, today=today)  # reads the jobcoach's roles once
+    with django_assert_num_queries(1):
+        nothing = benefit_checks_bounded(user=jobcoach, today=today)
+    assert (nothing.rows, nothing.total) == ([], 0)
+    _many_todos(heerlen, today, 12)
+    with django_assert_num_queries(1):
+        checks = benefit_checks_bounded(user=jobcoach, today=today)
+    full = benefit_checks_due(user=jobcoach, today=today)
+    assert (len(checks), checks.total, len(full)) == (10, 36, 36)
+    assert [(c.placement_id, c.months) for c in checks] == [
+        (c.placement_id, c.months) for c in full[:10]
+    ]

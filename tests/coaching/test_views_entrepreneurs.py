@@ -140,9 +140,9 @@ def test_entrepreneur_list_reads_no_other_jobseeker_field(client, pilot, django_
     client.force_login(pilot["coach_a"])
     warm_session(client)
     # 7 (the page's keys, then its rows: kernel.pagination), the IMK coach's database scope
-    # (where their entrepreneurs are, set, put back) and the processing log's entry with the
-    # intern shown
-    with django_assert_num_queries(12) as captured:
+    # (where their entrepreneurs and those entrepreneurs' interns are, set, put back) and the
+    # processing log's entry with the intern shown
+    with django_assert_num_queries(13) as captured:
         client.get(reverse("coaching:entrepreneur_list"))
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert '"given_name"' in sql
@@ -224,9 +224,10 @@ def test_entrepreneur_list_query_count_constant(client, django_assert_num_querie
     # session, user, roles, pilot settings, count, the page's keys, its rows (kernel.pagination:
     # the computed columns for the page's rows only); the database scope set and put back
     # (row-level security; the programme admin's pilot-wide scope is the tests' own already);
-    # an IMK coach's scope first looks up where their entrepreneurs are; the processing log's
-    # entry and its people where the list shows the interns
-    queries = {Role.IMK_COACH: 12, Role.JOBCOACH: 9, Role.PROGRAMME_ADMIN: 9}[role]
+    # an IMK coach's scope first looks up where their entrepreneurs and those entrepreneurs'
+    # interns are (two indexed queries); the processing log's entry and its people where the
+    # list shows the interns
+    queries = {Role.IMK_COACH: 13, Role.JOBCOACH: 9, Role.PROGRAMME_ADMIN: 9}[role]
     with django_assert_num_queries(queries):
         assert len(client.get(url).context["entrepreneurs"]) == 1
     _rows(coach, municipality, 2)

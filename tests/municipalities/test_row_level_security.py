@@ -510,3 +510,62 @@ def test_a_place_taken_by_an_intern_of_another_municipality_is_taken_in_a_scoped
             user=jobcoach_a, entrepreneurs=Entrepreneur.objects.filter(pk=host_a.pk)
         ).get()
         assert (row.occupied_places, row.has_free_place) == (1, False)
+
+
+def test_an_imk_coach_scope_holds_their_entrepreneurs_and_their_interns_in_two_queries(pilot):
+    """The municipalities of the coach's entrepreneurs and of those entrepreneurs' interns,
+    read on every request of theirs: two queries (issue 17's load test), whatever the number."""
+    from django.test.utils import CaptureQueriesContext
+
+    from municipalities.access import db_scope_for
+
+    a, b = pilot["A"], pilot["B"]
+    c = MunicipalityFactory(code="GM0363")
+    coach = pilot["imk_A"]
+    # An intern of C at the coach's entrepreneur in A; B's rows are another coach's.
+    PlacementFactory(
+        jobseeker=JobseekerFactory(municipality=c), entrepreneur=pilot["rows"]["A"]["entrepreneur"]
+    )
+    with CaptureQueriesContext(connection) as captured:
+        scope = db_scope_for(coach)
+    assert (scope.municipality_ids, scope.all_municipalities) == (frozenset({a.pk, c.pk}), False)
+    selects = [q["sql"] for q in captured if "set_config" not in q["sql"]]
+    assert len(selects) == 3  # the roles, the entrepreneurs, their interns' municipalities
+    assert b.pk not in scope.municipality_ids
+    without_entrepreneurs = user_with_role(Role.IMK_COACH)
+    with CaptureQueriesContext(connection) as captured:
+        assert db_scope_for(without_entrepreneurs).municipality_ids == frozenset()
+    assert len([q for q in captured if "set_config" not in q["sql"]]) == 2
+
+
+def test_reading_entrepreneurs_in_scope_does_not_run_the_hosting_sub_select(pilot):
+    """The hosting policy starts with the scope's own condition (placements 0014): a row in
+    scope is visible without its sub-select over every placement (13-40 ms a query at national
+    scale); a row outside it still is read through it."""
+    import json
+
+    def hosting_sub_select_loops(sql: str, params) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        loops, stack = [], [plan[0]["Plan"]]
+        while stack:
+            node = stack.pop()
+            if node.get("Relation Name") == "placements_placement" and node.get(
+                "Alias", ""
+            ).startswith("hosted"):
+                loops.append(node["Actual Loops"])
+            stack.extend(node.get("Plans", []))
+        return loops
+
+    a, b = pilot["A"], pilot["B"]
+    host_b = pilot["rows"]["B"]["entrepreneur"]
+    PlacementFactory(jobseeker=JobseekerFactory(municipality=a), entrepreneur=host_b)
+    with scoped_to(municipalities_scope([a.pk])):
+        in_scope = Entrepreneur.objects.filter(municipality=a).values("pk").query.sql_with_params()
+        loops = hosting_sub_select_loops(*in_scope)
+        assert loops and set(loops) == {0}
+        hosted = Entrepreneur.objects.filter(municipality=b).values("pk")
+        assert [row["pk"] for row in hosted] == [host_b.pk]
+        assert max(hosting_sub_select_loops(*hosted.query.sql_with_params())) > 0
