@@ -5,14 +5,15 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.figures import figures_changed
 from kernel.forms import CorrectionReasonField
 from kernel.pagination import KeysFirstPaginator
+from kernel.search import follows_keys, word_found
 from kernel.stale_edits import VersionedFormMixin
 from kernel.versioning import StaleEdit
 from municipalities.processing_enums import Action
@@ -104,32 +105,18 @@ class ScopedModelAdmin(admin.ModelAdmin):
         ]
 
     def get_search_results(self, request, queryset, search_term):
-        """Django's search, but a field of a related row (``jobseeker__ref``) is searched in
-        a subquery of that table instead of through a join: each table's trigram indexes then
-        answer their part (issue 17). Deeper paths keep Django's own search."""
-        fields = list(self.get_search_fields(request))
-        words = search_term.split()
-        if not words or any(field.count("__") > 1 or field[0] in "^=@" for field in fields):
+        """Django's search (every word, or "quoted words", in one of the search fields), but
+        a field of a related row (``jobseeker__ref``) is searched in that row's table, so that
+        each table's trigram indexes answer their part and no join or scan of the whole list
+        is needed (``kernel.search``, issue 17). Fields with Django's prefixes (``^``, ``=``,
+        ``@``) or through other relations keep Django's own search."""
+        fields = [str(field) for field in self.get_search_fields(request)]
+        if not fields or not all(follows_keys(self.model, field) for field in fields):
             return super().get_search_results(request, queryset, search_term)
-        local = [field for field in fields if "__" not in field]
-        related: dict[str, list[str]] = {}
-        for field in fields:
-            if "__" in field:
-                relation, name = field.split("__")
-                related.setdefault(relation, []).append(name)
-        for word in words:
-            condition = Q()
-            for field in local:
-                condition |= Q(**{f"{field}__icontains": word})
-            for relation, names in related.items():
-                model = self.model._meta.get_field(relation).related_model
-                match = Q()
-                for name in names:
-                    match |= Q(**{f"{name}__icontains": word})
-                # Only narrows the rows the admin has scoped already.
-                keys = model._base_manager.filter(match).values("pk")
-                condition |= Q(**{f"{relation}_id__in": keys})
-            queryset = queryset.filter(condition)
+        for word in smart_split(search_term):
+            if word.startswith(('"', "'")) and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            queryset = queryset.filter(word_found(self.model, fields, word))
         return queryset, False
 
     def action_checkbox(self, obj):
