@@ -47,6 +47,56 @@ def _ensure_dataset() -> None:
     )
 
 
+# Rows the national data set does not hold but a year of the pilot would: every entrepreneur's
+# guidance sessions, and the processing log of a year of reads (issue 17: the admin lists them).
+SESSIONS_PER_ENTREPRENEUR = 3
+COACHES = 50
+LOG_ENTRIES = 300_000
+
+
+def _ensure_year_of_rows() -> None:
+    """Guidance sessions (three per entrepreneur, by 50 IMK coaches) and 300,000 processing
+    log entries (one person each), added once in bulk SQL; later runs find them there."""
+    from django.db import connection, transaction
+
+    from coaching.models import GuidanceSession
+    from municipalities.enums import Role
+    from privacy.models import ProcessingEntry
+
+    with transaction.atomic():
+        if not GuidanceSession.objects.exists():
+            coaches = [
+                _user(f"bench-lists-coach-{n:02d}@bench.example", Role.IMK_COACH).pk
+                for n in range(COACHES)
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO coaching_guidancesession (held_on, minutes, mode, topics, notes,"
+                    " created_at, updated_at, coach_id, entrepreneur_id, municipality_id, version)"
+                    " SELECT DATE '2025-01-06' + ((e.id * 7 + k * 41) %% 330)::int,"
+                    " 30 + (e.id + k) %% 4 * 15, (ARRAY['in_person', 'phone', 'video'])[1 + k %% 3],"
+                    " '[]'::jsonb, '', now(), now(), (%s::bigint[])[1 + (e.id %% %s)::int],"
+                    " e.id, e.municipality_id, 1"
+                    " FROM coaching_entrepreneur e,"
+                    " generate_series(1, %s) AS k",
+                    [coaches, COACHES, SESSIONS_PER_ENTREPRENEUR],
+                )
+        if ProcessingEntry.objects.count() < LOG_ENTRIES:
+            admin = _user("bench-lists-programme_admin@bench.example", Role.PROGRAMME_ADMIN)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "WITH entries AS (INSERT INTO privacy_processingentry (at, actor_id,"
+                    " actor_label, action, activity, route, result)"
+                    " SELECT TIMESTAMPTZ '2025-01-01' + n * INTERVAL '100 seconds', %s, '',"
+                    " 'read', 'guidance', 'placements:jobseeker_detail', 'success'"
+                    " FROM generate_series(1, %s) AS n RETURNING id)"
+                    " INSERT INTO privacy_processingsubject (entry_id, jobseeker_id)"
+                    " SELECT entries.id, (SELECT min(id) FROM placements_jobseeker)"
+                    " + entries.id %% 34200 FROM entries",
+                    [admin.pk, LOG_ENTRIES],
+                )
+
+
 def _user(email: str, role: str):
     from allauth.mfa.models import Authenticator
 
@@ -97,6 +147,8 @@ def _pages(municipality) -> list[tuple[str, str, str, dict]]:
         ("admin jobseekers", "/admin/placements/jobseeker/", "0200"),
         ("admin benefit periods", "/admin/placements/benefitperiod/", "JS-0200"),
         ("admin entrepreneurs", "/admin/coaching/entrepreneur/", "0200"),
+        ("admin consent records", "/admin/placements/consentrecord/", "JS-0200"),
+        ("admin guidance sessions", "/admin/coaching/guidancesession/", "0200"),
     ):
         pages += [
             (admin, f"{name}, page 1", url, {}),
@@ -105,6 +157,15 @@ def _pages(municipality) -> list[tuple[str, str, str, dict]]:
             (admin, f"{name}, search", url, {"q": search}),
         ]
     pages += [
+        (admin, "admin processing log, page 1", "/admin/privacy/processingentry/", {}),
+        (admin, "admin processing log, page 300", "/admin/privacy/processingentry/", {"p": 300}),
+        (
+            admin,
+            "admin processing log, activity filter",
+            "/admin/privacy/processingentry/",
+            {"activity__exact": "guidance"},
+        ),
+        (admin, "completeness overview", "/completeness/", {}),
         (funder, "funder: report list", "/reports/", {}),
         (researcher, "researcher: export list", "/exports/", {}),
     ]
@@ -118,6 +179,7 @@ def main() -> None:
     import django
 
     django.setup()
+    _ensure_year_of_rows()
     from django.db import connection
     from django.test import Client
 

@@ -76,6 +76,12 @@ class MunicipalitySearchFilter(admin.ListFilter):
         }
 
 
+class ChangelistPaginator(KeysFirstPaginator):
+    # A changelist's rows come with their related rows (``list_select_related``): its page 1
+    # takes its keys first too (see ``rows_by_keys_first``).
+    joined_first_page = True
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """Reads through ``access.visible`` and writes only to ``access.editable`` rows.
 
@@ -91,7 +97,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     # Pilot-wide lists at national scale (issue 17): deep pages load only their own rows, and
     # the unfiltered total is not counted again beside the filtered one.
-    paginator = KeysFirstPaginator
+    paginator = ChangelistPaginator
     show_full_result_count = False
     # Rendering a row's cells is most of a changelist's time: 25 rows a page, as the pilot's
     # own lists, instead of Django's 100.
