@@ -9,8 +9,12 @@ the same order. Pages, their numbers and the visible order stay as they were.
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -62,3 +66,56 @@ class KeysFirstPagination(PageNumberPagination):
     the keys-first paginator."""
 
     django_paginator_class = KeysFirstPaginator
+
+
+def planned_rows(queryset) -> int:
+    """How many rows PostgreSQL expects ``queryset`` to have (its planner's estimate, from
+    the table's statistics): the cost of planning the query, not of counting it."""
+    query = queryset.order_by().values("pk")
+    sql, params = query.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatingPaginator(KeysFirstPaginator):
+    """For a list that only grows and that nobody reads to its end (the processing log): a
+    count the planner expects above ``exact_below`` rows is given as that estimate
+    (``estimated``), since counting a log of millions costs more than the whole page. Under
+    it, and for every small list, the count is exact. Page numbers follow the estimate; a
+    page past its end is simply empty, and the rows past it are reached by narrowing the
+    list (its filters), as one would anyway."""
+
+    exact_below = 10_000
+    estimated = False
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            expected = planned_rows(self.object_list)
+            if expected >= self.exact_below:
+                self.estimated = True
+                return expected
+        return super().count
+
+    def validate_number(self, number):
+        if not self.estimated:
+            return super().validate_number(number)
+        try:
+            return max(1, int(number))
+        except (TypeError, ValueError):
+            return super().validate_number(number)
+
+    def page(self, number):
+        if not self.count or not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        rows = rows_by_keys_first(
+            self.object_list, bottom, top, joined_first_page=self.joined_first_page
+        )
+        return self._get_page(rows, number, self)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from kernel.figures import figures_changed
 from kernel.forms import CorrectionReasonField
-from kernel.pagination import KeysFirstPaginator
+from kernel.pagination import EstimatingPaginator, KeysFirstPaginator
 from kernel.search import follows_keys, word_found
 from kernel.stale_edits import VersionedFormMixin
 from kernel.versioning import StaleEdit
@@ -79,6 +79,12 @@ class MunicipalitySearchFilter(admin.ListFilter):
 class ChangelistPaginator(KeysFirstPaginator):
     # A changelist's rows come with their related rows (``list_select_related``): its page 1
     # takes its keys first too (see ``rows_by_keys_first``).
+    joined_first_page = True
+
+
+class EstimatingChangelistPaginator(EstimatingPaginator):
+    # For a changelist of a log of millions (``EstimatingPaginator``); its pagination line
+    # says "about" (templates/admin/pagination.html).
     joined_first_page = True
 
 
