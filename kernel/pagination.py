@@ -61,6 +61,13 @@ class KeysFirstPaginator(Paginator):
         return self._get_page(rows, number, self)
 
 
+class JoinedKeysFirstPaginator(KeysFirstPaginator):
+    """For a list whose rows come with their related rows (``select_related``): page 1 takes
+    its keys first too (see ``rows_by_keys_first``), one query more."""
+
+    joined_first_page = True
+
+
 class KeysFirstPagination(PageNumberPagination):
     """The API's page-number pagination (``?page=``, ``count``, ``next``, ``previous``) with
     the keys-first paginator."""

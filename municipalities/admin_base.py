@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from kernel.figures import figures_changed
 from kernel.forms import CorrectionReasonField
-from kernel.pagination import EstimatingPaginator, KeysFirstPaginator
+from kernel.pagination import EstimatingPaginator, JoinedKeysFirstPaginator
 from kernel.search import follows_keys, word_found
 from kernel.stale_edits import VersionedFormMixin
 from kernel.versioning import StaleEdit
@@ -76,12 +76,6 @@ class MunicipalitySearchFilter(admin.ListFilter):
         }
 
 
-class ChangelistPaginator(KeysFirstPaginator):
-    # A changelist's rows come with their related rows (``list_select_related``): its page 1
-    # takes its keys first too (see ``rows_by_keys_first``).
-    joined_first_page = True
-
-
 class EstimatingChangelistPaginator(EstimatingPaginator):
     # For a changelist of a log of millions (``EstimatingPaginator``); its pagination line
     # says "about" (templates/admin/pagination.html).
@@ -103,7 +97,8 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     # Pilot-wide lists at national scale (issue 17): deep pages load only their own rows, and
     # the unfiltered total is not counted again beside the filtered one.
-    paginator = ChangelistPaginator
+    # A changelist's rows come with their related rows (``list_select_related``).
+    paginator = JoinedKeysFirstPaginator
     show_full_result_count = False
     # Rendering a row's cells is most of a changelist's time: 25 rows a page, as the pilot's
     # own lists, instead of Django's 100.
