@@ -57,15 +57,27 @@ LOG_ENTRIES = 300_000
 
 
 def _ensure_year_of_rows() -> None:
-    """Guidance sessions (three per entrepreneur, by 50 IMK coaches) and 300,000 processing
-    log entries (one person each), added once in bulk SQL; later runs find them there."""
+    """A jobcoach per municipality, guidance sessions (three per entrepreneur, by 50 IMK
+    coaches) and 300,000 processing log entries (one person each), added once in bulk; later
+    runs find them there."""
     from django.db import connection, transaction
 
     from coaching.models import GuidanceSession
     from municipalities.enums import Role
+    from municipalities.models import Municipality, RoleAssignment, User
     from privacy.models import ProcessingEntry
 
     with transaction.atomic():
+        if not RoleAssignment.objects.filter(role=Role.JOBCOACH).exists():
+            # A jobcoach per municipality: users the admin's coach filters must not list.
+            jobcoaches = User.objects.bulk_create(
+                User(email=f"bench-lists-jobcoach-{m.code}@bench.example")
+                for m in Municipality.objects.order_by("code")
+            )
+            RoleAssignment.objects.bulk_create(
+                RoleAssignment(user=user, role=Role.JOBCOACH, municipality=m)
+                for user, m in zip(jobcoaches, Municipality.objects.order_by("code"), strict=True)
+            )
         if not GuidanceSession.objects.exists():
             coaches = [
                 _user(f"bench-lists-coach-{n:02d}@bench.example", Role.IMK_COACH).pk

@@ -20,8 +20,9 @@ from municipalities.processing_enums import Action
 from municipalities.processing_log import record_read, record_write
 
 from .access import editable, municipalities_matching, visible
-from .enums import ChangeSource
+from .enums import ChangeSource, Role
 from .history import ChangedBy
+from .models import User
 
 
 class MunicipalitySearchFilter(admin.ListFilter):
@@ -74,6 +75,16 @@ class MunicipalitySearchFilter(admin.ListFilter):
             "clear_url": others,
             "selected": bool(self.value),
         }
+
+
+class ImkCoachFilter(admin.RelatedFieldListFilter):
+    """A filter by IMK coach whose links are the IMK coaches, not every user of the pilot
+    (Django's own lists each user: every jobcoach of 342 municipalities too, issue 17)."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ["email"]
+        coaches = User.objects.filter(role_assignments__role=Role.IMK_COACH).distinct()
+        return [(user.pk, str(user)) for user in coaches.order_by(*ordering)]
 
 
 class EstimatingChangelistPaginator(EstimatingPaginator):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from kernel.pagination import EstimatingPaginator, planned_rows
 from kernel.search import follows_keys, key_in
+from municipalities.admin_base import ImkCoachFilter
 from municipalities.enums import Role
 from municipalities.processing_log import record_read
 from placements.models import BenefitCheck, Jobseeker, Placement
@@ -175,3 +176,25 @@ def test_admin_pagination_says_about_for_an_estimate(admin_client, monkeypatch):
     page = admin_client.get(reverse("admin:privacy_processingentry_changelist"))
     paginator = page.content.decode().split('class="paginator"')[1].split("</p>")[0]
     assert f"about {page.context['cl'].result_count}" in paginator
+
+
+def test_admin_coach_filters_offer_the_imk_coaches_only(admin_client):
+    from tests.factories import GuidanceSessionFactory
+
+    a, _b = two_municipalities()  # two jobcoaches, who coach no entrepreneur
+    coach = user_with_role(Role.IMK_COACH, email="coach@example.org")
+    other = user_with_role(Role.IMK_COACH, email="other-coach@example.org")
+    session = GuidanceSessionFactory(entrepreneur=a.entrepreneur, coach=coach)
+    GuidanceSessionFactory(entrepreneur=a.entrepreneur, coach=other)
+    for url in (
+        reverse("admin:coaching_guidancesession_changelist"),
+        reverse("admin:coaching_entrepreneur_changelist"),
+    ):
+        response = admin_client.get(url)
+        (spec,) = [f for f in response.context["cl"].filter_specs if isinstance(f, ImkCoachFilter)]
+        assert spec.lookup_choices == [(coach.pk, str(coach)), (other.pk, str(other))]
+        assert a.jobcoach.email not in response.content.decode()
+    filtered = admin_client.get(
+        reverse("admin:coaching_guidancesession_changelist"), {"coach__id__exact": coach.pk}
+    )
+    assert list(filtered.context["cl"].result_list) == [session]
