@@ -180,6 +180,8 @@ def _pages(municipality) -> list[tuple[str, str, str, dict]]:
             "/admin/privacy/processingentry/",
             {"activity__exact": "guidance"},
         ),
+        (admin, "admin users, page 1", "/admin/municipalities/user/", {}),
+        (admin, "admin users, search", "/admin/municipalities/user/", {"q": "GM02"}),
         (admin, "completeness overview", "/completeness/", {}),
         (funder, "funder: report list", "/reports/", {}),
         (researcher, "researcher: export list", "/exports/", {}),

@@ -55,9 +55,11 @@ class MunicipalitySearchFilter(admin.ListFilter):
     def queryset(self, request, queryset):
         if not self.value:
             return queryset
-        return queryset.filter(
-            municipality_id__in=municipalities_matching(request.user, self.value).values("pk")
-        )
+        return self.narrow(queryset, municipalities_matching(request.user, self.value))
+
+    def narrow(self, queryset, municipalities):
+        """The rows of ``queryset`` in one of ``municipalities``."""
+        return queryset.filter(municipality_id__in=municipalities.values("pk"))
 
     def choices(self, changelist):
         # One "choice": the form, carrying the list's other parameters along.
@@ -150,8 +152,13 @@ class ScopedModelAdmin(admin.ModelAdmin):
         )
 
     def lookup_allowed(self, lookup, value, request=None):
-        # The municipality filter's older parameter (Django's own filter's, in older links).
-        if lookup == MunicipalitySearchFilter.legacy_parameter_name:
+        # A municipality filter's older parameter (Django's own filter's, in older links).
+        typed = [
+            item
+            for item in self.get_list_filter(request)
+            if isinstance(item, type) and issubclass(item, MunicipalitySearchFilter)
+        ]
+        if lookup in {item.legacy_parameter_name for item in typed}:
             return True
         return super().lookup_allowed(lookup, value, request)
 

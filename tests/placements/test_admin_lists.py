@@ -198,3 +198,17 @@ def test_admin_coach_filters_offer_the_imk_coaches_only(admin_client):
         reverse("admin:coaching_guidancesession_changelist"), {"coach__id__exact": coach.pk}
     )
     assert list(filtered.context["cl"].result_list) == [session]
+
+
+def test_admin_users_filter_by_a_typed_municipality_of_their_roles(admin_client):
+    a, b = two_municipalities()
+    url = reverse("admin:municipalities_user_changelist")
+    page = admin_client.get(url)
+    assert 'id="changelist-filter-municipality"' in page.content.decode()
+    for params in (
+        {"municipality": "zwolle"},
+        {"municipality": "GM0193"},
+        {"role_assignments__municipality__id__exact": b.municipality.pk},
+    ):
+        response = admin_client.get(url, params)
+        assert list(response.context["cl"].result_list) == [b.jobcoach], params
