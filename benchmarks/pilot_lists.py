@@ -5,7 +5,8 @@ Run from the checkout:  python benchmarks/pilot_lists.py   (see benchmarks/READM
 
 The national data set of ``national_scale.py`` (342 municipalities, 34,200 jobseekers and
 entrepreneurs, about 38,000 placements and 100,000 benefit periods), in a database of its own
-(built on first use by ``national_scale.py --build-only``). In one process, through Django's
+(built on first use by ``national_scale.py --build-only``), with a year's guidance sessions,
+processing log and a jobcoach per municipality added once. In one process, through Django's
 whole stack (middleware, view, template, PostgreSQL, the processing log), the programme admin,
 the funder and the researcher open each list: page 1, a deep page, with a filter and with a
 search, in turns with ``/bare/`` (a view that only reads the signed-in user, through the same
