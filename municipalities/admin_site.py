@@ -16,7 +16,7 @@ class PilotAdminSite(AdminSite):
     enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
-        # Only programme admins enter the admin, whatever their staff flag says.
+        # Only programme admins (IMK staff) enter the admin, whatever their staff flag says.
         from .access import has_role
 
         return request.user.is_active and has_role(request.user, Role.PROGRAMME_ADMIN)

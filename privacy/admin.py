@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.admin_base import EstimatingChangelistPaginator, ScopedModelAdmin
@@ -47,7 +48,7 @@ class ProcessingEntryAdmin(ReadOnlyAdmin):
             .annotate(n=Count("*"))
             .values("n")
         )
-        return super().get_queryset(request).annotate(people_count=Subquery(people))
+        return super().get_queryset(request).annotate(people_count=Coalesce(Subquery(people), 0))
 
     @admin.display(description=_("people"))
     def people(self, obj):

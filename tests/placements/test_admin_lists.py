@@ -39,13 +39,13 @@ def _shown(response) -> list[str]:
     return [row.ref for row in response.context["cl"].result_list]
 
 
-def _djangos_search(request_factory_user, term: str) -> list[str]:
+def _djangos_search(user, term: str) -> list[str]:
     """The refs Django's own ``ModelAdmin.get_search_results`` finds for ``term``."""
     from django.test import RequestFactory
 
     model_admin = django_admin.site._registry[Placement]
     request = RequestFactory().get(PLACEMENTS, {"q": term})
-    request.user = request_factory_user
+    request.user = user
     found, _duplicates = django_admin.ModelAdmin.get_search_results(
         model_admin, request, Placement.objects.order_by("ref"), term
     )
