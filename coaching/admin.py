@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from municipalities.admin_base import ScopedModelAdmin, ServiceAdminForm, ServiceModelAdmin
+from municipalities.admin_base import (
+    ImkCoachFilter,
+    ScopedModelAdmin,
+    ServiceAdminForm,
+    ServiceModelAdmin,
+)
 
 from .models import Entrepreneur, GuidanceSession
 from .services import entrepreneur_save, guidance_session_save
@@ -22,7 +27,7 @@ class EntrepreneurAdminForm(ServiceAdminForm):
 class EntrepreneurAdmin(ServiceModelAdmin):
     form = EntrepreneurAdminForm
     list_display = ["ref", "trade_name", "municipality", "prior_support", "imk_coach"]
-    list_filter = ["municipality", "prior_support", "imk_coach"]
+    list_filter = ["municipality", "prior_support", ("imk_coach", ImkCoachFilter)]
     search_fields = ["ref", "trade_name", "kvk_number"]
     list_select_related = ["municipality", "imk_coach"]
     autocomplete_fields = ["municipality", "imk_coach"]
@@ -44,7 +49,7 @@ class GuidanceSessionAdminForm(ServiceAdminForm):
 class GuidanceSessionAdmin(ServiceModelAdmin):
     form = GuidanceSessionAdminForm
     list_display = ["held_on", "entrepreneur", "coach", "minutes", "mode", "municipality"]
-    list_filter = ["municipality", "mode", "coach", "held_on"]
+    list_filter = ["municipality", "mode", ("coach", ImkCoachFilter), "held_on"]
     search_fields = ["entrepreneur__ref", "entrepreneur__trade_name"]
     list_select_related = ["entrepreneur", "coach", "municipality"]
     autocomplete_fields = ["entrepreneur", "coach"]

@@ -113,6 +113,11 @@ class GuidanceSession(MunicipalityFromParent, models.Model):
             models.Index(fields=["municipality", "held_on"], name="guidance_mun_date"),
             models.Index(fields=["coach", "held_on"], name="guidance_coach_date"),
             models.Index(fields=["entrepreneur", "held_on"], name="guidance_ent_date"),
+            # The admin's order (issue 17): a deep page's keys and the row-level security
+            # check from the index alone, instead of sorting a year of sessions per page.
+            models.Index(
+                fields=["-held_on", "-id"], include=["municipality"], name="guidance_list_order"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,22 +5,24 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kernel.figures import figures_changed
 from kernel.forms import CorrectionReasonField
-from kernel.pagination import KeysFirstPaginator
+from kernel.pagination import EstimatingPaginator, JoinedKeysFirstPaginator
+from kernel.search import follows_keys, word_found
 from kernel.stale_edits import VersionedFormMixin
 from kernel.versioning import StaleEdit
 from municipalities.processing_enums import Action
 from municipalities.processing_log import record_read, record_write
 
 from .access import editable, municipalities_matching, visible
-from .enums import ChangeSource
+from .enums import ChangeSource, Role
 from .history import ChangedBy
+from .models import User
 
 
 class MunicipalitySearchFilter(admin.ListFilter):
@@ -53,9 +55,11 @@ class MunicipalitySearchFilter(admin.ListFilter):
     def queryset(self, request, queryset):
         if not self.value:
             return queryset
-        return queryset.filter(
-            municipality_id__in=municipalities_matching(request.user, self.value).values("pk")
-        )
+        return self.narrow(queryset, municipalities_matching(request.user, self.value))
+
+    def narrow(self, queryset, municipalities):
+        """The rows of ``queryset`` in one of ``municipalities``."""
+        return queryset.filter(municipality_id__in=municipalities.values("pk"))
 
     def choices(self, changelist):
         # One "choice": the form, carrying the list's other parameters along.
@@ -75,6 +79,22 @@ class MunicipalitySearchFilter(admin.ListFilter):
         }
 
 
+class ImkCoachFilter(admin.RelatedFieldListFilter):
+    """A filter by IMK coach whose links are the IMK coaches, not every user of the pilot
+    (Django's own lists each user: every jobcoach of 342 municipalities too, issue 17)."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ["email"]
+        coaches = User.objects.filter(role_assignments__role=Role.IMK_COACH).distinct()
+        return [(user.pk, str(user)) for user in coaches.order_by(*ordering)]
+
+
+class EstimatingChangelistPaginator(EstimatingPaginator):
+    # For a changelist of a log of millions (``EstimatingPaginator``); its pagination line
+    # says "about" (templates/admin/pagination.html).
+    joined_first_page = True
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """Reads through ``access.visible`` and writes only to ``access.editable`` rows.
 
@@ -90,7 +110,8 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     # Pilot-wide lists at national scale (issue 17): deep pages load only their own rows, and
     # the unfiltered total is not counted again beside the filtered one.
-    paginator = KeysFirstPaginator
+    # A changelist's rows come with their related rows (``list_select_related``).
+    paginator = JoinedKeysFirstPaginator
     show_full_result_count = False
     # Rendering a row's cells is most of a changelist's time: 25 rows a page, as the pilot's
     # own lists, instead of Django's 100.
@@ -104,32 +125,18 @@ class ScopedModelAdmin(admin.ModelAdmin):
         ]
 
     def get_search_results(self, request, queryset, search_term):
-        """Django's search, but a field of a related row (``jobseeker__ref``) is searched in
-        a subquery of that table instead of through a join: each table's trigram indexes then
-        answer their part (issue 17). Deeper paths keep Django's own search."""
-        fields = list(self.get_search_fields(request))
-        words = search_term.split()
-        if not words or any(field.count("__") > 1 or field[0] in "^=@" for field in fields):
+        """Django's search (every word, or "quoted words", in one of the search fields), but
+        a field of a related row (``jobseeker__ref``) is searched in that row's table, so that
+        each table's trigram indexes answer their part and no join or scan of the whole list
+        is needed (``kernel.search``, issue 17). Fields with Django's prefixes (``^``, ``=``,
+        ``@``) or through other relations keep Django's own search."""
+        fields = [str(field) for field in self.get_search_fields(request)]
+        if not fields or not all(follows_keys(self.model, field) for field in fields):
             return super().get_search_results(request, queryset, search_term)
-        local = [field for field in fields if "__" not in field]
-        related: dict[str, list[str]] = {}
-        for field in fields:
-            if "__" in field:
-                relation, name = field.split("__")
-                related.setdefault(relation, []).append(name)
-        for word in words:
-            condition = Q()
-            for field in local:
-                condition |= Q(**{f"{field}__icontains": word})
-            for relation, names in related.items():
-                model = self.model._meta.get_field(relation).related_model
-                match = Q()
-                for name in names:
-                    match |= Q(**{f"{name}__icontains": word})
-                # Only narrows the rows the admin has scoped already.
-                keys = model._base_manager.filter(match).values("pk")
-                condition |= Q(**{f"{relation}_id__in": keys})
-            queryset = queryset.filter(condition)
+        for word in smart_split(search_term):
+            if word.startswith(('"', "'")) and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            queryset = queryset.filter(word_found(self.model, fields, word))
         return queryset, False
 
     def action_checkbox(self, obj):
@@ -145,8 +152,13 @@ class ScopedModelAdmin(admin.ModelAdmin):
         )
 
     def lookup_allowed(self, lookup, value, request=None):
-        # The municipality filter's older parameter (Django's own filter's, in older links).
-        if lookup == MunicipalitySearchFilter.legacy_parameter_name:
+        # A municipality filter's older parameter (Django's own filter's, in older links).
+        typed = [
+            item
+            for item in self.get_list_filter(request)
+            if isinstance(item, type) and issubclass(item, MunicipalitySearchFilter)
+        ]
+        if lookup in {item.legacy_parameter_name for item in typed}:
             return True
         return super().lookup_allowed(lookup, value, request)
 

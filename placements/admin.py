@@ -215,7 +215,14 @@ class PlacementAdmin(ServiceModelAdmin):
         "actual_end",
     ]
     list_filter = ["municipality", "status", "end_reason", "planned_start"]
-    search_fields = ["ref", "jobseeker__ref", "entrepreneur__ref", "entrepreneur__trade_name"]
+    search_fields = [
+        "ref",
+        "jobseeker__ref",
+        "jobseeker__given_name",
+        "jobseeker__family_name",
+        "entrepreneur__ref",
+        "entrepreneur__trade_name",
+    ]
     # Dates as a side-bar filter (today, past 7 days, this month, this year), not a
     # date_hierarchy: its year links read every (matching) row on every page, twice (issue 17).
     list_select_related = ["jobseeker", "entrepreneur"]

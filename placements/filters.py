@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Entrepreneur
 from kernel.forms import StyledFormMixin
+from kernel.search import key_in
 
 from .enums import PlacementStatus, ResearchConsent
 from .models import Jobseeker, Placement
@@ -148,13 +149,15 @@ class PlacementFilter(ScopedFilterSet):
         # Every word: the placement's reference, or its jobseeker's or entrepreneur's. The
         # people and hosts are subqueries rather than joins, so that each table's trigram
         # indexes (placements 0013, coaching 0007) answer its part instead of a join reading
-        # every row of all three. They only narrow rows the page has scoped already.
+        # every row of all three; as ``key_in`` (an array of keys), not ``IN``, which under
+        # the OR read every placement (kernel.search). They only narrow rows the page has
+        # scoped already.
         for word in value.split():
             people = _search(Jobseeker.objects.all(), word, ("ref", "given_name", "family_name"))
             hosts = _search(Entrepreneur.objects.all(), word, ("ref", "trade_name"))
             queryset = queryset.filter(
                 Q(ref__icontains=word)
-                | Q(jobseeker_id__in=people.values("pk"))
-                | Q(entrepreneur_id__in=hosts.values("pk"))
+                | Q(key_in("jobseeker_id", people))
+                | Q(key_in("entrepreneur_id", hosts))
             )
         return queryset

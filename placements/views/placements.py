@@ -12,7 +12,7 @@ from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from kernel.models import PilotSettings
-from kernel.pagination import KeysFirstPaginator
+from kernel.pagination import JoinedKeysFirstPaginator
 from kernel.stale_edits import StaleEditViewMixin
 from kernel.versioning import StaleEdit
 from municipalities.views_base import ScopedQuerysetMixin
@@ -124,7 +124,9 @@ class PlacementListView(ScopedQuerysetMixin, PartialListMixin, ListView):
     roles = JOBCOACH_ROLES
     model = Placement
     paginate_by = 25
-    paginator_class = KeysFirstPaginator
+    # Its rows come with their jobseeker and entrepreneur: page 1 takes its keys first too,
+    # or a municipality filter walks the list's order index past thousands of other rows.
+    paginator_class = JoinedKeysFirstPaginator
     template_name = "placements/placement_list.html"
     partial_template_name = "placements/_placement_results.html"
 
