@@ -19,12 +19,18 @@ from django.db.models.constants import LOOKUP_SEP
 
 
 class EqualsAnyOf(Lookup):
-    """``column = ANY(ARRAY(subquery))``; not registered as a lookup, used by ``key_in``."""
+    """``column = ANY(ARRAY(subquery))``; not registered as a lookup, used by ``key_in``.
+    Other databases (the demo's SQLite) get the plain ``column IN (subquery)``."""
 
     lookup_name = "equals_any_of"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+    def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         # The subquery compiles in parentheses: ARRAY(SELECT …).
         rhs, rhs_params = compiler.compile(self.rhs)
@@ -34,7 +40,7 @@ class EqualsAnyOf(Lookup):
 def key_in(field: str, rows: QuerySet) -> EqualsAnyOf:
     """A condition for ``filter()`` or a ``Q``: ``field`` holds the key of one of ``rows``, as
     ``field__in=rows`` means, in a form that keeps an index usable under ``OR`` (see the
-    module). PostgreSQL only."""
+    module; elsewhere a plain ``IN``)."""
     # Unordered, as ``__in`` makes its subquery: the order of the keys does not matter.
     return EqualsAnyOf(F(field), rows.order_by().values("pk"))
 

@@ -16,7 +16,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
     OuterRef,
@@ -27,7 +26,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -671,10 +670,9 @@ def _reviews_due_rows(*, user, today: date) -> QuerySet[Placement]:
         .annotate(
             review_due_on=Coalesce(
                 "planned_review_on",
-                ExpressionWrapper(
-                    # date + integer is a date in PostgreSQL.
-                    Coalesce("last_review_on", "actual_start") + Value(REVIEW_INTERVAL_DAYS),
-                    output_field=DateField(),
+                _AddDays(
+                    Coalesce("last_review_on", "actual_start", output_field=DateField()),
+                    REVIEW_INTERVAL_DAYS,
                 ),
                 output_field=DateField(),
             )
@@ -685,14 +683,64 @@ def _reviews_due_rows(*, user, today: date) -> QuerySet[Placement]:
 
 
 class _AddMonths(Func):
-    """``day + N months`` in PostgreSQL: the same day of the month, clamped to the month's end,
-    as ``kernel.dates.add_months``."""
+    """``day + N months`` in the database: the same day of the month, clamped to the month's
+    end, as ``kernel.dates.add_months``."""
 
     output_field = DateField()
 
     def __init__(self, expression, months: int):
         super().__init__(expression)
-        self.template = f"(%(expressions)s + interval '{int(months)} months')::date"
+        self.months = int(months)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # PostgreSQL's month interval clamps to the month's end itself.
+        template = f"(%(expressions)s + interval '{self.months} months')::date"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # The demo's SQLite rolls 31 January + 1 month over into March: the earlier of that and
+        # the target month's last day is the clamped day (ISO dates compare as text).
+        # The day is compiled once and written twice, so are its parameters (a subquery's).
+        day, params = compiler.compile(self.get_source_expressions()[0])
+        n = self.months
+        sql = (
+            f"MIN(date({day}, '+{n} months'), "
+            f"date({day}, 'start of month', '+{n + 1} months', '-1 day'))"
+        )
+        return sql, (*params, *params)
+
+
+class _AddDays(Func):
+    """``day + N days`` in the database (PostgreSQL adds an integer to a date; the demo's
+    SQLite would add it to the year)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        super().__init__(expression)
+        self.days = int(days)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        template = f"(%(expressions)s + {self.days})"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = f"date(%(expressions)s, '+{self.days} days')"
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+# Later than any check date: stands in for "no open check" where the earliest is taken.
+_NO_DATE = date(9999, 12, 31)
+
+
+def _earliest(*fields: str):
+    """The earliest of the date ``fields`` that are not NULL, NULL when all are: PostgreSQL's
+    LEAST skips NULLs, SQLite's MIN() of several values returns NULL for one."""
+    return NullIf(
+        Least(*(Coalesce(F(name), Value(_NO_DATE)) for name in fields)),
+        Value(_NO_DATE),
+        output_field=DateField(),
+    )
 
 
 def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -> Bounded:
@@ -736,10 +784,10 @@ def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -
             ),
             output_field=DateField(),
         )
-    # PostgreSQL's LEAST skips NULLs: the earliest open check, NULL when there is none.
+    # The earliest open check, NULL when there is none.
     rows = rows.annotate(
         **{f"open_{months}": expression for months, expression in open_on.items()}
-    ).annotate(first_due=Least(*(F(f"open_{months}") for months in BENEFIT_CHECK_MONTHS)))
+    ).annotate(first_due=_earliest(*(f"open_{months}" for months in BENEFIT_CHECK_MONTHS)))
     # The number of open checks of each moment over every jobseeker with one, counted in the
     # same query as the first few (a window over the whole list, before the LIMIT): the
     # query's expressions are built and run once, not again for a separate count.
