@@ -144,17 +144,42 @@ class _RowRules:
             f.name for f in kind.model._meta.fields if f.is_relation or f.name not in given
         ]
         self.obj = kind.model()
+        self.checked = [
+            f for f in kind.model._meta.fields if f.name not in self.exclude and not f.generated
+        ]
+        # Per field: a value's text (with its type) -> its cleaned value. A field's own check
+        # depends on the value alone, and files repeat values (dates, choices, amounts); kept
+        # small, so that the memory does not grow with the file.
+        self.known: list[dict[tuple, object]] = [{} for _f in self.checked]
 
     def broken(self, values: dict) -> bool:
+        """``clean_fields`` (remembering each field's clean values) and ``clean``."""
         obj = self.obj
         for field in self.fields:
             setattr(obj, field.attname, values[field.name])
+        for field, known in zip(self.checked, self.known, strict=True):
+            raw = getattr(obj, field.attname)
+            if field.blank and raw in field.empty_values:
+                continue
+            key = (raw.__class__, str(raw))
+            cleaned = known.get(key, _UNKNOWN)
+            if cleaned is _UNKNOWN:
+                try:
+                    cleaned = field.clean(raw, obj)
+                except ValidationError:
+                    return True
+                if len(known) < _KNOWN_VALUES:
+                    known[key] = cleaned
+            setattr(obj, field.attname, cleaned)
         try:
-            obj.clean_fields(exclude=self.exclude)
             obj.clean()
         except ValidationError:
             return True
         return False
+
+
+_UNKNOWN = object()
+_KNOWN_VALUES = 2000
 
 
 def _check_new_rows(kind: FileKind, stage: _Stage) -> None:
