@@ -79,6 +79,16 @@ def _execute(sql: str, params=()) -> int:
         return cursor.rowcount
 
 
+def _analyze(table: str) -> None:
+    """Statistics of a TEMP table (autovacuum never sees one): a sample big enough for the
+    planner to join it sensibly, a tenth of the default one."""
+    _execute("SET default_statistics_target = 10")
+    try:
+        _execute(f"ANALYZE {table}")
+    finally:
+        _execute("RESET default_statistics_target")
+
+
 def _first(sql: str, params=()):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -295,13 +305,7 @@ class BulkImport:
         if kind.file in _REFERRED:
             # Looked up by key from the files that refer to it.
             _execute(f"CREATE INDEX ON {table} ({key})")
-        # Enough of a sample for the planner to join the table sensibly (the default samples
-        # ten times as many rows).
-        _execute("SET default_statistics_target = 10")
-        try:
-            _execute(f"ANALYZE {table}")
-        finally:
-            _execute("RESET default_statistics_target")
+        _analyze(table)
         # A key twice in the file: the row-by-row way names the second line.
         if _first(f"SELECT 1 FROM {table} GROUP BY {key} HAVING count(*) > 1 LIMIT 1"):
             raise Fallback
@@ -436,6 +440,8 @@ class BulkImport:
     def write(self) -> dict[str, tuple[int, int]]:
         """Write the new rows; call inside the import's transaction."""
         self.now = timezone.now()
+        # The statements below sort and join every new row: in memory (this transaction only).
+        _execute("SET LOCAL work_mem = '64MB'")
         anything = False
         for kind in self.files:
             if not self.counts[kind.file][0]:
@@ -482,7 +488,7 @@ class BulkImport:
         if written != expected:
             # A row the policies hid or refused: the row-by-row way says which.
             raise Fallback
-        _execute("ANALYZE import_new")
+        _analyze("import_new")
         self._advance(written)
 
     def _log(self, sql: str, params=()) -> None:
