@@ -455,6 +455,10 @@ class BulkImport:
         return {file: (c[0], c[1]) for file, c in self.counts.items()}
 
     def close(self) -> None:
+        if connection.needs_rollback:
+            # A failed statement inside an enclosing transaction: its rollback drops the
+            # tables made in it, and the next run drops any others before making its own.
+            return
         for stage in self.stages.values():
             stage.drop()
         for table in ("import_new", "import_log"):
