@@ -100,9 +100,9 @@ def register_jobseeker_save_check(check: Callable[..., None]) -> None:
         JOBSEEKER_SAVE_CHECKS.append(check)
 
 
-# The same rule for a whole file of references at once (the import's set way, which then
-# hands the run to the row-by-row way for its message): ``check(refs)`` answers True when any
-# of them may not be used.
+# The same rule for many references at once (the import's set way asks for a file's new ones,
+# a batch at a time, and then hands the run to the row-by-row way for its message):
+# ``check(refs)`` answers True when any of them may not be used.
 REFS_REFUSED_CHECKS: list[Callable[[list[str]], bool]] = []
 
 

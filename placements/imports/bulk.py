@@ -1,14 +1,17 @@
-"""The import's set way: every row checked in streaming passes, then written in bulk.
+"""The import's set way: every row checked in one streaming pass, then written in bulk.
 
-Each file is read once, row by row (``reader.CsvStream``); what a row needs from the database
-(the rows it may update, the rows it refers to, consents, erased references) is read per file
-with one query each, and the rows to create are kept on disk (a spool), not in memory. Then one
-short transaction writes them with bulk statements (``bulk_create``: one INSERT per batch, so
-the row-level security policies check every row), with their versions, state changes, consent
-records, processing-log entries and the audit entry, as the services write them one by one.
-The rules that compare a row with other rows (one internship at a time, the interns an
-entrepreneur hosts, overlapping benefit periods) are checked in that transaction, after locking
-the people involved, in the order the row-by-row way takes them.
+Each file is read once, row by row (``reader.CsvStream``): every cell is parsed and every row
+checked by its model's own rules, and the parsed row goes by ``COPY`` into a TEMP staging table
+of its file, so the process holds one batch of rows, never a file. Everything that compares a
+row with other rows is then a set query on the staging tables and the stored rows: keys that
+repeat, references to rows that are not there (or not in the run's scope), stored rows that the
+file would change, consents that an answer would change, rows of another municipality, erased
+references. Then one short transaction writes the new rows with ``INSERT ... SELECT`` from the
+staging tables (so the row-level security policies check every row), with their versions,
+state changes, consent records, processing-log entries and the audit entry, as the services
+write them one by one. The rules that compare a new row with the people's other rows (one
+internship at a time, the interns an entrepreneur hosts, overlapping benefit periods) are
+checked in that transaction, after locking the people involved.
 
 This way decides a run only when it is certain the row-by-row way (``run.py``) would accept
 every row: a run of new and unchanged rows. Anything else (any problem, any row that changes a
@@ -16,21 +19,20 @@ stored one, anything the database refuses) raises ``Fallback``, and the row-by-r
 import instead and names every problem exactly as it always has.
 """
 
+# ruff: noqa: S608, S611 - the SQL names only model tables and columns and the staging tables;
+# every value is a parameter.
 from __future__ import annotations
 
 import io
 import json
-import pickle
 import re
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, datetime
-from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from coaching.models import Entrepreneur
@@ -44,7 +46,7 @@ from municipalities.processing_log import entry_author, entry_models
 
 from ..consents import current_information_version
 from ..enums import ChangeSource, ConsentPurpose, ConsentSource, PlacementStatus, ResearchConsent
-from ..models import BenefitPeriod, ConsentRecord, Jobseeker, Placement, PlacementStateChange
+from ..models import BenefitPeriod, ConsentRecord, Placement, PlacementStateChange
 from ..services import (
     CROSS_MUNICIPALITY_RULES,
     REFS_REFUSED_CHECKS,
@@ -52,56 +54,170 @@ from ..services import (
     _held,
     _meets,
 )
-from .kinds import JOBSEEKERS, KINDS, MUNICIPALITIES, FileKind
-from .reader import CellError, CsvStream
+from .kinds import JOBSEEKERS, KINDS, KINDS_BY_FILE, Column, FileKind
+from .reader import CellError, CsvStream, parse_amount, parse_date, parse_whole_number
 
-BATCH = 2000
+# Rows per COPY while a file is staged, and refs per call of an erased-reference check.
+BATCH = 5000
+
+# Whole numbers as numeric: a number too large for its field is still staged (and refused by
+# its model's rules), not a failed COPY.
+_STAGE_TYPES = {parse_date: "date", parse_whole_number: "numeric", parse_amount: "numeric"}
 
 
 class Fallback(Exception):
     """This run is not one the set way decides: the row-by-row way imports it."""
 
 
-class _Spool:
-    """Rows kept on disk in batches, read back in order."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self._batch: list[tuple] = []
-        self.count = 0
-
-    def add(self, row: tuple) -> None:
-        self._batch.append(row)
-        self.count += 1
-        if len(self._batch) >= BATCH:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._batch:
-            pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-            self._batch = []
-
-    def batches(self) -> Iterator[list[tuple]]:
-        self._flush()
-        self._file.seek(0)
-        while True:
-            try:
-                yield pickle.load(self._file)  # noqa: S301 - our own file, written just now
-            except EOFError:
-                return
-
-    def close(self) -> None:
-        self._file.close()
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
-# Per file: the columns compared with a stored row, as a path the ORM reads them by (a
-# reference by the key of the row it refers to).
-def _stored_path(kind: FileKind, field: str) -> str:
-    for column in kind.columns:
-        if column.field == field and column.refers_to is not None:
-            target = {k.file: k for k in KINDS}[column.refers_to]
-            return f"{field}__{target.key_fields[0]}"
-    return field
+def _execute(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _analyze(table: str) -> None:
+    """Statistics of a TEMP table (autovacuum never sees one): a sample big enough for the
+    planner to join it sensibly, a tenth of the default one."""
+    _execute("SET default_statistics_target = 10")
+    try:
+        _execute(f"ANALYZE {table}")
+    finally:
+        _execute("RESET default_statistics_target")
+
+
+def _first(sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+class _Stage:
+    """A file's parsed rows in a TEMP table: its line, one column per file column (typed as
+    parsed), and the id of the stored row it matches (NULL: a new row)."""
+
+    def __init__(self, kind: FileKind) -> None:
+        self.kind = kind
+        self.table = "import_stage_" + kind.file.removesuffix(".csv")
+        self.columns = [c.name for c in kind.columns]
+        self._buffer = io.StringIO()
+        self._rows = 0
+        definitions = ", ".join(
+            f"{_q(c.name)} {_STAGE_TYPES.get(c.parse, 'text')}" for c in kind.columns
+        )
+        _execute(f"DROP TABLE IF EXISTS {self.table}")
+        _execute(
+            f"CREATE TEMP TABLE {self.table} "
+            f"(line integer, {definitions}, stored_id bigint, changed boolean) "
+            # Room on each page, so that setting a row's match (columns without an index)
+            # rewrites it in place instead of in a new page with new index entries.
+            "WITH (fillfactor = 50)"
+        )
+
+    def add(self, cells: list[str]) -> None:
+        """A row: its line and its cells, in COPY's text format."""
+        self._buffer.write("\t".join(cells))
+        self._buffer.write("\n")
+        self._rows += 1
+        if self._rows >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._rows:
+            return
+        self._buffer.seek(0)
+        columns = ", ".join(["line", *map(_q, self.columns)])
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY {self.table} ({columns}) FROM STDIN", self._buffer)
+        self._buffer = io.StringIO()
+        self._rows = 0
+
+    def col(self, name: str, alias: str = "s") -> str:
+        return f"{alias}.{_q(name)}"
+
+    def drop(self) -> None:
+        _execute(f"DROP TABLE IF EXISTS {self.table}")
+
+
+class _RowRules:
+    """The model's own rules for one row (``clean_fields`` and ``clean``), on one instance per
+    file that each row's values are set on: references are resolved by key (a set query), and
+    the unique keys and constraints are the database's (a refusal falls back)."""
+
+    def __init__(self, kind: FileKind) -> None:
+        given = {c.field for c in kind.columns if c.model_field}
+        self.fields = [
+            kind.model._meta.get_field(c.field)
+            for c in kind.columns
+            if c.model_field and not kind.model._meta.get_field(c.field).is_relation
+        ]
+        self.exclude = [
+            f.name for f in kind.model._meta.fields if f.is_relation or f.name not in given
+        ]
+        self.obj = kind.model()
+        self.checked = [
+            f for f in kind.model._meta.fields if f.name not in self.exclude and not f.generated
+        ]
+        # Per field: a value's text (with its type) -> its cleaned value. A field's own check
+        # depends on the value alone, and files repeat values (dates, choices, amounts); kept
+        # small, so that the memory does not grow with the file.
+        self.known: list[dict[tuple, object]] = [{} for _f in self.checked]
+
+    def broken(self, values: dict) -> bool:
+        """``clean_fields`` (remembering each field's clean values) and ``clean``."""
+        obj = self.obj
+        for field in self.fields:
+            setattr(obj, field.attname, values[field.name])
+        for field, known in zip(self.checked, self.known, strict=True):
+            raw = getattr(obj, field.attname)
+            if field.blank and raw in field.empty_values:
+                continue
+            key = (raw.__class__, str(raw))
+            cleaned = known.get(key, _UNKNOWN)
+            if cleaned is _UNKNOWN:
+                try:
+                    cleaned = field.clean(raw, obj)
+                except ValidationError:
+                    return True
+                if len(known) < _KNOWN_VALUES:
+                    known[key] = cleaned
+            setattr(obj, field.attname, cleaned)
+        try:
+            obj.clean()
+        except ValidationError:
+            return True
+        return False
+
+
+# The files other files refer to by key.
+_REFERRED = frozenset(c.refers_to for kind in KINDS for c in kind.columns if c.refers_to)
+
+_UNKNOWN = object()
+_KNOWN_VALUES = 2000
+
+
+def _check_new_rows(kind: FileKind, stage: _Stage) -> None:
+    """Each new row by its model's rules, read back from its staging table (an unchanged row
+    is not saved, so the services do not check it either)."""
+    rules = _RowRules(kind)
+    fields = [c.field for c in kind.columns]
+    whole = {c.field for c in kind.columns if c.parse is parse_whole_number}
+    columns = ", ".join(stage.col(c.name) for c in kind.columns)
+    # A server-side cursor (kept over commits: the check runs outside a transaction) holds one
+    # batch of rows at a time.
+    with connection.connection.cursor(name="import_new_rows", withhold=True) as cursor:
+        cursor.itersize = BATCH
+        cursor.execute(f"SELECT {columns} FROM {stage.table} s WHERE s.stored_id IS NULL")
+        for row in cursor:
+            values = dict(zip(fields, row, strict=True))
+            for field in whole:
+                if values[field] is not None:
+                    values[field] = int(values[field])
+            if rules.broken(values):
+                raise Fallback
 
 
 class BulkImport:
@@ -110,13 +226,10 @@ class BulkImport:
         self.progress = progress
         self.done = 0
         self.total = 0
-        # Per file: key -> pk of the stored rows (in the run's scope), and the keys of the new
-        # rows of this run (whose pk the write gives).
-        self.stored_pk: dict[str, dict[tuple, int]] = {}
-        self.new_keys: dict[str, set[tuple]] = defaultdict(set)
-        self.spools: dict[str, _Spool] = {}
+        self.stages: dict[str, _Stage] = {}
         self.counts: dict[str, list[int]] = {}  # file -> [created, unchanged]
         self.files: list[FileKind] = []
+        self._log_ready = False
 
     # --- checking ------------------------------------------------------------------------
 
@@ -131,26 +244,6 @@ class BulkImport:
                 self._check_file(kind, folder / kind.file)
                 self.files.append(kind)
 
-    def _in_scope(self, model) -> models.QuerySet:
-        rows = model._default_manager.all()
-        if self.scope is None or self.scope.municipality_ids is None or model is Municipality:
-            return rows
-        return rows.filter(municipality_id__in=self.scope.municipality_ids)
-
-    def _known(self, file: str) -> dict[tuple, int]:
-        """key -> pk of the stored rows of ``file`` the run may see (read once)."""
-        if file not in self.stored_pk:
-            kind = {k.file: k for k in KINDS}[file]
-            paths = [_stored_path(kind, f) for f in kind.key_fields]
-            self.stored_pk[file] = {
-                tuple(values[:-1]): values[-1]
-                for values in self._in_scope(kind.model).values_list(*paths, "pk").iterator(5000)
-            }
-        return self.stored_pk[file]
-
-    def _refers(self, file: str, key: str) -> bool:
-        return (key,) in self.new_keys[file] or (key,) in self._known(file)
-
     def _tick(self) -> None:
         self.done += 1
         if self.progress is not None and self.done % 500 == 0:
@@ -159,345 +252,535 @@ class BulkImport:
     def _check_file(self, kind: FileKind, path) -> None:
         stream = CsvStream(path, columns=kind.column_names)
         try:
-            self._check_rows(kind, stream)
+            stage = self.stages[kind.file] = _Stage(kind)
+            self._stage_rows(kind, stream, stage)
         finally:
             stream.close()
+        self._compare(kind, stage)
 
-    def _check_rows(self, kind: FileKind, stream: CsvStream) -> None:
+    def _stage_rows(self, kind: FileKind, stream: CsvStream, stage: _Stage) -> None:
+        """Parse and stage every row."""
         if stream.problems or not stream.rows_usable:
             raise Fallback
-        fields = [c.field for c in kind.columns if c.model_field]
-        paths = [_stored_path(kind, f) for f in fields]
-        key_paths = [_stored_path(kind, f) for f in kind.key_fields]
-        # The stored rows, as the values the file's cells compare with.
-        stored = {
-            tuple(values[: len(key_paths)]): values[len(key_paths) :]
-            for values in self._in_scope(kind.model)
-            .values_list(*key_paths, *paths, "pk")
-            .iterator(5000)
-        }
-        self.stored_pk[kind.file] = {key: values[-1] for key, values in stored.items()}
-        holding: set[int] = set()
-        if kind is JOBSEEKERS:
-            holding = set(
-                ConsentRecord.objects.filter(
-                    purpose=ConsentPurpose.RESEARCH, withdrawn_on__isnull=True
-                ).values_list("jobseeker_id", flat=True)
-            )
-        spool = self.spools[kind.file] = _Spool()
-        created = unchanged = 0
-        seen: set[tuple] = set()
-        refs_to_check: list[str] = []
+        # Per column: its name, its parser, whether it is text, whether it refers to a row.
+        columns = [
+            (c.name, c.parse, c.parse not in _STAGE_TYPES, c.refers_to is not None)
+            for c in kind.columns
+        ]
+        keys = kind.key
         for row in stream.rows():
             self._tick()
             if row.broken or row.unreadable or stream.problems:
                 raise Fallback
-            raw_key = tuple(row.cells[name] for name in kind.key)
-            if not all(raw_key) or raw_key in seen:
+            cells = row.cells
+            if not all(cells[name] for name in keys):
                 raise Fallback
-            seen.add(raw_key)
-            values: dict[str, object] = {}
-            extra: dict[str, object] = {}
-            for column in kind.columns:
+            staged = [str(row.line)]
+            for name, parse, text, refers in columns:
+                cell = cells[name]
                 try:
-                    value = column.parse(row.cells[column.name])
+                    value = parse(cell)
                 except CellError:
                     raise Fallback from None
-                if column.refers_to is not None and (
-                    not value or not self._refers(column.refers_to, value)
-                ):
+                if refers and not value:
                     raise Fallback
-                (values if column.model_field else extra)[column.field] = value
-            key = tuple(values[f] for f in kind.key_fields)
-            current = stored.get(key)
-            if current is not None:
-                if any(_differs(current[i], values[f]) for i, f in enumerate(fields)):
-                    raise Fallback  # an update: the row-by-row way records it
-                if kind is JOBSEEKERS:
-                    answer = extra["research_consent"]
-                    if answer != ResearchConsent.UNKNOWN and (current[-1] in holding) != (
-                        answer == ResearchConsent.YES
-                    ):
-                        raise Fallback
-                self._refuse(kind, values, existing_pk=current[-1], writes=False)
-                unchanged += 1
-                continue
-            self._refuse(kind, values, existing_pk=None, writes=True)
-            self._clean(kind, values)
-            self.new_keys[kind.file].add(key)
-            if kind is JOBSEEKERS:
-                refs_to_check.append(values["ref"])
-            spool.add((row.line, *(values[f] for f in fields), *extra.values()))
-            created += 1
-        if refs_to_check:
-            _refuse_erased_refs(refs_to_check)
+                if text:
+                    staged.append(_copy_str(cell))
+                elif value is None:
+                    staged.append("\\N")
+                elif cell.isascii():
+                    # A date or number the parser took, as written: PostgreSQL reads the same
+                    # formats (but not digits of other scripts, which the parser allows).
+                    staged.append(cell)
+                else:
+                    staged.append(_copy_text(value))
+            stage.add(staged)
+        stage.flush()
+
+    def _compare(self, kind: FileKind, stage: _Stage) -> None:
+        """The set checks of one staged file against itself, the stored rows and the other
+        staged files; the counts."""
+        table = stage.table
+        key = ", ".join(_q(name) for name in kind.key)
+        if kind.file in _REFERRED:
+            # Looked up by key from the files that refer to it.
+            _execute(f"CREATE INDEX ON {table} ({key})")
+        _analyze(table)
+        # A key twice in the file: the row-by-row way names the second line.
+        if _first(f"SELECT 1 FROM {table} GROUP BY {key} HAVING count(*) > 1 LIMIT 1"):
+            raise Fallback
+        for column in kind.columns:
+            if column.refers_to is not None and self._missing_reference(stage, column):
+                raise Fallback
+        self._match_stored(kind, stage)
+        if _first(f"SELECT 1 FROM {table} WHERE changed LIMIT 1"):
+            raise Fallback  # an update: the row-by-row way records it
+        if kind is JOBSEEKERS and self._consent_changes(stage):
+            raise Fallback
+        _check_new_rows(kind, stage)
+        self._refuse(kind, stage)
+        created, unchanged = _first(
+            f"SELECT count(*) FILTER (WHERE stored_id IS NULL), "
+            f"count(*) FILTER (WHERE stored_id IS NOT NULL) FROM {table}"
+        )
+        if kind is JOBSEEKERS and created:
+            _refuse_erased_refs(table)
         self.counts[kind.file] = [created, unchanged]
 
-    def _refuse(self, kind: FileKind, values: dict, *, existing_pk, writes: bool) -> None:
+    def _scope_ids(self) -> list[int] | None:
+        if self.scope is None or self.scope.municipality_ids is None:
+            return None
+        return sorted(self.scope.municipality_ids)
+
+    def _in_scope(self, model, alias: str) -> tuple[str, list]:
+        """``run._Importer._in_scope`` as a condition: the stored rows a scoped run may see."""
+        ids = self._scope_ids()
+        if ids is None or model is Municipality:
+            return "TRUE", []
+        return f"{alias}.municipality_id = ANY(%s)", [ids]
+
+    def _missing_reference(self, stage: _Stage, column: Column) -> bool:
+        """A reference to a row neither stored (in scope) nor in this run's file."""
+        target = KINDS_BY_FILE[column.refers_to]
+        target_key = _q(target.model._meta.get_field(target.key_fields[0]).column)
+        scope, params = self._in_scope(target.model, "t")
+        sql = (
+            f"SELECT 1 FROM {stage.table} s WHERE NOT EXISTS ("
+            f"SELECT 1 FROM {target.model._meta.db_table} t "
+            f"WHERE t.{target_key} = {stage.col(column.name)} AND {scope})"
+        )
+        staged = self.stages.get(target.file)
+        if staged is not None:
+            sql += (
+                f" AND NOT EXISTS (SELECT 1 FROM {staged.table} r "
+                f"WHERE r.{_q(target.key[0])} = {stage.col(column.name)})"
+            )
+        return _first(sql + " LIMIT 1", params) is not None
+
+    def _stored_value(self, kind: FileKind, column: Column, joins: list[str]) -> str:
+        """The SQL for a stored row's (alias t) value of ``column``, as the file writes it."""
+        field = kind.model._meta.get_field(column.field)
+        if column.refers_to is None:
+            return f"t.{_q(field.column)}"
+        target = KINDS_BY_FILE[column.refers_to]
+        alias = f"r{len(joins)}"
+        target_key = _q(target.model._meta.get_field(target.key_fields[0]).column)
+        joins.append(
+            f"JOIN {target.model._meta.db_table} {alias} ON {alias}.id = t.{_q(field.column)}"
+        )
+        return f"{alias}.{target_key}"
+
+    def _match_stored(self, kind: FileKind, stage: _Stage) -> None:
+        """Set each staged row's ``stored_id`` (the stored row, in scope, with its key) and
+        ``changed`` (whether the file changes any of its values)."""
+        joins: list[str] = []
+        by_name = {c.name: c for c in kind.columns}
+        matches = [
+            f"{self._stored_value(kind, by_name[name], joins)} = {stage.col(name)}"
+            for name in kind.key
+        ]
+        differs = [
+            f"{self._stored_value(kind, column, joins)} IS DISTINCT FROM {stage.col(column.name)}"
+            for column in kind.columns
+            if column.model_field and column.name not in kind.key
+        ]
+        scope, params = self._in_scope(kind.model, "t")
+        changed = " OR ".join(differs) or "FALSE"
+        _execute(
+            f"UPDATE {stage.table} s SET stored_id = t.id, changed = ({changed}) "
+            f"FROM {kind.model._meta.db_table} t {' '.join(joins)} "
+            f"WHERE {' AND '.join(matches)} AND {scope}",
+            params,
+        )
+
+    def _consent_changes(self, stage: _Stage) -> bool:
+        """An answer that would give or withdraw the research consent of a stored jobseeker
+        (``consents.answer_changes_consent``)."""
+        answer = stage.col("research_consent")
+        return (
+            _first(
+                f"SELECT 1 FROM {stage.table} s WHERE s.stored_id IS NOT NULL "
+                f"AND {answer} <> %s AND (EXISTS (SELECT 1 FROM "
+                f"{ConsentRecord._meta.db_table} c WHERE c.jobseeker_id = s.stored_id "
+                f"AND c.purpose = %s AND c.withdrawn_on IS NULL)) <> ({answer} = %s) LIMIT 1",
+                [ResearchConsent.UNKNOWN, ConsentPurpose.RESEARCH, ResearchConsent.YES],
+            )
+            is not None
+        )
+
+    def _refuse(self, kind: FileKind, stage: _Stage) -> None:
         """``run._Importer._refusal``: a row a scoped run may not import."""
         scope = self.scope
         if scope is None:
             return
-        if kind.model is Municipality:
-            municipality_pk, applies = existing_pk, True
-        elif "municipality" in values:
-            municipality_pk = self._known(MUNICIPALITIES.file).get((values["municipality"],))
-            applies = True
-        else:
-            municipality_pk, applies = None, False
-        outside = municipality_pk is None or not scope.covers(municipality_pk)
-        if applies and scope.municipality_ids is not None and outside:
+        ids = self._scope_ids()
+        table = stage.table
+        if ids is not None:
+            if kind.model is Municipality:
+                outside = f"SELECT 1 FROM {table} s WHERE s.stored_id IS NULL "
+                outside += "OR NOT s.stored_id = ANY(%s) LIMIT 1"
+            elif any(c.field == "municipality" for c in kind.columns):
+                code = stage.col(kind.column_for("municipality"))
+                outside = (
+                    f"SELECT 1 FROM {table} s LEFT JOIN "
+                    f"{Municipality._meta.db_table} m ON m.code = {code} "
+                    "WHERE m.id IS NULL OR NOT m.id = ANY(%s) LIMIT 1"
+                )
+            else:
+                outside = None
+            if outside is not None and _first(outside, [ids]):
+                raise Fallback
+        if not scope.may_write(kind.model) and _first(
+            f"SELECT 1 FROM {table} WHERE stored_id IS NULL LIMIT 1"
+        ):
             raise Fallback
-        if not scope.may_write(kind.model) and writes:
-            raise Fallback
-
-    def _clean(self, kind: FileKind, values: dict) -> None:
-        """The model's own rules, without the queries: references are resolved already, and
-        the unique keys and constraints are the database's (a refusal falls back)."""
-        relations = _relations(kind)
-        plain = {f: v for f, v in values.items() if f not in relations}
-        obj = kind.model(**plain)
-        exclude = _excluded(kind)
-        try:
-            obj.clean_fields(exclude=exclude)
-            obj.clean()
-        except ValidationError:
-            raise Fallback from None
 
     # --- writing -------------------------------------------------------------------------
 
     def write(self) -> dict[str, tuple[int, int]]:
         """Write the new rows; call inside the import's transaction."""
-        now = timezone.now()
-        entries: list[tuple[str, int]] = []  # processing-log entries, in the services' order
+        self.now = timezone.now()
+        # The statements below sort and join every new row: in memory (this transaction only).
+        _execute("SET LOCAL work_mem = '64MB'")
         anything = False
         for kind in self.files:
-            spool = self.spools[kind.file]
-            if not spool.count:
+            if not self.counts[kind.file][0]:
                 continue
             anything = True
-            writer = getattr(self, f"_write_{kind.model._meta.model_name}")
-            writer(kind, spool, now, entries)
-        if entries:
-            _log_writes(entries)
+            getattr(self, f"_write_{kind.model._meta.model_name}")(kind, self.stages[kind.file])
+        if self._log_ready:
+            self._write_log()
         if anything:
             figures_changed()
         return {file: (c[0], c[1]) for file, c in self.counts.items()}
 
     def close(self) -> None:
-        for spool in self.spools.values():
-            spool.close()
-
-    def _pk(self, file: str, key: str) -> int:
-        return self.stored_pk[file][(key,)]
-
-    def _insert(self, kind: FileKind, rows: list[dict], key: str) -> None:
-        """Insert new rows of ``kind`` (given ids), known by ``key`` from now on."""
-        table = _Table(kind.model)
-        for row, pk in zip(rows, table.ids(len(rows)), strict=True):
-            row["id"] = pk
-        table.insert(rows)
-        known = self.stored_pk[kind.file]
-        for row in rows:
-            known[(row[key],)] = row["id"]
-        self._advance(len(rows))
+        if connection.needs_rollback:
+            # A failed statement inside an enclosing transaction: its rollback drops the
+            # tables made in it, and the next run drops any others before making its own.
+            return
+        for stage in self.stages.values():
+            stage.drop()
+        for table in ("import_new", "import_log"):
+            _execute(f"DROP TABLE IF EXISTS {table}")
 
     def _advance(self, rows: int) -> None:
         self.done += rows
         if self.progress is not None:
             self.progress(self.done, self.total)
 
-    def _write_municipality(self, kind, spool, now, entries) -> None:
-        for batch in spool.batches():
-            rows = [{"code": c, "name": n, "planned_places": p} for _l, c, n, p in batch]
-            self._insert(kind, rows, "code")
+    def _insert(self, kind: FileKind, given: dict[str, str], source: str, returning: str) -> None:
+        """Insert the new rows of ``kind`` (``given``: column -> SQL over ``source``), and keep
+        what the rows written with them need in ``import_new`` (``returning``: the inserted
+        rows' id, jobseeker, municipality, key and status, or NULL)."""
+        expected = self.counts[kind.file][0]
+        _execute("DROP TABLE IF EXISTS import_new")
+        _execute(
+            "CREATE TEMP TABLE import_new (id bigint, jobseeker_id bigint, "
+            "municipality_id bigint, key text, status text)"
+        )
+        insert, params = _insert_sql(kind.model, given, source)
+        # The statement that reads ``ins`` writes only the TEMP table: a row written with the
+        # new ones (a consent, a state change) is written by a statement of its own, after
+        # them, so that the policies that check its parent see the parent.
+        written = _execute(
+            f"WITH ins AS ({insert} RETURNING {returning}) "
+            "INSERT INTO import_new (id, jobseeker_id, municipality_id, key, status) "
+            "SELECT * FROM ins",
+            params,
+        )
+        if written != expected:
+            # A row the policies hid or refused: the row-by-row way says which.
+            raise Fallback
+        _analyze("import_new")
+        self._advance(written)
 
-    def _write_entrepreneur(self, kind, spool, now, entries) -> None:
-        for batch in spool.batches():
-            rows = [
-                {
-                    "ref": ref,
-                    "municipality_id": self._pk(MUNICIPALITIES.file, code),
-                    "trade_name": trade_name,
-                    "kvk_number": kvk,
-                    "prior_support": prior,
-                    "version": 1,
-                }
-                for _l, ref, code, trade_name, kvk, prior in batch
-            ]
-            self._insert(kind, rows, "ref")
+    def _log(self, sql: str, params=()) -> None:
+        """Processing-log entries (one jobseeker id each), in the order ``sql`` gives them:
+        ``municipalities.processing_log.record_write(CREATE, [jobseeker])`` for each write."""
+        if not self._log_ready:
+            _execute("DROP TABLE IF EXISTS import_log")
+            entries = entry_models()[0]._meta.db_table
+            _execute("CREATE TEMP TABLE import_log (entry_id bigint, jobseeker_id bigint)")
+            self._entry_ids = _first("SELECT pg_get_serial_sequence(%s, 'id')", [entries])[0]
+            self._log_ready = True
+        # The ids are taken in the order the subquery gives (PostgreSQL evaluates a volatile
+        # function in the select list row by row as the rows arrive).
+        _execute(
+            "INSERT INTO import_log (entry_id, jobseeker_id) "
+            f"SELECT nextval(%s::regclass), l.jobseeker_id FROM ({sql}) l",
+            [self._entry_ids, *params],
+        )
 
-    def _write_jobseeker(self, kind, spool, now, entries) -> None:
-        version = current_information_version(ConsentPurpose.RESEARCH)
-        today = timezone.localdate()
-        consents = _Table(ConsentRecord)
-        for batch in spool.batches():
-            rows = [
-                {
-                    "ref": ref,
-                    "municipality_id": self._pk(MUNICIPALITIES.file, code),
-                    "given_name": given,
-                    "family_name": family,
-                    "birth_date": birth,
-                    "version": 1,
-                }
-                for _l, ref, code, given, family, birth, _answer in batch
-            ]
-            self._insert(kind, rows, "ref")
-            given = []
-            for row, (*_cells, answer) in zip(rows, batch, strict=True):
-                entries.append((Action.CREATE, row["id"]))
-                if answer == ResearchConsent.YES:
-                    given.append(
-                        {
-                            "municipality_id": row["municipality_id"],
-                            "jobseeker_id": row["id"],
-                            "purpose": ConsentPurpose.RESEARCH,
-                            "given_on": today,
-                            "information_version": version,
-                            "recorded_by_id": None,
-                            "source": ConsentSource.IMPORT,
-                            "recorded_at": now,
-                            "version": 1,
-                        }
-                    )
-                    entries.append((Action.CREATE, row["id"]))
-            for record, pk in zip(given, consents.ids(len(given)), strict=True):
-                record["id"] = pk
-            consents.insert(given)
+    def _write_log(self) -> None:
+        author = entry_author()
+        entry, subject = entry_models()
+        given: dict[str, str | _Value] = {"id": "l.entry_id", "action": _Value(Action.CREATE)}
+        for name, value in author.items():
+            given[entry._meta.get_field(name).column] = _Value(value)
+        _execute(*_insert_sql(entry, given, "import_log l ORDER BY l.entry_id"))
+        sql, params = _insert_sql(
+            subject,
+            {"entry_id": "l.entry_id", "jobseeker_id": "l.jobseeker_id"},
+            "import_log l ORDER BY l.entry_id",
+        )
+        _execute(sql, params)
 
-    def _write_placement(self, kind, spool, now, entries) -> None:
-        rows = [row for batch in spool.batches() for row in batch]
-        # The row-by-row way's order (kinds.PLACEMENTS.process_order): by actual start.
-        rows.sort(key=lambda r: (r[7] is None, r[7] or date.min, r[0]))
-        plan = [
-            SimpleNamespace(
-                pk=None,
-                ref=ref,
-                jobseeker_id=self._pk(JOBSEEKERS.file, jobseeker),
-                entrepreneur_id=self._pk("entrepreneurs.csv", entrepreneur),
-                status=status,
-                planned_start=planned_start,
-                planned_end=planned_end,
-                actual_start=actual_start,
-                actual_end=actual_end,
-                end_reason=end_reason,
+    def _write_municipality(self, kind: FileKind, stage: _Stage) -> None:
+        self._insert(
+            kind,
+            {"code": "s.code", "name": "s.name", "planned_places": "s.planned_places"},
+            f"{stage.table} s WHERE s.stored_id IS NULL ORDER BY s.line",
+            "id, NULL::bigint, NULL::bigint, code, NULL",
+        )
+
+    def _write_entrepreneur(self, kind: FileKind, stage: _Stage) -> None:
+        self._insert(
+            kind,
+            {
+                "ref": "s.ref",
+                "municipality_id": "m.id",
+                "trade_name": "s.trade_name",
+                "kvk_number": "s.kvk_number",
+                "prior_support": "s.prior_support",
+                "version": "1",
+            },
+            f"{stage.table} s JOIN {Municipality._meta.db_table} m "
+            "ON m.code = s.municipality_code WHERE s.stored_id IS NULL ORDER BY s.line",
+            "id, NULL::bigint, municipality_id, ref, NULL",
+        )
+
+    def _write_jobseeker(self, kind: FileKind, stage: _Stage) -> None:
+        self._insert(
+            kind,
+            {
+                "ref": "s.ref",
+                "municipality_id": "m.id",
+                "given_name": "s.given_name",
+                "family_name": "s.family_name",
+                "birth_date": "s.birth_date",
+                "version": "1",
+            },
+            f"{stage.table} s JOIN {Municipality._meta.db_table} m "
+            "ON m.code = s.municipality_code WHERE s.stored_id IS NULL ORDER BY s.line",
+            "id, id, municipality_id, ref, NULL",
+        )
+        # Yes gives consent today (placements.consents): one record for each.
+        sql, params = _insert_sql(
+            ConsentRecord,
+            {
+                "municipality_id": "n.municipality_id",
+                "jobseeker_id": "n.id",
+                "purpose": _Value(ConsentPurpose.RESEARCH),
+                "given_on": _Value(timezone.localdate()),
+                "information_version": _Value(current_information_version(ConsentPurpose.RESEARCH)),
+                "recorded_by_id": "NULL",
+                "source": _Value(ConsentSource.IMPORT),
+                "recorded_at": _Value(self.now),
+                "version": "1",
+            },
+            f"import_new n JOIN {stage.table} s ON s.ref = n.key "
+            "WHERE s.research_consent = %s ORDER BY n.id",
+        )
+        _execute(sql, [*params, ResearchConsent.YES])
+        # Each jobseeker's write, then its consent's.
+        self._log(
+            f"SELECT n.id AS jobseeker_id FROM import_new n JOIN {stage.table} s "
+            "ON s.ref = n.key CROSS JOIN LATERAL generate_series(1, "
+            "CASE WHEN s.research_consent = %s THEN 2 ELSE 1 END) g ORDER BY n.id, g",
+            [ResearchConsent.YES],
+        )
+
+    def _new_placements(self, stage: _Stage) -> list[_NewPlacement]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.ref, j.id, e.id, s.status, s.planned_start, "
+                "s.planned_end, s.actual_start, s.actual_end, s.end_reason "
+                f"FROM {stage.table} s {_PLACEMENT_JOINS} "
+                f"WHERE s.stored_id IS NULL ORDER BY {_PLACEMENT_ORDER}"
             )
-            for (
-                _l,
-                ref,
-                jobseeker,
-                entrepreneur,
-                status,
-                planned_start,
-                planned_end,
-                actual_start,
-                actual_end,
-                end_reason,
-            ) in rows
-        ]
-        del rows
+            return [_NewPlacement(*row) for row in cursor.fetchall()]
+
+    def _write_placement(self, kind: FileKind, stage: _Stage) -> None:
+        plan = self._new_placements(stage)
+        if len(plan) != self.counts[kind.file][0]:
+            raise Fallback
         _check_placements(plan)
-        municipality = _municipalities_of({p.jobseeker_id for p in plan})
-        changes = _Table(PlacementStateChange)
-        for start in range(0, len(plan), BATCH * 5):
-            rows = [
-                {
-                    "ref": p.ref,
-                    "municipality_id": municipality[p.jobseeker_id],
-                    "jobseeker_id": p.jobseeker_id,
-                    "entrepreneur_id": p.entrepreneur_id,
-                    "status": p.status,
-                    "planned_start": p.planned_start,
-                    "planned_end": p.planned_end,
-                    "actual_start": p.actual_start,
-                    "actual_end": p.actual_end,
-                    "end_reason": p.end_reason,
-                    "version": 1,
-                }
-                for p in plan[start : start + BATCH * 5]
-            ]
-            self._insert(kind, rows, "ref")
-            moves = [
-                {
-                    "id": pk,
-                    "municipality_id": row["municipality_id"],
-                    "placement_id": row["id"],
-                    "from_status": "",
-                    "to_status": row["status"],
-                    "changed_by_id": None,
-                    "changed_by_client_id": None,
-                    "changed_at": now,
-                    "source": ChangeSource.IMPORT,
-                }
-                for row, pk in zip(rows, changes.ids(len(rows)), strict=True)
-            ]
-            changes.insert(moves)
-            entries.extend((Action.CREATE, row["jobseeker_id"]) for row in rows)
-
-    def _write_benefitperiod(self, kind, spool, now, entries) -> None:
-        rows = [row for batch in spool.batches() for row in batch]
-        rows.sort(key=lambda r: (r[3] is None, r[3] or date.min, r[0]))
-        plan = [
-            (self._pk(JOBSEEKERS.file, jobseeker), benefit_type, start, end, reason, amount)
-            for _l, jobseeker, benefit_type, start, end, reason, amount in rows
-        ]
-        del rows
-        _check_benefit_periods(plan)
-        municipality = _municipalities_of({p[0] for p in plan})
-        table = _Table(BenefitPeriod)
-        for start in range(0, len(plan), BATCH * 5):
-            chunk = plan[start : start + BATCH * 5]
-            rows = [
-                {
-                    "id": pk,
-                    "municipality_id": municipality[jobseeker],
-                    "jobseeker_id": jobseeker,
-                    "benefit_type": benefit_type,
-                    "start_date": begin,
-                    "end_date": end,
-                    "end_reason": reason,
-                    "monthly_amount": amount,
-                    "version": 1,
-                }
-                for (jobseeker, benefit_type, begin, end, reason, amount), pk in zip(
-                    chunk, table.ids(len(chunk)), strict=True
-                )
-            ]
-            table.insert(rows)
-            self._advance(len(rows))
-            entries.extend((Action.CREATE, row["jobseeker_id"]) for row in rows)
-
-
-def _municipalities_of(jobseekers: set[int]) -> dict[int, int]:
-    with pilot_wide("the import copies each row's municipality from its jobseeker"):
-        return dict(
-            Jobseeker.objects.filter(pk__in=jobseekers).values_list("pk", "municipality_id")
+        del plan
+        self._insert(
+            kind,
+            {
+                "ref": "s.ref",
+                "municipality_id": "j.municipality_id",
+                "jobseeker_id": "j.id",
+                "entrepreneur_id": "e.id",
+                "status": "s.status",
+                "planned_start": "s.planned_start",
+                "planned_end": "s.planned_end",
+                "actual_start": "s.actual_start",
+                "actual_end": "s.actual_end",
+                "end_reason": "s.end_reason",
+                "version": "1",
+            },
+            # The row-by-row way's order (kinds.PLACEMENTS.process_order): by actual start.
+            f"{stage.table} s {_PLACEMENT_JOINS} WHERE s.stored_id IS NULL "
+            f"ORDER BY {_PLACEMENT_ORDER}",
+            "id, jobseeker_id, municipality_id, ref, status",
         )
+        sql, params = _insert_sql(
+            PlacementStateChange,
+            {
+                "municipality_id": "n.municipality_id",
+                "placement_id": "n.id",
+                "from_status": "''",
+                "to_status": "n.status",
+                "changed_by_id": "NULL",
+                "changed_by_client_id": "NULL",
+                "changed_at": _Value(self.now),
+                "source": _Value(ChangeSource.IMPORT),
+            },
+            "import_new n ORDER BY n.id",
+        )
+        _execute(sql, params)
+        self._log("SELECT n.jobseeker_id FROM import_new n ORDER BY n.id")
+
+    def _write_benefitperiod(self, kind: FileKind, stage: _Stage) -> None:
+        new = (
+            f"SELECT s.line, j.id AS jobseeker_id, s.benefit_type, s.start_date, s.end_date "
+            f"FROM {stage.table} s JOIN {JOBSEEKERS.model._meta.db_table} j "
+            "ON j.ref = s.jobseeker_ref WHERE s.stored_id IS NULL"
+        )
+        _execute(
+            f"SELECT 1 FROM {JOBSEEKERS.model._meta.db_table} WHERE ref IN ("
+            f"SELECT jobseeker_ref FROM {stage.table} WHERE stored_id IS NULL) "
+            "ORDER BY id FOR UPDATE"
+        )
+        if _first(_overlap_sql(new)):
+            raise Fallback
+        self._insert(
+            kind,
+            {
+                "municipality_id": "j.municipality_id",
+                "jobseeker_id": "j.id",
+                "benefit_type": "s.benefit_type",
+                "start_date": "s.start_date",
+                "end_date": "s.end_date",
+                "end_reason": "s.end_reason",
+                "monthly_amount": "s.monthly_amount",
+                "version": "1",
+            },
+            f"{stage.table} s JOIN {JOBSEEKERS.model._meta.db_table} j "
+            "ON j.ref = s.jobseeker_ref WHERE s.stored_id IS NULL "
+            "ORDER BY s.start_date, s.line",
+            "id, jobseeker_id, municipality_id, NULL, NULL",
+        )
+        self._log("SELECT n.jobseeker_id FROM import_new n ORDER BY n.id")
 
 
-def _log_writes(entries: list[tuple[str, int]]) -> None:
-    """``municipalities.processing_log.record_write(action, [jobseeker])`` for each write: one
-    entry per write, as the services leave writing the rows one by one, in bulk."""
-    author = entry_author()
-    entry_table, subject_table = (_Table(model) for model in entry_models())
-    for start in range(0, len(entries), BATCH * 5):
-        chunk = entries[start : start + BATCH * 5]
-        ids = entry_table.ids(len(chunk))
-        entry_table.insert(
-            [
-                {"id": pk, "action": action, **author}
-                for pk, (action, _j) in zip(ids, chunk, strict=True)
-            ]
-        )
-        subject_table.insert(
-            [
-                {"id": sid, "entry_id": pk, "jobseeker_id": jobseeker}
-                for sid, pk, (_a, jobseeker) in zip(
-                    subject_table.ids(len(chunk)), ids, chunk, strict=True
-                )
-            ]
-        )
+_PLACEMENT_JOINS = (
+    f"JOIN {JOBSEEKERS.model._meta.db_table} j ON j.ref = s.jobseeker_ref "
+    f"JOIN {Entrepreneur._meta.db_table} e ON e.ref = s.entrepreneur_ref"
+)
+_PLACEMENT_ORDER = "s.actual_start IS NULL, s.actual_start, s.line"
+
+
+def _overlap_sql(new: str) -> str:
+    """``services._benefit_period_errors``' overlap rule: a new period that meets a stored
+    period of its jobseeker and type, or another new one (the rule is symmetric, so checking
+    each new period against the stored ones and the new ones before it, as the row-by-row way
+    does, finds the same pairs)."""
+    meets = (
+        "(o.end_date IS NULL OR o.end_date >= n.start_date) "
+        "AND (n.end_date IS NULL OR o.start_date <= n.end_date)"
+    )
+    return (
+        f"WITH new AS MATERIALIZED ({new}) "
+        f"SELECT 1 FROM new n JOIN {BenefitPeriod._meta.db_table} o "
+        "ON o.jobseeker_id = n.jobseeker_id AND o.benefit_type = n.benefit_type "
+        f"WHERE {meets} "
+        "UNION ALL SELECT 1 FROM new n JOIN new o ON o.jobseeker_id = n.jobseeker_id "
+        f"AND o.benefit_type = n.benefit_type AND o.line < n.line WHERE {meets} LIMIT 1"
+    )
+
+
+class _NewPlacement:
+    """A new placement as the rules of ``services._placement_clashes`` read it."""
+
+    __slots__ = (
+        "pk",
+        "ref",
+        "jobseeker_id",
+        "entrepreneur_id",
+        "status",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "end_reason",
+    )
+
+    def __init__(self, ref, jobseeker_id, entrepreneur_id, status, *dates_and_reason) -> None:
+        self.pk = None
+        self.ref = ref
+        self.jobseeker_id = jobseeker_id
+        self.entrepreneur_id = entrepreneur_id
+        self.status = status
+        (
+            self.planned_start,
+            self.planned_end,
+            self.actual_start,
+            self.actual_end,
+            self.end_reason,
+        ) = dates_and_reason
+
+
+def _defaults(model: type[models.Model], now: datetime) -> dict[str, object]:
+    """Every column's value when not given: its field's default, as ``Model()`` gives it."""
+    defaults: dict[str, object] = {}
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        elif field.has_default():
+            value = field.get_default()
+        else:
+            value = "" if field.empty_strings_allowed and not field.null else None
+        defaults[field.column] = field.get_db_prep_save(value, connection)
+    return defaults
+
+
+class _Value:
+    """A value given to ``_insert_sql`` as a parameter rather than as SQL."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+
+def _insert_sql(model, given: dict[str, str | _Value], source: str) -> tuple[str, list]:
+    """``INSERT INTO`` the model's table ``SELECT`` the ``given`` SQL or values (by column)
+    and every other column's default ``FROM source`` (whose own parameters follow those
+    returned). The id is the table's own unless given."""
+    defaults = _defaults(model, timezone.now())
+    columns, values, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.column in given:
+            columns.append(field.column)
+            value = given[field.column]
+            if isinstance(value, _Value):
+                values.append("%s")
+                params.append(field.get_db_prep_save(value.value, connection))
+            else:
+                values.append(value)
+        elif not field.primary_key:
+            columns.append(field.column)
+            values.append("%s")
+            params.append(defaults[field.column])
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(map(_q, columns))}) "
+        f"SELECT {', '.join(values)} FROM {source}"
+    )
+    return sql, params
 
 
 def _lines(path) -> int:
@@ -509,54 +792,24 @@ def _lines(path) -> int:
     return max(lines - 1, 1)
 
 
-def _relations(kind: FileKind) -> frozenset[str]:
-    found = _RELATIONS.get(kind.file)
-    if found is None:
-        found = _RELATIONS[kind.file] = frozenset(
-            c.field for c in kind.columns if c.model_field and _is_relation(kind.model, c.field)
-        )
-    return found
-
-
-def _excluded(kind: FileKind) -> list[str]:
-    """The fields the model's own checks leave to others: references (resolved by key) and
-    the fields without a column."""
-    found = _EXCLUDED.get(kind.file)
-    if found is None:
-        given = {c.field for c in kind.columns if c.model_field}
-        found = _EXCLUDED[kind.file] = [
-            f.name for f in kind.model._meta.fields if f.is_relation or f.name not in given
-        ]
-    return found
-
-
-_RELATIONS: dict[str, frozenset[str]] = {}
-_EXCLUDED: dict[str, list[str]] = {}
-
-
-def _is_relation(model, name: str) -> bool:
-    return model._meta.get_field(name).is_relation
-
-
-def _key_value(obj: models.Model, field: str):
-    """A key field's value as the file has it: a reference by the referred row's key."""
-    if _is_relation(type(obj), field):
-        return None
-    return getattr(obj, field)
-
-
-def _differs(stored, value) -> bool:
-    return stored != value
-
-
-def _refuse_erased_refs(refs: list[str]) -> None:
+def _refuse_erased_refs(stage_table: str) -> None:
     # The checks privacy registers (an erased person's reference is not used again): a hit
     # hands the run to the row-by-row way, which says which row and why.
-    if any(check(refs) for check in REFS_REFUSED_CHECKS):
-        raise Fallback
+    if not REFS_REFUSED_CHECKS:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ref FROM {stage_table} WHERE stored_id IS NULL ORDER BY line")
+        while refs := [row[0] for row in cursor.fetchmany(BATCH)]:
+            if any(check(refs) for check in REFS_REFUSED_CHECKS):
+                raise Fallback
 
 
-def _check_placements(plan: list[SimpleNamespace]) -> None:
+def _any(column: str, ids: list[int]) -> RawSQL:
+    """``column IN ids`` as one array parameter (tens of thousands of ids)."""
+    return RawSQL(f"{column} = ANY(%s)", [ids], output_field=BooleanField())
+
+
+def _check_placements(plan: list[_NewPlacement]) -> None:
     """``services._placement_clashes`` for each new placement in turn, against the stored
     placements of its people (locked first, as the service locks them) and the new ones
     before it."""
@@ -569,14 +822,15 @@ def _check_placements(plan: list[SimpleNamespace]) -> None:
     by_jobseeker: dict[int, list] = defaultdict(list)
     by_entrepreneur: dict[int, list] = defaultdict(list)
     with pilot_wide(CROSS_MUNICIPALITY_RULES):
-        list(Jobseeker.objects.select_for_update().filter(pk__in=jobseekers).values_list("pk"))
-        list(
-            Entrepreneur.objects.select_for_update().filter(pk__in=entrepreneurs).values_list("pk")
-        )
+        for model, ids in ((JOBSEEKERS.model, jobseekers), (Entrepreneur, entrepreneurs)):
+            _execute(
+                f"SELECT 1 FROM {model._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                [ids],
+            )
         stored = Placement.objects.filter(
-            Q(jobseeker_id__in=jobseekers) | Q(entrepreneur_id__in=entrepreneurs)
+            Q(_any("jobseeker_id", jobseekers)) | Q(_any("entrepreneur_id", entrepreneurs))
         ).order_by("planned_start", "ref")
-        for other in stored:
+        for other in stored.iterator(2000):
             if other.status == PlacementStatus.CANCELLED:
                 continue
             by_jobseeker[other.jobseeker_id].append(other)
@@ -607,30 +861,14 @@ def _check_placements(plan: list[SimpleNamespace]) -> None:
             by_entrepreneur[placement.entrepreneur_id].append(placement)
 
 
-def _check_benefit_periods(plan: list[tuple]) -> None:
-    """``services._benefit_period_errors``' overlap rule for each new period in turn
-    (``plan``: jobseeker id, benefit type, start, end, ... in the order they are taken)."""
-    if not plan:
-        return
-    jobseekers = sorted({p[0] for p in plan})
-    periods: dict[tuple[int, str], list[tuple[date, date | None]]] = defaultdict(list)
-    list(Jobseeker.objects.select_for_update().filter(pk__in=jobseekers).values_list("pk"))
-    for jobseeker_id, benefit_type, start, end in BenefitPeriod.objects.filter(
-        jobseeker_id__in=jobseekers
-    ).values_list("jobseeker_id", "benefit_type", "start_date", "end_date"):
-        periods[jobseeker_id, benefit_type].append((start, end))
-    for jobseeker_id, benefit_type, new_start, new_end, *_rest in plan:
-        mine = periods[jobseeker_id, benefit_type]
-        for start, end in mine:
-            if (end is None or end >= new_start) and (new_end is None or start <= new_end):
-                raise Fallback
-        mine.append((new_start, new_end))
-
-
-# --- COPY into a staging table, then one INSERT ... SELECT -------------------------------------
-
-
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
+def _copy_str(value: str) -> str:
+    """A text cell in COPY's text format."""
+    if _COPY_SPECIAL.search(value) is None:
+        return value
+    return _copy_text(value)
 
 
 def _copy_text(value) -> str:
@@ -658,63 +896,3 @@ def _copy_text(value) -> str:
     if isinstance(value, dict | list):
         return _copy_text(json.dumps(value))
     return _copy_text(str(value))
-
-
-class _Table:
-    """Rows for one table: ids taken from its sequence up front, every column not given its
-    field's default, written by COPY into a TEMP staging table (no row-level security there)
-    and moved with one INSERT ... SELECT (which the table's policies check, row by row)."""
-
-    def __init__(self, model: type[models.Model]) -> None:
-        self.model = model
-        self.fields = list(model._meta.concrete_fields)
-        self.table = model._meta.db_table
-        self.now = timezone.now()
-
-    def ids(self, count: int) -> list[int]:
-        if not count:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [self.table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    def _defaults(self) -> dict[str, object]:
-        defaults: dict[str, object] = {}
-        for field in self.fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                defaults[field.attname] = self.now
-            elif field.has_default():
-                defaults[field.attname] = field.get_default()
-            else:
-                defaults[field.attname] = (
-                    "" if field.empty_strings_allowed and not field.null else None
-                )
-        return defaults
-
-    def insert(self, rows: list[dict]) -> None:
-        """Insert ``rows`` (attname -> value, with ``id``)."""
-        if not rows:
-            return
-        defaults = self._defaults()
-        columns = [f.attname for f in self.fields]
-        quoted = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        buffer = io.StringIO()
-        for row in rows:
-            values = [row[name] if name in row else defaults[name] for name in columns]
-            buffer.write("\t".join(map(_copy_text, values)))
-            buffer.write("\n")
-        buffer.seek(0)
-        stage = f"import_stage_{self.table}"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "  # noqa: S608 - model names
-                f"SELECT {quoted} FROM {self.table} WITH NO DATA"
-            )
-            cursor.cursor.copy_expert(f"COPY {stage} ({quoted}) FROM STDIN", buffer)
-            cursor.execute(
-                f"INSERT INTO {self.table} ({quoted}) SELECT {quoted} FROM {stage}"  # noqa: S608
-            )
-            cursor.execute(f"DROP TABLE {stage}")

@@ -179,10 +179,12 @@ class CsvStream:
                             % {"found": len(record), "expected": len(header)},
                         )
                     )
+                # Most rows have no cell that cannot be text: one look at the whole row says so.
+                readable = _readable_row(record)
                 for column, cell in zip(header, record, strict=False):
                     if column not in columns or column in row.cells:
                         continue
-                    message = _unreadable(cell)
+                    message = "" if readable else _unreadable(cell)
                     if message:
                         row.unreadable.add(column)
                         problems.append(Problem(name, line, column, message))
@@ -190,6 +192,12 @@ class CsvStream:
                 yield row
         finally:
             self._handle.close()
+
+
+def _readable_row(record: list[str]) -> bool:
+    """True when no cell of ``record`` is unreadable (``_unreadable`` says "" for each)."""
+    joined = "".join(record)
+    return "\x00" not in joined and _NOT_UTF8.search(joined) is None
 
 
 def _unreadable(text: str) -> str:
