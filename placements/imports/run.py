@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -157,6 +157,9 @@ def _import_in_bulk(
     before_commit: Callable[[ImportResult], None] | None,
 ) -> ImportResult | None:
     """The run by the set way (bulk.py), or None when it is not one that way decides."""
+    if connection.vendor != "postgresql":
+        # The set way stages rows with PostgreSQL's COPY; the demo's SQLite imports row by row.
+        return None
     importer = BulkImport(scope=scope, progress=progress)
     try:
         importer.check(folder)
