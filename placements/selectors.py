@@ -662,21 +662,26 @@ def bounded(queryset: QuerySet, limit: int = HOME_LIST_LIMIT) -> Bounded:
     return Bounded(rows=rows, total=total)
 
 
+def _with_review_due_on(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+    """``_due_for_review`` rows with their due date (``review_due_on``) computed by the
+    database, as ``reviews_due`` computes it in Python."""
+    return placements.annotate(
+        review_due_on=Coalesce(
+            "planned_review_on",
+            _AddDays(
+                Coalesce("last_review_on", "actual_start", output_field=DateField()),
+                REVIEW_INTERVAL_DAYS,
+            ),
+            output_field=DateField(),
+        )
+    )
+
+
 def _reviews_due_rows(*, user, today: date) -> QuerySet[Placement]:
     """``reviews_due`` as one query, the due date (``review_due_on``) computed by the database
     and ordered by it, so that the home page can read the first few and count the rest."""
     return (
-        _due_for_review(editable(user, Placement), today=today)
-        .annotate(
-            review_due_on=Coalesce(
-                "planned_review_on",
-                _AddDays(
-                    Coalesce("last_review_on", "actual_start", output_field=DateField()),
-                    REVIEW_INTERVAL_DAYS,
-                ),
-                output_field=DateField(),
-            )
-        )
+        _with_review_due_on(_due_for_review(editable(user, Placement), today=today))
         .select_related("jobseeker", "entrepreneur")
         .order_by("review_due_on", "ref")
     )
@@ -743,22 +748,18 @@ def _earliest(*fields: str):
     )
 
 
-def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -> Bounded:
-    """The ``limit`` most urgent of ``benefit_checks_due`` (same rules, same order) and the
-    exact number of all of them, without reading every jobseeker: the database computes each
-    jobseeker's open checks in the reminder window and the earliest of them (``first_due``).
-
-    The ``limit`` most urgent checks belong to at most ``limit`` jobseekers, those with the
-    earliest ``first_due``: one query (the jobseekers with the counts, none per row).
-    """
+def _open_checks(jobseekers: QuerySet[Jobseeker], *, today: date) -> QuerySet[Jobseeker]:
+    """``jobseekers`` with an open check (``benefit_checks_due``'s rules), each with the day of
+    its open check of every moment (``open_3``, ``open_6``, ``open_12``: NULL when that check
+    is recorded or not yet in the reminder window) and the earliest of them (``first_due``),
+    all computed by the database."""
     window_end = today + timedelta(days=REMINDER_WINDOW_DAYS)
     latest_end = add_months(window_end, -min(BENEFIT_CHECK_MONTHS)) + _CLAMP_SLACK
     latest_ended = Placement.objects.filter(
         jobseeker_id=OuterRef("pk"), status__in=ENDED_STATUSES
     ).order_by("-actual_end", "-id")
     rows = (
-        editable(user, Jobseeker)
-        .exclude(placements__status=PlacementStatus.ACTIVE)
+        jobseekers.exclude(placements__status=PlacementStatus.ACTIVE)
         .annotate(
             internship_end=Subquery(latest_ended.values("actual_end")[:1]),
             placement_id=Subquery(latest_ended.values("id")[:1]),
@@ -788,18 +789,28 @@ def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -
     rows = rows.annotate(
         **{f"open_{months}": expression for months, expression in open_on.items()}
     ).annotate(first_due=_earliest(*(f"open_{months}" for months in BENEFIT_CHECK_MONTHS)))
+    return rows.filter(first_due__isnull=False)
+
+
+def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -> Bounded:
+    """The ``limit`` most urgent of ``benefit_checks_due`` (same rules, same order) and the
+    exact number of all of them, without reading every jobseeker: the database computes each
+    jobseeker's open checks in the reminder window and the earliest of them (``first_due``).
+
+    The ``limit`` most urgent checks belong to at most ``limit`` jobseekers, those with the
+    earliest ``first_due``: one query (the jobseekers with the counts, none per row).
+    """
+    rows = _open_checks(editable(user, Jobseeker), today=today)
     # The number of open checks of each moment over every jobseeker with one, counted in the
     # same query as the first few (a window over the whole list, before the LIMIT): the
     # query's expressions are built and run once, not again for a separate count.
     firsts = list(
-        rows.filter(first_due__isnull=False)
-        .annotate(
+        rows.annotate(
             **{
                 f"n{months}": Window(Count("pk", filter=Q(**{f"open_{months}__isnull": False})))
                 for months in BENEFIT_CHECK_MONTHS
             }
-        )
-        .order_by("first_due", "ref")[:limit]
+        ).order_by("first_due", "ref")[:limit]
     )
     total = sum(getattr(firsts[0], f"n{m}") for m in BENEFIT_CHECK_MONTHS) if firsts else 0
     overdue_before = today - timedelta(days=REMINDER_WINDOW_DAYS)
@@ -820,6 +831,45 @@ def benefit_checks_bounded(*, user, today: date, limit: int = HOME_LIST_LIMIT) -
                 )
     checks.sort(key=lambda c: (c.check_on, c.jobseeker.ref, c.months))
     return Bounded(rows=checks[:limit], total=total)
+
+
+def overdue_checks_per_municipality(
+    jobseekers: QuerySet[Jobseeker], *, today: date
+) -> dict[int, int]:
+    """Per municipality id, the number of ``benefit_checks_due(...)`` checks of ``jobseekers``
+    that are ``overdue``: counted by the database (the completeness figures of a whole pilot
+    would otherwise build every open check to count them)."""
+    overdue_before = today - timedelta(days=REMINDER_WINDOW_DAYS)
+    counted = (
+        _open_checks(jobseekers, today=today)
+        .order_by()
+        .values("municipality_id")
+        .annotate(
+            **{
+                f"n{months}": Count("pk", filter=Q(**{f"open_{months}__lt": overdue_before}))
+                for months in BENEFIT_CHECK_MONTHS
+            }
+        )
+    )
+    return {
+        row["municipality_id"]: sum(row[f"n{months}"] for months in BENEFIT_CHECK_MONTHS)
+        for row in counted
+    }
+
+
+def overdue_reviews_per_municipality(
+    placements: QuerySet[Placement], *, today: date
+) -> dict[int, int]:
+    """Per municipality id, the number of ``reviews_due(..., placements=placements)`` rows
+    whose review was due before ``today``, counted by the database."""
+    counted = (
+        _with_review_due_on(_due_for_review(placements, today=today))
+        .filter(review_due_on__lt=today)
+        .order_by()
+        .values("municipality_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["municipality_id"]: row["n"] for row in counted}
 
 
 @dataclass

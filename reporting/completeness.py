@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import DateTimeField, Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -48,7 +48,12 @@ from placements.models import (
     PlacementStateChange,
     ProgressReview,
 )
-from placements.selectors import benefit_checks_due, reviews_due
+from placements.selectors import (
+    benefit_checks_due,
+    overdue_checks_per_municipality,
+    overdue_reviews_per_municipality,
+    reviews_due,
+)
 
 UNTOUCHED_DAYS = 60
 OPEN_STATUSES = (PlacementStatus.PROPOSED, PlacementStatus.AGREED, PlacementStatus.ACTIVE)
@@ -90,14 +95,17 @@ def _day(day: date) -> str:
     return date_format(day, "j F Y")
 
 
-def _no_benefit_period(rows: Rows, on: date) -> list[Gap]:
+def _no_benefit_period_rows(rows: Rows, on: date) -> QuerySet:
     started = Placement.objects.filter(jobseeker_id=OuterRef("pk"), actual_start__lte=on).exclude(
         status=PlacementStatus.CANCELLED
     )
     periods = BenefitPeriod.objects.filter(jobseeker_id=OuterRef("pk"), start_date__lte=on)
+    return rows.jobseekers.filter(Exists(started)).exclude(Exists(periods))
+
+
+def _no_benefit_period(rows: Rows, on: date) -> list[Gap]:
     found = (
-        rows.jobseekers.filter(Exists(started))
-        .exclude(Exists(periods))
+        _no_benefit_period_rows(rows, on)
         .order_by("ref")
         .values_list("pk", "ref", "municipality_id")
     )
@@ -141,9 +149,13 @@ def _reviews_overdue(rows: Rows, on: date) -> list[Gap]:
     ]
 
 
+def _past_planned_end_rows(rows: Rows, on: date) -> QuerySet:
+    return rows.placements.filter(status=PlacementStatus.ACTIVE, planned_end__lt=on)
+
+
 def _past_planned_end(rows: Rows, on: date) -> list[Gap]:
     found = (
-        rows.placements.filter(status=PlacementStatus.ACTIVE, planned_end__lt=on)
+        _past_planned_end_rows(rows, on)
         .order_by("planned_end", "ref")
         .values_list("pk", "ref", "municipality_id", "planned_end")
     )
@@ -160,7 +172,7 @@ def _past_planned_end(rows: Rows, on: date) -> list[Gap]:
     ]
 
 
-def _untouched(rows: Rows, on: date) -> list[Gap]:
+def _untouched_rows(rows: Rows, on: date) -> QuerySet:
     # A review or a lifecycle step is work on the placement even when the row itself did not
     # change; the latest of the three is when someone last looked.
     latest_review = ProgressReview.objects.filter(placement_id=OuterRef("pk")).order_by()
@@ -172,7 +184,7 @@ def _untouched(rows: Rows, on: date) -> list[Gap]:
         latest_step.values("placement_id").annotate(at=Max("changed_at")).values("at")
     )
     cutoff = timezone.make_aware(datetime.combine(on - timedelta(days=UNTOUCHED_DAYS), time.min))
-    found = (
+    return (
         rows.placements.filter(status__in=OPEN_STATUSES)
         .annotate(
             touched_at=Greatest(
@@ -182,6 +194,12 @@ def _untouched(rows: Rows, on: date) -> list[Gap]:
             )
         )
         .filter(touched_at__lt=cutoff)
+    )
+
+
+def _untouched(rows: Rows, on: date) -> list[Gap]:
+    found = (
+        _untouched_rows(rows, on)
         .order_by("touched_at", "ref")
         .values_list("pk", "ref", "municipality_id", "touched_at")
     )
@@ -198,11 +216,16 @@ def _untouched(rows: Rows, on: date) -> list[Gap]:
     ]
 
 
-def _evaluations_missing(rows: Rows, on: date) -> list[Gap]:
+def _evaluations_missing_rows(rows: Rows, on: date) -> QuerySet:
     evaluated = HostEvaluation.objects.filter(placement_id=OuterRef("pk"), evaluated_on__lte=on)
+    return rows.placements.filter(status__in=ENDED_STATUSES, actual_end__lte=on).exclude(
+        Exists(evaluated)
+    )
+
+
+def _evaluations_missing(rows: Rows, on: date) -> list[Gap]:
     found = (
-        rows.placements.filter(status__in=ENDED_STATUSES, actual_end__lte=on)
-        .exclude(Exists(evaluated))
+        _evaluations_missing_rows(rows, on)
         .order_by("actual_end", "ref")
         .values_list("pk", "ref", "municipality_id", "actual_end")
     )
@@ -219,9 +242,13 @@ def _evaluations_missing(rows: Rows, on: date) -> list[Gap]:
     ]
 
 
+def _unknown_end_reason_rows(rows: Rows, on: date) -> QuerySet:
+    return rows.benefit_periods.filter(end_date__lte=on, end_reason=BenefitEndReason.OTHER)
+
+
 def _unknown_end_reasons(rows: Rows, on: date) -> list[Gap]:
     found = (
-        rows.benefit_periods.filter(end_date__lte=on, end_reason=BenefitEndReason.OTHER)
+        _unknown_end_reason_rows(rows, on)
         .order_by("jobseeker__ref", "end_date")
         .values_list("jobseeker_id", "jobseeker__ref", "municipality_id", "end_date")
     )
@@ -254,14 +281,37 @@ def completeness_gaps(rows: Rows, *, on: date) -> dict[str, list[Gap]]:
     return {kind: _FINDERS[kind](rows, on) for kind in GAP_KINDS}
 
 
-def count_per_municipality(
-    gaps: dict[str, list[Gap]], municipality_ids: Iterable[int]
+def _per_municipality(queryset: QuerySet) -> dict[int, int]:
+    counted = queryset.order_by().values("municipality_id").annotate(n=Count("pk"))
+    return {row["municipality_id"]: row["n"] for row in counted}
+
+
+# Per kind: the number of its gaps per municipality id, counted by the database (the same rows
+# as the finders above list, without building a Gap for each).
+_COUNTERS = {
+    "no_benefit_period": lambda rows, on: _per_municipality(_no_benefit_period_rows(rows, on)),
+    "benefit_check_overdue": lambda rows, on: overdue_checks_per_municipality(
+        rows.jobseekers, today=on
+    ),
+    "review_overdue": lambda rows, on: overdue_reviews_per_municipality(rows.placements, today=on),
+    "past_planned_end": lambda rows, on: _per_municipality(_past_planned_end_rows(rows, on)),
+    "untouched": lambda rows, on: _per_municipality(_untouched_rows(rows, on)),
+    "evaluation_missing": lambda rows, on: _per_municipality(_evaluations_missing_rows(rows, on)),
+    "unknown_end_reason": lambda rows, on: _per_municipality(_unknown_end_reason_rows(rows, on)),
+}
+
+
+def gap_counts(
+    rows: Rows, municipality_ids: Iterable[int], *, on: date
 ) -> dict[int, dict[str, int]]:
-    """Per municipality id: the number of gaps of each kind (0 where there are none)."""
+    """Per municipality id, the number of gaps of each kind in ``rows`` as of ``on`` (0 where
+    there are none): the lengths of ``completeness_gaps(rows, on=on)`` per municipality, in
+    seven counting queries, for the overview and the snapshot, which show numbers only."""
     counts = {m: dict.fromkeys(GAP_KINDS, 0) for m in municipality_ids}
-    for kind, found in gaps.items():
-        for gap in found:
-            counts[gap.municipality_id][kind] += 1
+    for kind in GAP_KINDS:
+        for municipality_id, n in _COUNTERS[kind](rows, on).items():
+            if municipality_id in counts:
+                counts[municipality_id][kind] = n
     return counts
 
 
@@ -297,5 +347,5 @@ def all_municipalities_completeness_counts(*, as_of: date) -> dict[str, dict[str
         benefit_periods=BenefitPeriod.objects.all(),
     )
     codes = dict(Municipality.objects.values_list("id", "code"))
-    counts = count_per_municipality(completeness_gaps(rows, on=as_of), codes)
+    counts = gap_counts(rows, codes, on=as_of)
     return {codes[m]: per_kind for m, per_kind in sorted(counts.items(), key=lambda i: codes[i[0]])}

@@ -1,5 +1,6 @@
 """The data-completeness pages: exact gaps per kind, links to fix them, and who sees which."""
 
+import datetime
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,13 @@ from kernel.dates import add_months
 from municipalities.enums import Role
 from placements.enums import PlacementStatus
 from placements.models import Placement
-from reporting.completeness import GAP_KINDS, all_municipalities_completeness_counts
+from reporting.completeness import (
+    GAP_KINDS,
+    all_municipalities_completeness_counts,
+    completeness_gaps,
+    gap_counts,
+    visible_rows,
+)
 from tests.factories import (
     BenefitCheckFactory,
     BenefitPeriodFactory,
@@ -246,3 +253,67 @@ def test_completeness_page_queries_do_not_grow_with_rows(client, pilot, extra):
     # scope set and put back are two; the processing log's three (the people behind the
     # placements' references, the entry, its people).
     assert len(queries) == 18
+
+
+def _lengths(gaps, municipality_ids) -> dict[int, dict[str, int]]:
+    counts = {m: dict.fromkeys(GAP_KINDS, 0) for m in municipality_ids}
+    for kind, found in gaps.items():
+        for gap in found:
+            counts[gap.municipality_id][kind] += 1
+    return counts
+
+
+def test_the_counts_are_the_lengths_of_the_lists_on_every_day(pilot):
+    # Internships that ended on the last days of months (31 January, 29 February, 30 November):
+    # their check days are clamped to shorter months' ends, which the database computes for the
+    # counts and Python for the lists. Two with a check recorded, one running again.
+    heerlen, today = pilot["heerlen"], pilot["today"]
+    ends = [
+        datetime.date(2025, 1, 31),
+        datetime.date(2024, 2, 29),
+        datetime.date(2024, 11, 30),
+        datetime.date(2025, 8, 31),
+        datetime.date(2024, 5, 31),
+    ]
+    for n, end in enumerate(ends):
+        placement = _ended(heerlen, f"HRL-E{n}", today=today, ended_days_ago=(today - end).days)
+        if n < 2:
+            BenefitCheckFactory(
+                placement=placement, months=6, checked_on=add_months(placement.actual_end, 6)
+            )
+    again = _ended(heerlen, "HRL-AG", today=today, ended_days_ago=(today - ends[0]).days)
+    _running(heerlen, "HRL-AG2", today=today, started_days_ago=10, planned_end_in=60)
+    Placement.objects.filter(ref="HRL-AG2").update(jobseeker=again.jobseeker)
+    ids = [heerlen.pk, pilot["kerkrade"].pk]
+    rows = visible_rows(user_with_role(Role.PROGRAMME_ADMIN))
+
+    # Every few days over two years, each day's counts against the lists of that day.
+    day, last, days = datetime.date(2024, 1, 1), datetime.date(2026, 3, 1), 0
+    while day <= last:
+        assert gap_counts(rows, ids, on=day) == _lengths(completeness_gaps(rows, on=day), ids), day
+        day += timedelta(days=5)
+        days += 1
+    assert days > 100
+    # The day of this test: every kind has gaps.
+    counts = gap_counts(rows, ids, on=today)
+    assert counts == _lengths(completeness_gaps(rows, on=today), ids)
+    assert counts[heerlen.pk]["benefit_check_overdue"] > 5
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_overview_queries_do_not_grow_with_rows(client, pilot, extra):
+    for n in range(extra):
+        _running(pilot["kerkrade"], f"KRK-X{n}", today=pilot["today"])
+        _ended(pilot["heerlen"], f"HRL-X{n}", today=pilot["today"], ended_days_ago=200 + n)
+    client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+    url = reverse("reporting:completeness")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    totals = dict(response.context["totals"])
+    assert totals[GAP_KINDS["past_planned_end"]] == 2 + extra
+    # The session, the user and their roles; the municipalities (twice: is there more than one,
+    # then the rows); and one count per kind of gap, whatever the rows.
+    assert len(queries) == 5 + len(GAP_KINDS)
