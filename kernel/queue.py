@@ -34,19 +34,26 @@ def send_task(name: str, *, kwargs: dict, countdown: int | None = None) -> bool:
     return True
 
 
+# One client per broker address and process, kept: its pool keeps the connection open, so a
+# ping is one round trip instead of a connection made and closed on every dashboard request
+# (with redis-py's handshake, the larger part of a warm dashboard's time at national scale).
+# The pool notices a forked process and reconnects after an outage by itself.
+_ping_clients: dict[str, object] = {}
+
+
 def broker_reachable() -> bool:
     """Whether the broker answers a ping now (at most about a second)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return True
     import redis
 
+    url = settings.CELERY_BROKER_URL
     try:
-        client = redis.Redis.from_url(
-            settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
-        )
-        try:
-            return bool(client.ping())
-        finally:
-            client.close()
+        client = _ping_clients.get(url)
+        if client is None:
+            client = _ping_clients.setdefault(
+                url, redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+            )
+        return bool(client.ping())
     except (RedisError, OSError):
         return False

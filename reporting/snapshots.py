@@ -167,12 +167,7 @@ def current_snapshots(*, as_of: date):
     figures is computed again rather than shown with those missing; so is one stored before the
     costs and the rollout's basis were kept beside the savings, and one stored before each
     scope's part was kept beside the document (reporting.snapshot_parts)."""
-    return (
-        MetricsSnapshot.objects.filter(as_of=as_of)
-        .exclude(figures_as_of={})
-        .filter(savings__has_key="rollout")
-        .exclude(pilot_figures={})
-    )
+    return MetricsSnapshot.objects.filter(as_of=as_of, complete=True)
 
 
 def latest_snapshot(*, as_of: date) -> MetricsSnapshot | None:

@@ -1,6 +1,7 @@
 """Stored outflow figures, so that pages and reports never compute them during a request."""
 
 from django.db import models
+from django.db.models import ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,18 @@ class MetricsSnapshot(models.Model):
     # The change counters of the tables behind the figures when they were read
     # (reporting.changes): the cheap part of ``data_fingerprint``.
     change_counters = models.JSONField(_("change counters"), default=dict)
+    # Whether the snapshot holds every figure the pages and reports show (see
+    # reporting.snapshots.current_snapshots), kept by the database on every write: asking the
+    # documents themselves on each dashboard request would unpack the savings (megabytes at
+    # national scale) only to find one key.
+    complete = models.GeneratedField(
+        expression=ExpressionWrapper(
+            ~Q(figures_as_of={}) & Q(savings__has_key="rollout") & ~Q(pilot_figures={}),
+            output_field=models.BooleanField(),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-as_of", "-computed_at"]

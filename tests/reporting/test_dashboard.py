@@ -232,3 +232,17 @@ def test_dashboard_offers_the_report_form_for_the_chosen_date(client, two_munici
     assert '<option value="funder"' in html
     assert '<option value="research"' not in html
     assert html.count('id="id_as_of"') == 1
+
+
+def test_the_figures_are_put_into_the_page_once_in_place_of_their_mark(client, two_municipalities):
+    from reporting.dashboard import WHOLE_PILOT, dashboard_figures_html
+
+    snapshot, _created = snapshot_compute(as_of=AS_OF, trigger="on_demand")
+    response = _get(client, user_with_role(Role.PROGRAMME_ADMIN))
+    html = response.content.decode()
+
+    figures = dashboard_figures_html(snapshot=snapshot, scope=WHOLE_PILOT)
+    assert html.count(figures) == 1
+    # Where the template put them: after the date form, before the report form.
+    assert html.index("Show figures") < html.index(figures) < html.index("Render report")
+    assert "<!-- figures" not in html
