@@ -442,6 +442,11 @@ class BulkImport:
         self.now = timezone.now()
         # The statements below sort and join every new row: in memory (this transaction only).
         _execute("SET LOCAL work_mem = '64MB'")
+        # New rows' trigram (GIN) entries go to each index's pending list and are merged into
+        # the index in one pass per 64 MB instead of one per 4 MB (the default): at national
+        # scale the jobseekers' and entrepreneurs' inserts take about half the time. The
+        # entries are found by searches either way; autovacuum merges the rest.
+        _execute("SET LOCAL gin_pending_list_limit = '64MB'")
         anything = False
         for kind in self.files:
             if not self.counts[kind.file][0]:
