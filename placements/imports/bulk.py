@@ -695,6 +695,9 @@ def _check_references() -> None:
     the same), so a refusal still ends the run, as it would at commit."""
     setting = _first("SELECT current_setting('enable_seqscan')")[0]
     _execute("SET LOCAL enable_seqscan = off")
+    # A connection that checked these keys before keeps its plans (with the table scan): they
+    # are planned again, now by index (and stay so: a key's index is never the worse plan).
+    _execute("DISCARD PLANS")
     _execute("SET CONSTRAINTS ALL IMMEDIATE")
     _execute("SET CONSTRAINTS ALL DEFERRED")
     _execute("SELECT set_config('enable_seqscan', %s, true)", [setting])
