@@ -447,6 +447,9 @@ class BulkImport:
         # scale the jobseekers' and entrepreneurs' inserts take about half the time. The
         # entries are found by searches either way; autovacuum merges the rest.
         _execute("SET LOCAL gin_pending_list_limit = '64MB'")
+        # Each statement runs once: compiling it (JIT, chosen by cost, and a generated series'
+        # estimate of 1,000 rows makes the log's statement look costly) took longer than it ran.
+        _execute("SET LOCAL jit = off")
         anything = False
         for kind in self.files:
             if not self.counts[kind.file][0]:
