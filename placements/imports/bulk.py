@@ -442,6 +442,14 @@ class BulkImport:
         self.now = timezone.now()
         # The statements below sort and join every new row: in memory (this transaction only).
         _execute("SET LOCAL work_mem = '64MB'")
+        # New rows' trigram (GIN) entries go to each index's pending list and are merged into
+        # the index in one pass per 64 MB instead of one per 4 MB (the default): at national
+        # scale the jobseekers' and entrepreneurs' inserts take about half the time. The
+        # entries are found by searches either way; autovacuum merges the rest.
+        _execute("SET LOCAL gin_pending_list_limit = '64MB'")
+        # Each statement runs once: compiling it (JIT, chosen by cost, and a generated series'
+        # estimate of 1,000 rows makes the log's statement look costly) took longer than it ran.
+        _execute("SET LOCAL jit = off")
         anything = False
         for kind in self.files:
             if not self.counts[kind.file][0]:
@@ -452,6 +460,7 @@ class BulkImport:
             self._write_log()
         if anything:
             figures_changed()
+            _check_references()
         return {file: (c[0], c[1]) for file, c in self.counts.items()}
 
     def close(self) -> None:
@@ -675,6 +684,26 @@ class BulkImport:
             "id, jobseeker_id, municipality_id, NULL, NULL",
         )
         self._log("SELECT n.jobseeker_id FROM import_new n ORDER BY n.id")
+
+
+def _check_references() -> None:
+    """Check the new rows' foreign keys now, each by its parent's primary key index.
+
+    Django's foreign keys are checked at commit, each row by a cached query of its own; for a
+    table of a few pages (the 342 municipalities, which nearly every new row refers to) the
+    planner reads the whole table for each of those checks, which made the commit seconds
+    longer at national scale. The same checks run here, with the table scan ruled out, and the
+    constraints are deferred again for the rest of the transaction (every deferrable
+    constraint of the schema is initially deferred; Django's own ``check_constraints`` does
+    the same), so a refusal still ends the run, as it would at commit."""
+    setting = _first("SELECT current_setting('enable_seqscan')")[0]
+    _execute("SET LOCAL enable_seqscan = off")
+    # A connection that checked these keys before keeps its plans (with the table scan): they
+    # are planned again, now by index (and stay so: a key's index is never the worse plan).
+    _execute("DISCARD PLANS")
+    _execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _execute("SET CONSTRAINTS ALL DEFERRED")
+    _execute("SELECT set_config('enable_seqscan', %s, true)", [setting])
 
 
 _PLACEMENT_JOINS = (
