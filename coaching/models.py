@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.dates import today
 from kernel.validators import not_in_future, validate_not_before_1900
 from municipalities.models import (
     Municipality,
@@ -129,6 +129,6 @@ class GuidanceSession(MunicipalityFromParent, models.Model):
         return f"{self.held_on} {self.entrepreneur_id}"
 
     def clean(self) -> None:
-        errors = not_in_future({"held_on": self.held_on}, today=timezone.localdate())
+        errors = not_in_future({"held_on": self.held_on}, today=today())
         if errors:
             raise ValidationError(errors)

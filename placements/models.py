@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.models import Entrepreneur
+from kernel.dates import today
 from kernel.job_model import BackgroundJob
 from kernel.models import PilotSettings
 from kernel.validators import not_in_future, validate_not_before_1900
@@ -64,7 +65,7 @@ def _raise_all(*checks: tuple) -> None:
 
 
 def _facts_not_in_future(**fields) -> None:
-    errors = not_in_future(fields, today=timezone.localdate())
+    errors = not_in_future(fields, today=today())
     if errors:
         raise ValidationError(errors)
 
@@ -161,7 +162,7 @@ class Jobseeker(UniqueAcrossMunicipalities, models.Model):
     def clean(self) -> None:
         # Keyed by field, as every rule's error is: forms and the import show it at the field.
         try:
-            validate_birth_date(self.birth_date, today=timezone.localdate())
+            validate_birth_date(self.birth_date, today=today())
         except ValidationError as exc:
             raise ValidationError({"birth_date": exc.error_list}) from None
 
