@@ -11,6 +11,7 @@ their ordinary tables.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -54,6 +55,12 @@ class LineTable:
             "\n".join(self.lines[start : start + LINES_PER_ROW])
             for start in range(0, len(self.lines), LINES_PER_ROW)
         )
+
+    @property
+    def dom_id(self) -> str:
+        """The table's id, for its widths in a style element (the templates carry no style
+        attributes: tests/test_security_headers.py)."""
+        return "lines-" + hashlib.sha256(self.caption.encode()).hexdigest()[:8]
 
     @property
     def characters(self) -> int:
