@@ -24,7 +24,7 @@ FIGURES_CSV = "cijfers-per-gemeente.csv"
 COMPLETENESS_CSV = "volledigheid-per-gemeente.csv"
 
 # The figures per municipality as the snapshot stores them, in the order of the full table.
-FIGURE_COLUMNS = (
+FIGURE_KEYS = (
     "planned_places",
     "target_outflow",
     "participants",
@@ -111,7 +111,7 @@ def figures_attachment(municipalities: Sequence[dict], savings) -> PdfAttachment
     """Every figure per municipality of the full-size funder report (figures and savings),
     one row per municipality, as CSV with the variable names of the exports as its header."""
     per_code = {row.code: row for row in savings.municipalities}
-    header = ["code", "name", *FIGURE_COLUMNS, *SAVINGS_COLUMNS]
+    header = ["code", "name", *FIGURE_KEYS, *SAVINGS_COLUMNS]
     rows = []
     for m in municipalities:
         row = per_code.get(m["code"])
@@ -119,7 +119,7 @@ def figures_attachment(municipalities: Sequence[dict], savings) -> PdfAttachment
             [
                 m["code"],
                 safe_cell(m["name"]),
-                *(m[key] for key in FIGURE_COLUMNS),
+                *(m[key] for key in FIGURE_KEYS),
                 *((getattr(row, key) if row else None) for key in SAVINGS_COLUMNS),
             ]
         )

@@ -41,17 +41,6 @@ from .compact import (
 from .pdf import PdfAttachment
 from .research import all_municipalities_outflow_benefit_types
 
-FIGURE_KEYS = (
-    "planned_places",
-    "target_outflow",
-    "participants",
-    "outflow",
-    "outflow_to_work",
-    "sustained_outflow",
-    "open",
-    "no_outflow",
-)
-
 
 @dataclass(frozen=True)
 class ReportContent:
