@@ -1,7 +1,8 @@
 """The data-completeness pages: what is missing or overdue in the records, per municipality,
 with a link to the page where each gap is fixed. For jobcoaches (their own municipalities) and
-the programme admin (every municipality side by side); always today's live records, since the
-point is to fix them now."""
+the programme admin (every municipality side by side). A municipality's page always lists
+today's live records, since the point is to fix them now; the programme admin's overview may
+show the counts today's snapshot stored (reporting.completeness_overview says when)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from municipalities.models import Municipality
 from municipalities.views_base import ScopedQuerysetMixin
 from placements.models import Placement
 
-from .completeness import GAP_KINDS, completeness_gaps, gap_counts, visible_rows
+from .completeness import GAP_KINDS, completeness_gaps, visible_rows
+from .completeness_overview import overview_counts
 
 COMPLETENESS_ROLES = frozenset({Role.JOBCOACH, Role.PROGRAMME_ADMIN})
 
@@ -43,11 +45,16 @@ class CompletenessOverviewView(ScopedQuerysetMixin, ListView):
         municipalities = list(context["municipalities"])
         # Numbers only: counted by the database, not listed (a pilot-wide overview would build
         # a line for each of some hundred thousand gaps to count them).
-        counts = gap_counts(
-            visible_rows(self.request.user), [m.pk for m in municipalities], on=today
+        counted = overview_counts(
+            self.request.user,
+            [m.pk for m in municipalities],
+            on=today,
+            live=self.request.GET.get("count") == "now",
         )
+        counts = counted.counts
         context.update(
             today=today,
+            counted=counted,
             kinds=list(GAP_KINDS.items()),
             rows=[
                 (

@@ -20,6 +20,8 @@ from reporting.completeness import (
     gap_counts,
     visible_rows,
 )
+from reporting.models import SnapshotMunicipality
+from reporting.snapshots import snapshot_compute
 from tests.factories import (
     BenefitCheckFactory,
     BenefitPeriodFactory,
@@ -315,5 +317,111 @@ def test_the_overview_queries_do_not_grow_with_rows(client, pilot, extra):
     totals = dict(response.context["totals"])
     assert totals[GAP_KINDS["past_planned_end"]] == 2 + extra
     # The session, the user and their roles; the municipalities (twice: is there more than one,
-    # then the rows); and one count per kind of gap, whatever the rows.
-    assert len(queries) == 5 + len(GAP_KINDS)
+    # then the rows); the change counters and today's snapshot (there is none); and one count
+    # per kind of gap, whatever the rows.
+    assert len(queries) == 7 + len(GAP_KINDS)
+
+
+# --- The overview from today's snapshot (issue 17) --------------------------------------------
+
+
+def _overview_rows(response) -> list[tuple[str, list[int]]]:
+    return [(m.name, [c for _l, c in counts]) for m, counts, _total in response.context["rows"]]
+
+
+HEERLEN_ROW = ("Heerlen", [1, 1, 1, 1, 1, 1, 1])
+KERKRADE_ROW = ("Kerkrade", [0, 0, 0, 1, 0, 0, 0])
+
+
+def test_the_admin_overview_shows_the_counts_of_todays_snapshot_while_nothing_changed(
+    client, pilot, settings
+):
+    snapshot, _created = snapshot_compute(as_of=pilot["today"], trigger="on_demand")
+    client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+    url = reverse("reporting:completeness")
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    # The live counts, exactly, without counting: the session, the user and their roles; the
+    # municipalities twice; the change counters, the snapshot and its parts.
+    assert _overview_rows(response) == [HEERLEN_ROW, KERKRADE_ROW]
+    assert len(queries) == 8
+    counted = response.context["counted"]
+    assert (counted.counted_at, counted.changed_since) == (snapshot.computed_at, False)
+    time = timezone.localtime(snapshot.computed_at).strftime("%H:%M")
+    assert f"Counted at {time}; no records have changed since." in response.content.decode()
+    settings.LANGUAGE_CODE = "nl"  # the site's own language (tests/conftest.py sets English)
+    page = client.get(url).content.decode()
+    assert f"Geteld om {time}; sindsdien zijn er geen gegevens gewijzigd." in page
+    assert "count=now" not in page
+    # And they are read from the stored parts: a part's counts are what the page shows.
+    SnapshotMunicipality.objects.filter(snapshot=snapshot, code="GM0928").update(
+        figures_as_of={"completeness": {**dict.fromkeys(GAP_KINDS, 0), "untouched": 5}}
+    )
+    assert _overview_rows(client.get(url))[1] == ("Kerkrade", [0, 0, 0, 0, 5, 0, 0])
+
+
+def test_after_a_change_the_overview_says_when_it_counted_and_counts_live_on_request(client, pilot):
+    snapshot, _created = snapshot_compute(as_of=pilot["today"], trigger="on_demand")
+    # A second running internship in Kerkrade past its planned end, saved after the snapshot.
+    _running(pilot["kerkrade"], "KRK-2", today=pilot["today"])
+    client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+    url = reverse("reporting:completeness")
+
+    stored = client.get(url)
+    live = client.get(url, {"count": "now"})
+
+    assert _overview_rows(stored) == [HEERLEN_ROW, KERKRADE_ROW]
+    assert (stored.context["counted"].counted_at, stored.context["counted"].changed_since) == (
+        snapshot.computed_at,
+        True,
+    )
+    page = stored.content.decode()
+    time = timezone.localtime(snapshot.computed_at).strftime("%H:%M")
+    assert f"These numbers were counted at {time}. Records have changed since then" in page
+    assert f'href="{url}?count=now"' in page
+    # Counted in the request: the new internship's three gaps (no benefit period, overdue
+    # review, past its planned end; untouched is 60 days) are in, and nothing is said of a time.
+    assert _overview_rows(live) == [HEERLEN_ROW, ("Kerkrade", [1, 0, 1, 2, 0, 0, 0])]
+    assert live.context["counted"].counted_at is None
+    assert 'id="counts-from-snapshot"' not in live.content.decode()
+    # A municipality's own page is always live.
+    detail = client.get(reverse("reporting:completeness_detail", args=[pilot["kerkrade"].pk]))
+    assert _refs(detail)["past_planned_end"] == ["KRK-2", "KRK-1"]
+
+
+def test_a_jobcoachs_overview_always_counts_live(client, pilot):
+    # A jobcoach does not see restricted people, whom the snapshot counts: their few
+    # municipalities count live even when today's snapshot is current.
+    snapshot, _created = snapshot_compute(as_of=pilot["today"], trigger="on_demand")
+    SnapshotMunicipality.objects.filter(snapshot=snapshot).update(
+        figures_as_of={"completeness": dict.fromkeys(GAP_KINDS, 9)}
+    )
+    client.force_login(user_with_role(Role.JOBCOACH, pilot["heerlen"], pilot["kerkrade"]))
+
+    response = client.get(reverse("reporting:completeness"))
+
+    assert _overview_rows(response) == [HEERLEN_ROW, KERKRADE_ROW]
+    assert response.context["counted"].counted_at is None
+
+
+def test_an_earlier_days_snapshot_or_a_municipality_it_lacks_is_counted_live(client, pilot):
+    snapshot_compute(as_of=pilot["today"] - timedelta(days=1), trigger="on_demand")
+    client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+    url = reverse("reporting:completeness")
+
+    yesterdays = client.get(url)
+    snapshot_compute(as_of=pilot["today"], trigger="on_demand")
+    MunicipalityFactory(code="GM0935", name="Maastricht")
+    newer_municipality = client.get(url)
+
+    assert _overview_rows(yesterdays) == [HEERLEN_ROW, KERKRADE_ROW]
+    assert yesterdays.context["counted"].counted_at is None
+    assert _overview_rows(newer_municipality) == [
+        HEERLEN_ROW,
+        KERKRADE_ROW,
+        ("Maastricht", [0] * 7),
+    ]
+    assert newer_municipality.context["counted"].counted_at is None
