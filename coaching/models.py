@@ -21,11 +21,14 @@ from .validators import validate_kvk_number, validate_topics
 
 
 class Entrepreneur(UniqueAcrossMunicipalities, models.Model):
+    # Looked up through entrepreneur_mun_name, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="entrepreneurs",
         verbose_name=_("municipality"),
+        db_index=False,
     )
     ref = models.CharField(_("reference"), max_length=64, unique=True, validators=[validate_ref])
     trade_name = models.CharField(_("trade name"), max_length=200)
@@ -33,6 +36,8 @@ class Entrepreneur(UniqueAcrossMunicipalities, models.Model):
     prior_support = models.CharField(
         _("prior public support"), max_length=16, choices=PriorSupport.choices
     )
+    # Looked up through entrepreneur_coach_name, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     imk_coach = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -40,6 +45,7 @@ class Entrepreneur(UniqueAcrossMunicipalities, models.Model):
         blank=True,
         related_name="coached_entrepreneurs",
         verbose_name=_("IMK coach"),
+        db_index=False,
     )
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=32, blank=True)

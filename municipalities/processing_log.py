@@ -8,7 +8,8 @@ system actor named with ``acting_as("import_pilot_data")`` by a management comma
   page shows (``people_shown``); function views call ``record_read``.
 - The API: ``LogsApiReads`` (a DRF mixin) records the people whose references the response holds.
 - Services call ``record_write`` inside the transaction of the write itself: a write that fails
-  leaves no entry, and no write is committed without one.
+  leaves no entry, and no write is committed without one. A run of many writes (the CSV
+  import) gathers them into one entry per action (``gathered_writes``).
 - Exports and reports call ``record`` with the people they include.
 
 An entry without people is not written: nobody's data was processed.
@@ -159,6 +160,10 @@ def record(
     ids = person_ids(people)
     if not ids:
         return None
+    gathering = _gathered.get()
+    if gathering is not None and action != Action.READ:
+        gathering.setdefault((action, activity or current_activity(), result), set()).update(ids)
+        return None
     actor, actor_label, route = _who(actor, actor_label, route)
     # Two INSERTs, committed together (inside a write's transaction: part of it, no savepoint).
     own_transaction = not connection.in_atomic_block
@@ -205,7 +210,7 @@ def _who(actor, actor_label: str, route: str):
 
 def entry_author() -> dict[str, object]:
     """The fields every entry written now shares (actor, label, activity, route, result), for
-    a writer that makes many entries at once (the CSV import: one per row, in bulk)."""
+    a writer that makes its entry in SQL (the CSV import's set way)."""
     actor, actor_label, route = _who(None, "", "")
     return {
         "actor_id": getattr(actor, "pk", None),
@@ -214,6 +219,34 @@ def entry_author() -> dict[str, object]:
         "route": route[:100],
         "result": Result.SUCCESS,
     }
+
+
+# While a run gathers its writes (``gathered_writes``): per (action, activity, result), the
+# people written so far.
+_gathered: ContextVar[dict[tuple[str, str, str], set[int]] | None] = ContextVar(
+    "processing_log_gathered", default=None
+)
+
+
+@contextlib.contextmanager
+def gathered_writes():
+    """One entry per kind of write (create, update, delete) for a run that writes many rows at
+    once, the CSV import: inside, each write's people are gathered, and on leaving one entry
+    per action names each of them once. An entry names no record, so an entry per row would
+    repeat the same who, when and why for each of a person's rows.
+
+    Leave it inside the writes' transaction: the entries commit with the writes, and an
+    exception (which skips them) rolls both back."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("gathered_writes belongs inside the writes' transaction")
+    people: dict[tuple[str, str, str], set[int]] = {}
+    token = _gathered.set(people)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+    for (action, activity, result), ids in people.items():
+        record(action=action, people=ids, activity=activity, result=result)
 
 
 def record_read(people: Iterable, *, activity: str | None = None, **kwargs):

@@ -98,11 +98,14 @@ class RulesBeforeConstraints:
 class Jobseeker(UniqueAcrossMunicipalities, models.Model):
     """A person on benefits selected for the pilot. There is deliberately no BSN field."""
 
+    # Looked up through jobseeker_mun_name, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
         related_name="jobseekers",
         verbose_name=_("municipality"),
+        db_index=False,
     )
     ref = models.CharField(_("reference"), max_length=64, unique=True, validators=[validate_ref])
     given_name = models.CharField(_("given name"), max_length=100)
@@ -291,14 +294,23 @@ def _withdrawn_before_given() -> None:
 
 class BenefitPeriod(RulesBeforeConstraints, MunicipalityFromParent, models.Model):
     municipality_parent = "jobseeker"
+    # Looked up through benefit_mun_jobseeker, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
     )
+    # Looked up through benefit_period_key, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     jobseeker = models.ForeignKey(
         Jobseeker,
         on_delete=models.CASCADE,
         related_name="benefit_periods",
         verbose_name=_("jobseeker"),
+        db_index=False,
     )
     benefit_type = models.CharField(_("benefit type"), max_length=16, choices=BenefitType.choices)
     start_date = models.DateField(_("start date"), validators=[validate_not_before_1900])
@@ -377,18 +389,27 @@ class Placement(
 
     municipality_parent = "jobseeker"
 
+    # Looked up through placement_mun_status, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
     )
     ref = models.CharField(_("reference"), max_length=64, unique=True, validators=[validate_ref])
     jobseeker = models.ForeignKey(
         Jobseeker, on_delete=models.PROTECT, related_name="placements", verbose_name=_("jobseeker")
     )
+    # Looked up through placement_ent_status, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     entrepreneur = models.ForeignKey(
         Entrepreneur,
         on_delete=models.PROTECT,
         related_name="placements",
         verbose_name=_("entrepreneur"),
+        db_index=False,
     )
     status = models.CharField(
         _("status"),
@@ -507,8 +528,14 @@ class PlacementStateChange(MunicipalityFromParent, models.Model):
 
     municipality_parent = "placement"
 
+    # Looked up through statechange_mun_at, which starts with it: no index of its own
+    # (each one slows every insert; issue 17).
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
     )
     placement = models.ForeignKey(
         Placement,

@@ -505,35 +505,36 @@ class BulkImport:
         self._advance(written)
 
     def _log(self, sql: str, params=()) -> None:
-        """Processing-log entries (one jobseeker id each), in the order ``sql`` gives them:
-        ``municipalities.processing_log.record_write(CREATE, [jobseeker])`` for each write."""
+        """The people (``sql`` gives their jobseeker ids) whose rows this run created: the
+        processing log names each of them once, in the run's one entry (``_write_log``)."""
         if not self._log_ready:
             _execute("DROP TABLE IF EXISTS import_log")
-            entries = entry_models()[0]._meta.db_table
-            _execute("CREATE TEMP TABLE import_log (entry_id bigint, jobseeker_id bigint)")
-            self._entry_ids = _first("SELECT pg_get_serial_sequence(%s, 'id')", [entries])[0]
+            _execute("CREATE TEMP TABLE import_log (jobseeker_id bigint)")
             self._log_ready = True
-        # The ids are taken in the order the subquery gives (PostgreSQL evaluates a volatile
-        # function in the select list row by row as the rows arrive).
         _execute(
-            "INSERT INTO import_log (entry_id, jobseeker_id) "
-            f"SELECT nextval(%s::regclass), l.jobseeker_id FROM ({sql}) l",
-            [self._entry_ids, *params],
+            f"INSERT INTO import_log (jobseeker_id) SELECT l.jobseeker_id FROM ({sql}) l",
+            params,
         )
 
     def _write_log(self) -> None:
+        """One entry for the run, naming every person it created rows of, as the row-by-row
+        way writes it (``processing_log.gathered_writes``): an entry per row would repeat the
+        same entry (who, when, why: an entry names no record) for each of a person's rows,
+        and at national scale cost a quarter of the import (issue 17)."""
         author = entry_author()
         entry, subject = entry_models()
-        given: dict[str, str | _Value] = {"id": "l.entry_id", "action": _Value(Action.CREATE)}
+        given: dict[str, str | _Value] = {"action": _Value(Action.CREATE)}
         for name, value in author.items():
             given[entry._meta.get_field(name).column] = _Value(value)
-        _execute(*_insert_sql(entry, given, "import_log l ORDER BY l.entry_id"))
-        sql, params = _insert_sql(
-            subject,
-            {"entry_id": "l.entry_id", "jobseeker_id": "l.jobseeker_id"},
-            "import_log l ORDER BY l.entry_id",
+        sql, params = _insert_sql(entry, given, "(SELECT 1) AS one")
+        entry_id = _first(f"{sql} RETURNING id", params)[0]
+        _execute(
+            *_insert_sql(
+                subject,
+                {"entry_id": _Value(entry_id), "jobseeker_id": "l.jobseeker_id"},
+                "(SELECT DISTINCT jobseeker_id FROM import_log) l ORDER BY l.jobseeker_id",
+            )
         )
-        _execute(sql, params)
 
     def _write_municipality(self, kind: FileKind, stage: _Stage) -> None:
         self._insert(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from kernel.dates import same_day
 from municipalities.access import ImportScope
 from municipalities.models import Municipality
+from municipalities.processing_log import gathered_writes
 from municipalities.services import audit_record
 
 from .bulk import BulkImport, Fallback
@@ -113,8 +114,10 @@ def import_folder(
     total = sum(len(csv_file.rows) for _kind, csv_file in files)
     importer.start_progress(progress, total)
     with transaction.atomic():
-        for kind, csv_file in files:
-            importer.import_file(kind, csv_file)
+        # One processing-log entry per kind of write for the whole run, as the set way writes.
+        with gathered_writes():
+            for kind, csv_file in files:
+                importer.import_file(kind, csv_file)
         problems = importer.sorted_problems()
         result = ImportResult(files=importer.counts, problems=problems, dry_run=dry_run)
         if not problems and not dry_run:

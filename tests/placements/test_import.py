@@ -12,7 +12,9 @@ from django.core.management.base import CommandError
 
 from coaching.models import Entrepreneur
 from municipalities.models import AuditEvent, Municipality
+from municipalities.processing_enums import Action, Activity
 from placements.models import BenefitPeriod, Jobseeker, Placement, PlacementStateChange
+from privacy.models import ProcessingEntry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PILOT_SMALL = FIXTURES / "pilot-small"
@@ -178,6 +180,53 @@ def test_import_records_the_counts_in_the_audit_log():
         "pilot_data",
         {"files": PILOT_SMALL_COUNTS},
     )
+
+
+def _logged() -> list[tuple[str, str, str, list[str]]]:
+    """Each processing-log entry: its action, actor label, activity and people's refs."""
+    return [
+        (
+            entry.action,
+            entry.actor_label,
+            entry.activity,
+            sorted(entry.subjects.values_list("jobseeker__ref", flat=True)),
+        )
+        for entry in ProcessingEntry.objects.order_by("pk")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_import_of_new_rows_logs_one_entry_naming_each_person_once():
+    # New rows only: the set way, which writes the entry in SQL.
+    run_import(PILOT_SMALL)
+
+    everyone = sorted(Jobseeker.objects.values_list("ref", flat=True))
+    assert len(everyone) == 8
+    assert _logged() == [(Action.CREATE, "import_pilot_data", Activity.GUIDANCE, everyone)]
+
+
+@pytest.mark.django_db
+def test_an_import_row_by_row_logs_one_entry_per_kind_of_write(tmp_path):
+    run_import(PILOT_SMALL)
+    first = ProcessingEntry.objects.count()
+    # A changed amount (an update: only the row-by-row way imports it) and a new period of
+    # another person.
+    folder = copy_of_pilot_small(
+        tmp_path,
+        benefit_periods=(
+            "HRL-003,ww,2023-06-01,2024-05-31,work,1710.00\n",
+            "HRL-003,ww,2023-06-01,2024-05-31,work,1720.00\n"
+            "HRL-002,ww,2025-06-01,,,1500.00\n",
+        ),
+    )
+
+    output = run_import(folder)
+
+    assert output[-1] == "benefit_periods.csv: 1 created, 1 updated, 9 unchanged"
+    assert _logged()[first:] == [
+        (Action.UPDATE, "import_pilot_data", Activity.GUIDANCE, ["HRL-003"]),
+        (Action.CREATE, "import_pilot_data", Activity.GUIDANCE, ["HRL-002"]),
+    ]
 
 
 @pytest.mark.django_db
