@@ -165,15 +165,29 @@ class _RowRules:
         # depends on the value alone, and files repeat values (dates, choices, amounts); kept
         # small, so that the memory does not grow with the file.
         self.known: list[dict[tuple, object]] = [{} for _f in self.checked]
+        given_names = {f.name for f in self.fields}
+        # Per checked field, what ``broken`` needs of it, looked up once per file.
+        self._plan = [
+            (
+                field,
+                field.attname,
+                field.name if field.name in given_names else None,
+                field.blank,
+                field.empty_values,
+                known,
+            )
+            for field, known in zip(self.checked, self.known, strict=True)
+        ]
 
     def broken(self, values: dict) -> bool:
         """``clean_fields`` (remembering each field's clean values) and ``clean``."""
         obj = self.obj
         for field in self.fields:
             setattr(obj, field.attname, values[field.name])
-        for field, known in zip(self.checked, self.known, strict=True):
-            raw = getattr(obj, field.attname)
-            if field.blank and raw in field.empty_values:
+        for field, attname, name, blank, empty_values, known in self._plan:
+            # The row's value where the file gives the field, else the model's default.
+            raw = values[name] if name is not None else getattr(obj, attname)
+            if blank and raw in empty_values:
                 continue
             key = (raw.__class__, str(raw))
             cleaned = known.get(key, _UNKNOWN)
@@ -184,7 +198,7 @@ class _RowRules:
                     return True
                 if len(known) < _KNOWN_VALUES:
                     known[key] = cleaned
-            setattr(obj, field.attname, cleaned)
+            setattr(obj, attname, cleaned)
         try:
             obj.clean()
         except ValidationError:
