@@ -160,11 +160,12 @@ def record(
     ids = person_ids(people)
     if not ids:
         return None
+    actor, actor_label, route = _who(actor, actor_label, route)
     gathering = _gathered.get()
     if gathering is not None and action != Action.READ:
-        gathering.setdefault((action, activity or current_activity(), result), set()).update(ids)
+        key = (action, activity or current_activity(), result, actor, actor_label, route)
+        gathering.setdefault(key, set()).update(ids)
         return None
-    actor, actor_label, route = _who(actor, actor_label, route)
     # Two INSERTs, committed together (inside a write's transaction: part of it, no savepoint).
     own_transaction = not connection.in_atomic_block
     with transaction.atomic(savepoint=False):
@@ -221,9 +222,9 @@ def entry_author() -> dict[str, object]:
     }
 
 
-# While a run gathers its writes (``gathered_writes``): per (action, activity, result), the
-# people written so far.
-_gathered: ContextVar[dict[tuple[str, str, str], set[int]] | None] = ContextVar(
+# While a run gathers its writes (``gathered_writes``): per entry (its action, activity,
+# result, actor, actor label and route), the people written so far.
+_gathered: ContextVar[dict[tuple, set[int]] | None] = ContextVar(
     "processing_log_gathered", default=None
 )
 
@@ -236,17 +237,27 @@ def gathered_writes():
     repeat the same who, when and why for each of a person's rows.
 
     Leave it inside the writes' transaction: the entries commit with the writes, and an
-    exception (which skips them) rolls both back."""
+    exception (which skips them) rolls both back. A write undone by its own savepoint keeps
+    its people gathered: only for a run that then rolls back as a whole (the import, which
+    commits nothing when any row fails)."""
     if not connection.in_atomic_block:
         raise RuntimeError("gathered_writes belongs inside the writes' transaction")
-    people: dict[tuple[str, str, str], set[int]] = {}
+    people: dict[tuple, set[int]] = {}
     token = _gathered.set(people)
     try:
         yield
     finally:
         _gathered.reset(token)
-    for (action, activity, result), ids in people.items():
-        record(action=action, people=ids, activity=activity, result=result)
+    for (action, activity, result, actor, actor_label, route), ids in people.items():
+        record(
+            action=action,
+            people=ids,
+            activity=activity,
+            result=result,
+            actor=actor,
+            actor_label=actor_label,
+            route=route,
+        )
 
 
 def record_read(people: Iterable, *, activity: str | None = None, **kwargs):

@@ -13,6 +13,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
@@ -42,20 +44,34 @@ OFFICER = frozenset({Role.PRIVACY_OFFICER})
 PRIVACY_ROLES = frozenset({Role.PRIVACY_OFFICER, Role.PROGRAMME_ADMIN})
 
 
+SHOWN_PEOPLE = 5  # per entry; "and N more" says how many others it names
+
+
 def _with_people(entries):
-    """Each entry of the page with its people (``people``: jobseekers, ref only), in one query."""
+    """Each entry of the page with the first people it names (``people``: jobseekers, ref
+    only, by ref) and how many it names (``people_count``), in two queries. An import's entry
+    names every person it wrote, tens of thousands at national scale: only those shown are read."""
     entries = list(entries)
     by_entry: dict[int, list] = {entry.pk: [] for entry in entries}
-    subjects = (
-        ProcessingSubject.objects.filter(entry_id__in=by_entry)
-        .select_related("jobseeker")
+    subjects = ProcessingSubject.objects.filter(entry_id__in=by_entry)
+    first = (
+        subjects.select_related("jobseeker")
         .only("entry_id", "jobseeker__id", "jobseeker__ref")
-        .order_by("jobseeker__ref")
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("entry_id")], order_by="jobseeker__ref")
+        )
+        .filter(place__lte=SHOWN_PEOPLE)
+        .order_by("entry_id", "place")
     )
-    for subject in subjects:
+    for subject in first:
         by_entry[subject.entry_id].append(subject.jobseeker)
+    counts = dict(
+        subjects.order_by().values("entry_id").annotate(n=Count("id")).values_list("entry_id", "n")
+    )
     for entry in entries:
         entry.people = by_entry[entry.pk]
+        entry.people_count = counts.get(entry.pk, 0)
+        entry.more_people = max(entry.people_count - SHOWN_PEOPLE, 0)
     return entries
 
 

@@ -6,9 +6,10 @@ a second of database work per request; the snapshot task already counts exactly 
 (``all_municipalities_completeness_counts``, with the same ``gap_counts``) for today's date and
 keeps each municipality's counts in its part. Those counts are the page's counts when:
 
-- the viewer sees every row the snapshot counted: restricted people included
-  (``sees_restricted``: the programme admin). A jobcoach does not see restricted people, and
-  sees a few municipalities, which count live in milliseconds;
+- the viewer is the programme admin, who sees every row the snapshot counted, restricted
+  people included. A jobcoach does not see restricted people, and sees a few municipalities,
+  which count live in milliseconds (a privacy officer who is also a jobcoach sees restricted
+  people of their own municipalities only: live too);
 - the snapshot is of today (its counts are as of its date, as the page's are).
 
 When the change counters (reporting.changes) still equal the snapshot's, no table behind the
@@ -27,7 +28,7 @@ from datetime import date, datetime
 
 from django.db.models.fields.json import KeyTransform
 
-from municipalities.access import access_for, sees_restricted
+from municipalities.access import access_for
 
 from .changes import change_counters
 from .completeness import GAP_KINDS, gap_counts, visible_rows
@@ -49,7 +50,7 @@ def overview_counts(
 ) -> OverviewCounts:
     """The gap counts of ``municipality_ids`` for ``user`` as of ``on`` (today); ``live``
     skips the snapshot."""
-    if not live and sees_restricted(access_for(user)):
+    if not live and access_for(user).is_programme_admin:
         stored = _from_snapshot(municipality_ids, on=on)
         if stored is not None:
             return stored

@@ -607,13 +607,8 @@ class BulkImport:
             "WHERE s.research_consent = %s ORDER BY n.id",
         )
         _execute(sql, [*params, ResearchConsent.YES])
-        # Each jobseeker's write, then its consent's.
-        self._log(
-            f"SELECT n.id AS jobseeker_id FROM import_new n JOIN {stage.table} s "
-            "ON s.ref = n.key CROSS JOIN LATERAL generate_series(1, "
-            "CASE WHEN s.research_consent = %s THEN 2 ELSE 1 END) g ORDER BY n.id, g",
-            [ResearchConsent.YES],
-        )
+        # The new jobseekers (their consent records are about the same people).
+        self._log("SELECT n.id AS jobseeker_id FROM import_new n")
 
     def _new_placements(self, stage: _Stage) -> list[_NewPlacement]:
         with connection.cursor() as cursor:

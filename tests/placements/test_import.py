@@ -215,8 +215,7 @@ def test_an_import_row_by_row_logs_one_entry_per_kind_of_write(tmp_path):
         tmp_path,
         benefit_periods=(
             "HRL-003,ww,2023-06-01,2024-05-31,work,1710.00\n",
-            "HRL-003,ww,2023-06-01,2024-05-31,work,1720.00\n"
-            "HRL-002,ww,2025-06-01,,,1500.00\n",
+            "HRL-003,ww,2023-06-01,2024-05-31,work,1720.00\nHRL-002,ww,2025-06-01,,,1500.00\n",
         ),
     )
 

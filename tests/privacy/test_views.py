@@ -137,3 +137,29 @@ def test_the_retention_page_lists_who_is_due_by_record(client, officer, person, 
     assert f"/privacy/people/{not_yet.pk}/" not in page
     assert "Tjalsma" not in page and "GM-REQ-17" not in page
     assert Jobseeker.objects.filter(ref="GM-REQ-17").exists()
+
+
+def test_the_log_shows_five_people_of_an_entry_and_how_many_more_it_names(client, officer):
+    from municipalities.processing_enums import Action
+    from municipalities.processing_log import record
+    from privacy.models import ProcessingEntry
+
+    people = [JobseekerFactory(ref=f"LOG-{n:02d}") for n in range(12)]
+    with_twelve = record(action=Action.CREATE, people=people, actor_label="import_pilot_data")
+    with_two = record(action=Action.UPDATE, people=people[:2], actor_label="import_pilot_data")
+
+    response = client.get("/privacy/")
+
+    shown = {entry.pk: entry for entry in response.context["object_list"]}
+    assert [p.ref for p in shown[with_twelve.pk].people] == [f"LOG-{n:02d}" for n in range(5)]
+    assert (shown[with_twelve.pk].people_count, shown[with_twelve.pk].more_people) == (12, 7)
+    assert [p.ref for p in shown[with_two.pk].people] == ["LOG-00", "LOG-01"]
+    assert shown[with_two.pk].more_people == 0
+    page = response.content.decode()
+    assert "LOG-04" in page and "LOG-05" not in page
+    assert "and 7 more" in page
+    # The page's own read names the people it showed: five and two, not the twelve.
+    read = ProcessingEntry.objects.order_by("-pk").first()
+    assert sorted(read.subjects.values_list("jobseeker__ref", flat=True)) == [
+        f"LOG-{n:02d}" for n in range(5)
+    ]
