@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.forms import DateInput, StyledFormMixin
 from municipalities.models import Municipality
+from placements.filters import MunicipalitySearchInput
 
 from .models import ReportKind
 from .rollout import DEFAULT_PLACES, MAX_MUNICIPALITIES, MAX_PLACES, MUNICIPALITIES_IN_NL
@@ -34,6 +36,10 @@ class AsOfForm(StyledFormMixin, forms.Form):
     )
 
 
+# More municipalities than this: typed with suggestions instead of a select.
+SELECT_AT_MOST = 20
+
+
 class ReportRequestForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Report"))
     as_of = forms.DateField(label=_("As of"), widget=DateInput, validators=[_not_in_future])
@@ -50,9 +56,39 @@ class ReportRequestForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, kinds: list[str], municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, ReportKind(k).label) for k in kinds]
-        self.fields["municipality"].queryset = municipalities
+        self.municipalities = municipalities
         if ReportKind.MUNICIPALITY not in kinds:
             del self.fields["municipality"]
+        elif len(municipalities[: SELECT_AT_MOST + 1]) > SELECT_AT_MOST:
+            # The programme admin of a national pilot: typed, with suggestions, rather than a
+            # select of 342 options on every dashboard (issue 17).
+            self.fields["municipality"] = forms.CharField(
+                label=_("Municipality"),
+                required=False,
+                max_length=100,
+                widget=MunicipalitySearchInput,
+                help_text=_("Only for a municipality report: type its name or code."),
+            )
+        else:
+            self.fields["municipality"].queryset = municipalities
+
+    def clean_municipality(self):
+        value = self.cleaned_data.get("municipality")
+        if not isinstance(value, str):
+            return value  # chosen from the select (or none)
+        text = value.strip()
+        if not text:
+            return None
+        # Its id (what the select posted), its code or its exact name.
+        match = Q(code__iexact=text) | Q(name__iexact=text)
+        if text.isdigit():
+            match |= Q(pk=int(text))
+        found = list(self.municipalities.filter(match)[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("No municipality has this name or code; choose one of the suggestions.")
+            )
+        return found[0]
 
     def clean(self):
         data = super().clean()

@@ -173,6 +173,50 @@ def test_jobcoach_requests_only_their_own_municipality_report(client, places):
     assert list(ProgressReport.objects.values_list("municipality__code", flat=True)) == ["GM0917"]
 
 
+def test_the_programme_admin_types_the_municipality_of_a_report_with_suggestions(client, places):
+    # More than 20 municipalities: a search field filled by htmx instead of a long select.
+    for n in range(20):
+        MunicipalityFactory(code=f"GM9{n:03d}", name=f"Gemeente {n:02d}")
+    client.force_login(user_with_role(Role.PROGRAMME_ADMIN))
+    url = reverse("reporting:report_list")
+
+    page = client.get(url).content.decode()
+    by_name = client.post(
+        url, {"kind": "municipality", "as_of": "2025-09-30", "municipality": "zwolle"}
+    )
+    by_code = client.post(
+        url, {"kind": "municipality", "as_of": "2025-09-30", "municipality": "GM0917"}
+    )
+    unknown = client.post(
+        url, {"kind": "municipality", "as_of": "2025-09-30", "municipality": "Nergenshuizen"}
+    )
+    missing = client.post(url, {"kind": "municipality", "as_of": "2025-09-30", "municipality": ""})
+
+    suggest = reverse("municipalities:municipality_suggest")
+    assert '<select name="municipality"' not in page
+    assert 'type="search" name="municipality"' in page
+    assert f'hx-get="{suggest}"' in page
+    assert (by_name.status_code, by_code.status_code) == (302, 302)
+    assert sorted(ProgressReport.objects.values_list("municipality__code", flat=True)) == [
+        "GM0193",
+        "GM0917",
+    ]
+    assert unknown.status_code == 400
+    assert "No municipality has this name or code" in unknown.content.decode()
+    assert missing.status_code == 400
+    assert "Choose the municipality of this report." in missing.content.decode()
+    assert ProgressReport.objects.count() == 2
+
+
+def test_a_jobcoach_of_a_few_municipalities_keeps_the_select(client, places):
+    heerlen, zwolle = places
+    client.force_login(user_with_role(Role.JOBCOACH, heerlen, zwolle))
+
+    page = client.get(reverse("reporting:report_list")).content.decode()
+
+    assert '<select name="municipality"' in page
+
+
 # --- The funder reaches no person-level page ---------------------------------------------------
 
 # Pages a funder may open: the dashboard and the funder reports; sign-in pages and the like.
