@@ -208,8 +208,9 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client):
     assert one == many
     assert cached_one == cached_many
     # With the figures cached, the page reads the session, the user, the roles, the
-    # snapshot's id and date, and the municipalities of the report form: one query each.
-    assert cached_many == 5
+    # snapshot's id and date, whether the report form's municipalities are few enough for a
+    # select (at most 21 rows), and then its options: one query each.
+    assert cached_many == 6
 
 
 def test_dashboard_never_reads_jobseekers_or_benefit_periods(client, two_municipalities):
