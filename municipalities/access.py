@@ -411,12 +411,19 @@ def municipalities_matching(user, text: str) -> models.QuerySet:
     text = text.strip()
     if not text:
         return rows
-    if text.isdigit():
-        return rows.filter(pk=int(text))
-    exact = rows.filter(Q(name__iexact=text) | Q(code__iexact=text))
-    if exact.exists():
+    exact = municipalities_named(rows, text)
+    if text.isdigit() or exact.exists():
         return exact
     return rows.filter(name__icontains=text)
+
+
+def municipalities_named(rows: models.QuerySet, text: str) -> models.QuerySet:
+    """The municipalities of ``rows`` that ``text`` names exactly: a number is an id (what a
+    select or an earlier page's link sends), anything else a name or a code, in any case."""
+    text = text.strip()
+    if text.isdigit():
+        return rows.filter(pk=int(text))
+    return rows.filter(Q(name__iexact=text) | Q(code__iexact=text))
 
 
 def municipality_suggestions(user, text: str, limit: int = 15) -> list:

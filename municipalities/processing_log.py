@@ -211,7 +211,7 @@ def _who(actor, actor_label: str, route: str):
 
 def entry_author() -> dict[str, object]:
     """The fields every entry written now shares (actor, label, activity, route, result), for
-    a writer that makes its entry in SQL (the CSV import's set way)."""
+    a writer that names the entry's people in SQL (the CSV import's set way)."""
     actor, actor_label, route = _who(None, "", "")
     return {
         "actor_id": getattr(actor, "pk", None),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kernel.forms import DateInput, StyledFormMixin
+from municipalities.access import municipalities_named
 from municipalities.models import Municipality
 from placements.filters import MunicipalitySearchInput
 
@@ -76,14 +76,9 @@ class ReportRequestForm(StyledFormMixin, forms.Form):
         value = self.cleaned_data.get("municipality")
         if not isinstance(value, str):
             return value  # chosen from the select (or none)
-        text = value.strip()
-        if not text:
+        if not value.strip():
             return None
-        # Its id (what the select posted), its code or its exact name.
-        match = Q(code__iexact=text) | Q(name__iexact=text)
-        if text.isdigit():
-            match |= Q(pk=int(text))
-        found = list(self.municipalities.filter(match)[:2])
+        found = list(municipalities_named(self.municipalities, value)[:2])
         if len(found) != 1:
             raise forms.ValidationError(
                 _("No municipality has this name or code; choose one of the suggestions.")

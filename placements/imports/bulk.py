@@ -535,17 +535,12 @@ class BulkImport:
         way writes it (``processing_log.gathered_writes``): an entry per row would repeat the
         same entry (who, when, why: an entry names no record) for each of a person's rows,
         and at national scale cost a quarter of the import (issue 17)."""
-        author = entry_author()
         entry, subject = entry_models()
-        given: dict[str, str | _Value] = {"action": _Value(Action.CREATE)}
-        for name, value in author.items():
-            given[entry._meta.get_field(name).column] = _Value(value)
-        sql, params = _insert_sql(entry, given, "(SELECT 1) AS one")
-        entry_id = _first(f"{sql} RETURNING id", params)[0]
+        logged = entry.objects.create(action=Action.CREATE, **entry_author())
         _execute(
             *_insert_sql(
                 subject,
-                {"entry_id": _Value(entry_id), "jobseeker_id": "l.jobseeker_id"},
+                {"entry_id": _Value(logged.pk), "jobseeker_id": "l.jobseeker_id"},
                 "(SELECT DISTINCT jobseeker_id FROM import_log) l ORDER BY l.jobseeker_id",
             )
         )
